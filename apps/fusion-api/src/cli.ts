@@ -1,0 +1,143 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The oncoboard command line:
+ *   oncoboard import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate]
+ *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
+ *   oncoboard serve [--port 4000] [--host 127.0.0.1]
+ *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
+ * Exit status: 0 done, 1 failed, 2 done but some resources were rejected (see the listed issues).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { importFhirPath, importFhirServer, type ImportProgress, type ImportResult } from '@oncoboard/ingest';
+import { migrateStore, openStore, resolveDatabaseUrl } from '@oncoboard/store';
+import { logger } from './logger';
+import { ProgressLine } from './progress';
+import { startApiServer } from './server';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
+
+const USAGE = `usage: oncoboard <import|demo|serve|migrate> [options]
+  import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate]
+  demo
+  serve [--port <port>] [--host <host>]
+  migrate`;
+
+/** Where the database is, without credentials (they must not reach the terminal or logs). */
+function describeDatabase(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function printSummary(result: ImportResult, seconds: number): void {
+  const rate = seconds > 0 ? Math.round(result.read / seconds) : result.read;
+  console.log(
+    `imported ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged}, rejected ${result.rejected} ` +
+      `(${result.read} read in ${seconds.toFixed(1)} s, ${rate} resources/s)`,
+  );
+  const shown = result.issues.slice(0, 20);
+  for (const issue of shown) console.log(`  ${issue.severity}: ${issue.message}`);
+  if (result.issues.length > shown.length) console.log(`  ... and ${result.issues.length - shown.length} more issues (oncoboard keeps them all in the import run ${result.runId})`);
+}
+
+async function runImport(target: string, opts: { patient?: string; pageSize?: number; batchSize?: number; validate: boolean }): Promise<number> {
+  const databaseUrl = resolveDatabaseUrl();
+  const store = await openStore({ databaseUrl });
+  const progress = new ProgressLine('import');
+  const onProgress = (p: ImportProgress) =>
+    progress.update(`${p.read} read · ${p.imported} imported · ${p.updated} updated · ${p.unchanged} unchanged · ${p.rejected} rejected`);
+  const started = performance.now();
+  try {
+    const isUrl = /^https?:\/\//.test(target);
+    if (!isUrl && !existsSync(target)) {
+      console.error(`oncoboard import: ${target}: no such file or directory`);
+      return 1;
+    }
+    console.error(`importing ${isUrl ? target : resolve(target)} into ${describeDatabase(databaseUrl)}`);
+    const common = { store, batchSize: opts.batchSize, validate: opts.validate, onProgress };
+    const result = isUrl
+      ? await importFhirServer(target, { patientId: opts.patient, pageSize: opts.pageSize }, common)
+      : await importFhirPath(target, common);
+    progress.done(`${result.read} read`);
+    printSummary(result, (performance.now() - started) / 1000);
+    return result.rejected > 0 ? 2 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      patient: { type: 'string' },
+      'page-size': { type: 'string' },
+      'batch-size': { type: 'string' },
+      'no-validate': { type: 'boolean', default: false },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  const int = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got "${v}"`);
+    return n;
+  };
+  switch (command) {
+    case 'import': {
+      const target = positionals[0];
+      if (!target) throw new UsageError('import: expected a file, a directory or a FHIR base URL');
+      return runImport(target, { patient: values.patient, pageSize: int(values['page-size'], 'page-size'), batchSize: int(values['batch-size'], 'batch-size'), validate: !values['no-validate'] });
+    }
+    case 'demo':
+      return runImport(DEMO_COHORT_DIR, { validate: true });
+    case 'migrate': {
+      const url = resolveDatabaseUrl();
+      const { applied } = await migrateStore(url);
+      console.log(applied.length ? `applied ${applied.length} migration(s) to ${describeDatabase(url)}: ${applied.join(', ')}` : `${describeDatabase(url)} is up to date`);
+      return 0;
+    }
+    case 'serve': {
+      const store = await openStore({ databaseUrl: resolveDatabaseUrl() });
+      const server = await startApiServer({ store, port: int(values.port, 'port') ?? Number(process.env.FUSION_API_PORT ?? 4000), host: values.host });
+      logger.info({ url: server.url }, 'OncoBoard API listening');
+      console.log(`OncoBoard API listening on ${server.url}/trpc`);
+      const stop = async () => {
+        await server.close();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return new Promise<number>(() => undefined);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`oncoboard: ${(error as Error).message}\n${USAGE}`);
+      process.exit(1);
+    }
+    // The message of our own errors names the input and place; stack traces stay out of the terminal unless asked.
+    console.error(`oncoboard: ${(error as Error).message ?? String(error)}`);
+    if (process.env.DEBUG) console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,135 @@
+/**
+ * What the OncoBoard API returns to its clients (apps/web, scripts). Every clinical value carries a citation:
+ * the source record it came from and the element inside it, so the UI can link each value to its evidence.
+ */
+import type { Coding, TimelineCategory } from '@oncoboard/facts';
+
+export interface Citation {
+  /** Store key of the verbatim source record, e.g. "fhir/Observation/abc". */
+  sourceRecordKey: string;
+  /** Element path inside the record, e.g. "Observation.valueCodeableConcept". */
+  elementPath: string;
+}
+
+export interface CitedValue {
+  text: string;
+  coding?: Coding;
+  citation: Citation;
+}
+
+export interface PatientListItem {
+  key: string;
+  displayName?: string;
+  birthDate?: string;
+  gender?: string;
+  identifiers: { system?: string; value: string }[];
+  primaryCancer?: string;
+  stage?: string;
+  factCount: number;
+  eventCount: number;
+}
+
+export interface StageSummary {
+  stageType: 'clinical' | 'pathological' | 'unspecified';
+  group?: CitedValue;
+  t?: CitedValue;
+  n?: CitedValue;
+  m?: CitedValue;
+  /** e.g. "AJCC 8th edition" when the source states the staging system. */
+  system?: string;
+  date?: string;
+}
+
+export interface CancerConditionSummary {
+  kind: 'primary' | 'secondary';
+  diagnosis: CitedValue;
+  bodySite?: CitedValue;
+  laterality?: CitedValue;
+  histology?: CitedValue;
+  onset?: string;
+  clinicalStatus?: string;
+  verificationStatus?: string;
+  stages: StageSummary[];
+}
+
+export interface BiomarkerSummary {
+  marker: string;
+  value: CitedValue;
+  interpretation?: string;
+  date?: string;
+}
+
+export interface TreatmentSummary {
+  kind: 'medication-request' | 'medication-administration' | 'surgery' | 'radiotherapy';
+  name: CitedValue;
+  start?: string;
+  end?: string;
+  status?: string;
+  intent?: string;
+}
+
+export interface PatientOverview {
+  patient: {
+    key: string;
+    displayName?: string;
+    birthDate?: string;
+    gender?: string;
+    deceasedAt?: string;
+    identifiers: { system?: string; value: string }[];
+    /** The Patient record itself, when it has been imported. */
+    sourceRecordKey?: string;
+  };
+  conditions: CancerConditionSummary[];
+  /** Stage observations that name no condition, or whose condition is not in the store. */
+  unlinkedStages: StageSummary[];
+  biomarkers: BiomarkerSummary[];
+  treatments: TreatmentSummary[];
+  performanceStatus: { scale: 'ECOG' | 'Karnofsky'; value: CitedValue; date?: string }[];
+  /** Most recent first. */
+  diseaseStatus: { value: CitedValue; date?: string }[];
+  genomicVariants: { gene?: string; change: CitedValue; significance?: string; date?: string }[];
+  counts: { facts: number; events: number };
+}
+
+export interface TimelineItem {
+  id: string;
+  category: TimelineCategory;
+  start?: string;
+  end?: string;
+  title: string;
+  detail?: string;
+  citation: Citation;
+}
+
+export interface TimelinePage {
+  items: TimelineItem[];
+  nextCursor?: string;
+  total: number;
+  undatedCount: number;
+}
+
+export interface SourceRecordView {
+  key: string;
+  kind: string;
+  resourceType: string;
+  resourceId: string;
+  patientKey?: string;
+  /** Verbatim text as imported (FHIR JSON for FHIR records). */
+  content: string;
+  contentHash: string;
+  origin: string;
+  originLocation: string;
+  version: number;
+  importedAt: string;
+  history: { version: number; contentHash: string; origin: string; importedAt: string; supersededAt: string }[];
+}
+
+export interface ImportSummary {
+  runId: string;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** Validation and read problems, OperationOutcome-shaped, without patient data. */
+  issues: { file: string; place: string; severity: 'error' | 'warning'; elementPath?: string; message: string }[];
+}

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveElementPath } from '@oncoboard/ehr-fhir';
+import { importFhirPath } from '@oncoboard/ingest';
+import { openStore, type Store } from '@oncoboard/store';
+import type { CitedValue } from './contract';
+import { appRouter } from './router';
+import { createCallerFactory } from './trpc';
+
+// The router over a real SQLite store holding the mCODE STU4 demo cohort.
+const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
+const JENNY = 'Patient/cancer-patient-jenny-m';
+
+let work: string;
+let store: Store;
+let caller: ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'oncoboard-router-'));
+  store = await openStore({ databaseUrl: `file:${join(work, 'router.db')}` });
+  await importFhirPath(demoDir, { store });
+  caller = createCallerFactory(appRouter)({ store });
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A citation must resolve: its record exists, belongs to the patient, and the cited element is in the JSON. */
+async function expectResolvable(value: CitedValue | undefined, patientKey = JENNY) {
+  expect(value, 'a cited value').toBeDefined();
+  const record = await caller.sourceRecords.get({ key: value!.citation.sourceRecordKey });
+  if (record.resourceType !== 'Patient') expect(record.patientKey).toBe(patientKey);
+  expect(resolveElementPath(JSON.parse(record.content), value!.citation.elementPath), value!.citation.elementPath).toBeDefined();
+}
+
+describe('patients.search', () => {
+  it('finds the breast cancer patient by name, identifier, cancer type and stage', async () => {
+    const byName = await caller.patients.search({ text: 'jenny' });
+    expect(byName.items.map((p) => p.key)).toContain(JENNY);
+    const jenny = byName.items.find((p) => p.key === JENNY)!;
+    expect(jenny.primaryCancer?.toLowerCase()).toContain('breast');
+    expect(jenny.stage).toBeTruthy();
+    expect((await caller.patients.search({ cancerType: 'breast' })).items.map((p) => p.key)).toContain(JENNY);
+    expect((await caller.patients.search({ stage: jenny.stage! })).items.map((p) => p.key)).toContain(JENNY);
+    expect((await caller.patients.search({ text: 'no-such-patient-xyz' })).items).toEqual([]);
+    const all = await caller.patients.search({ limit: 2 });
+    expect(all.items).toHaveLength(2);
+    expect(all.total).toBeGreaterThanOrEqual(7);
+    const next = await caller.patients.search({ limit: 2, cursor: all.nextCursor });
+    expect(next.items.map((p) => p.key)).not.toContain(all.items[0]!.key);
+  });
+});
+
+describe('patients.overview', () => {
+  it('gives stage and ER/PR/HER2 for the breast cancer patient, each citing its source element', async () => {
+    const overview = await caller.patients.overview({ patientKey: JENNY });
+    expect(overview.patient.displayName).toMatch(/Jenny/);
+    const primary = overview.conditions.find((c) => c.kind === 'primary')!;
+    expect(primary.diagnosis.text.toLowerCase()).toContain('breast');
+    await expectResolvable(primary.diagnosis);
+    const stages = [...primary.stages, ...overview.unlinkedStages];
+    const clinical = stages.find((s) => s.stageType === 'clinical' && s.group)!;
+    expect(clinical).toBeDefined();
+    await expectResolvable(clinical.group);
+    await expectResolvable(clinical.t);
+    const markers = overview.biomarkers.map((b) => b.marker);
+    for (const marker of ['ER', 'PR', 'HER2']) expect(markers).toContain(marker);
+    for (const b of overview.biomarkers) await expectResolvable(b.value);
+    expect(overview.counts.facts).toBeGreaterThan(5);
+  });
+
+  it('answers NOT_FOUND for an unknown patient and BAD_REQUEST with the path for a malformed key', async () => {
+    await expect(caller.patients.overview({ patientKey: 'Patient/nobody' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'patient Patient/nobody not found' });
+    const error = await caller.patients.overview({ patientKey: 'Observation/x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe('BAD_REQUEST');
+    expect((error as TRPCError).message).toContain('expected a patient key like \\"Patient/<id>\\"');
+  });
+});
+
+describe('patients.timeline', () => {
+  it('pages, filters by category and date, and cites the source of each event', async () => {
+    const all = await caller.patients.timeline({ patientKey: JENNY, limit: 10_000 });
+    expect(all.items.length).toBeGreaterThan(5);
+    const categories = new Set(all.items.map((e) => e.category));
+    expect(categories.has('diagnosis')).toBe(true);
+    expect(categories.has('lab')).toBe(true);
+    const labs = await caller.patients.timeline({ patientKey: JENNY, categories: ['lab'], limit: 10_000 });
+    expect(labs.items.every((e) => e.category === 'lab')).toBe(true);
+    const dated = all.items.filter((e) => e.start).map((e) => e.start!).sort();
+    const from = dated[Math.floor(dated.length / 2)]!.slice(0, 10);
+    const later = await caller.patients.timeline({ patientKey: JENNY, from, limit: 10_000 });
+    expect(later.items.every((e) => !e.start || e.start.slice(0, 10) >= from)).toBe(true);
+    const page1 = await caller.patients.timeline({ patientKey: JENNY, limit: 3 });
+    const page2 = await caller.patients.timeline({ patientKey: JENNY, limit: 3, cursor: page1.nextCursor });
+    expect(page2.items[0]?.id).not.toBe(page1.items[0]?.id);
+    const event = all.items[0]!;
+    const record = await caller.sourceRecords.get({ key: event.citation.sourceRecordKey });
+    expect(resolveElementPath(JSON.parse(record.content), event.citation.elementPath)).toBeDefined();
+  });
+});
+
+describe('imports.upload', () => {
+  it('imports uploaded text and returns counts with validation issues', async () => {
+    const bad = { resourceType: 'Observation', id: 'upload-bad', code: { text: 'x' } };
+    const summary = await caller.imports.upload({ files: [{ name: 'upload.json', text: JSON.stringify(bad) }] });
+    expect(summary).toMatchObject({ imported: 0, rejected: 1 });
+    expect(summary.issues[0]).toMatchObject({ file: 'upload.json', elementPath: 'Observation.status', severity: 'error' });
+  });
+});

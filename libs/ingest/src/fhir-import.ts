@@ -1,0 +1,201 @@
+import type { Resource } from '@medplum/fhirtypes';
+import {
+  hashFhirResource,
+  mapResourceToFacts,
+  patientDemographicsOf,
+  patientKeyOf,
+  readFhirPath,
+  readFhirServer,
+  readFhirText,
+  resourceToTimelineEvents,
+  sourceRecordKeyOf,
+  validateResource,
+  type ReadItem,
+  type SourceLocation,
+} from '@oncoboard/ehr-fhir';
+import type { ImportIssueInput, RecordWrite, Store } from '@oncoboard/store';
+
+export interface ImportCounts {
+  read: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface ImportProgress extends ImportCounts {
+  /** The file or URL being read now (no patient data). */
+  current?: string;
+}
+
+export interface ImportResult extends ImportCounts {
+  runId: string;
+  issues: ImportIssueInput[];
+}
+
+export interface ImportOptions {
+  store: Store;
+  /** Records per store transaction. */
+  batchSize?: number;
+  /** Validate each resource against the R4 structure definitions (default true). */
+  validate?: boolean;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** Turns one FHIR resource into what the store keeps: verbatim content, hash, facts, events. */
+export function toRecordWrite(resource: Resource, location: SourceLocation): RecordWrite {
+  const key = sourceRecordKeyOf(resource);
+  const patientKey = patientKeyOf(resource);
+  const ctx = { sourceRecordKey: key, patientKey };
+  return {
+    key,
+    kind: 'fhir-resource',
+    resourceType: resource.resourceType,
+    resourceId: resource.id ?? '',
+    patientKey,
+    content: JSON.stringify(resource),
+    contentHash: hashFhirResource(resource),
+    origin: location.file,
+    originLocation: location.place,
+    patient: resource.resourceType === 'Patient' ? patientDemographicsOf(resource) : undefined,
+    facts: mapResourceToFacts(resource, ctx),
+    events: resourceToTimelineEvents(resource, ctx),
+  };
+}
+
+function issuesFromOutcome(location: SourceLocation, outcome: { issue?: { severity?: string; diagnostics?: string; expression?: string[] }[] }, resource?: Resource): ImportIssueInput[] {
+  return (outcome.issue ?? []).map((issue) => ({
+    file: location.file,
+    place: location.place,
+    resourceType: resource?.resourceType,
+    resourceId: resource?.id,
+    severity: issue.severity === 'warning' || issue.severity === 'information' ? 'warning' : 'error',
+    elementPath: issue.expression?.[0],
+    message: issue.diagnostics ?? 'invalid',
+    outcomeJson: JSON.stringify({ resourceType: 'OperationOutcome', issue: [issue] }),
+  }));
+}
+
+/**
+ * The one import pipeline: read → validate → map → write, in store transactions of `batchSize`.
+ * Invalid resources are reported and skipped; a transaction bundle (atomic group) is written whole or not at all.
+ */
+export async function importFhirItems(items: AsyncIterable<ReadItem>, source: string, options: ImportOptions): Promise<ImportResult> {
+  const { store, batchSize = 500, validate = true, onProgress } = options;
+  const run = await store.beginImportRun(source);
+  const counts: ImportCounts = { read: 0, imported: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const issues: ImportIssueInput[] = [];
+  let pendingIssues: ImportIssueInput[] = [];
+  let batch: RecordWrite[] = [];
+  const keysInBatch = new Set<string>();
+  let current: string | undefined;
+
+  const report = () => onProgress?.({ ...counts, current });
+  const addIssues = (list: ImportIssueInput[]) => {
+    issues.push(...list);
+    pendingIssues.push(...list);
+  };
+  const flush = async () => {
+    if (batch.length > 0) {
+      const written = await store.writeRecords(run.id, batch);
+      counts.imported += written.imported;
+      counts.updated += written.updated;
+      counts.unchanged += written.unchanged;
+      batch = [];
+      keysInBatch.clear();
+    }
+    if (pendingIssues.length > 0) {
+      await store.recordIssues(run.id, pendingIssues);
+      pendingIssues = [];
+    }
+    report();
+  };
+
+  /** Validates and maps one resource; returns the record or undefined when rejected. */
+  const prepare = (resource: Resource, location: SourceLocation): RecordWrite | undefined => {
+    if (validate) {
+      const outcome = validateResource(resource, location);
+      const problems = issuesFromOutcome(location, outcome, resource);
+      if (problems.some((p) => p.severity === 'error')) {
+        addIssues(problems);
+        return undefined;
+      }
+      if (problems.length > 0) addIssues(problems);
+    }
+    if (!resource.id) {
+      addIssues([{ file: location.file, place: location.place, resourceType: resource.resourceType, severity: 'error', elementPath: `${resource.resourceType}.id`, message: `${location.file} ${location.place} ${resource.resourceType}: ${resource.resourceType}.id: expected a logical id, found none`, outcomeJson: '{}' }]);
+      return undefined;
+    }
+    try {
+      return toRecordWrite(resource, location);
+    } catch (error) {
+      const message = `${location.file} ${location.place} ${resource.resourceType}/${resource.id}: could not be mapped: ${(error as Error).message}`;
+      addIssues([{ file: location.file, place: location.place, resourceType: resource.resourceType, resourceId: resource.id, severity: 'error', message, outcomeJson: '{}' }]);
+      return undefined;
+    }
+  };
+
+  try {
+    for await (const item of items) {
+      current = item.location.file;
+      if (item.kind === 'error') {
+        counts.read += 1;
+        counts.rejected += 1;
+        addIssues(issuesFromOutcome(item.location, item.outcome));
+      } else if (item.kind === 'resource') {
+        counts.read += 1;
+        const record = prepare(item.resource, item.location);
+        if (!record) {
+          counts.rejected += 1;
+          continue;
+        }
+        // The same resource twice in one batch: write the first before taking the second.
+        if (keysInBatch.has(record.key)) await flush();
+        batch.push(record);
+        keysInBatch.add(record.key);
+        if (batch.length >= batchSize) await flush();
+      } else {
+        // A transaction bundle: all entries valid, or none written.
+        const records: RecordWrite[] = [];
+        let invalid = 0;
+        for (const entry of item.items) {
+          counts.read += 1;
+          const record = entry.kind === 'resource' ? prepare(entry.resource, entry.location) : undefined;
+          if (entry.kind === 'error') addIssues(issuesFromOutcome(entry.location, entry.outcome));
+          if (record) records.push(record);
+          else invalid += 1;
+        }
+        if (invalid > 0) {
+          counts.rejected += item.items.length;
+          addIssues([{ file: item.location.file, place: item.location.place, severity: 'error', message: `${item.location.file} ${item.location.place}: transaction bundle rejected as a whole: ${invalid} of ${item.items.length} entries are invalid`, outcomeJson: '{}' }]);
+          continue;
+        }
+        await flush();
+        batch = records;
+        await flush();
+      }
+      if (counts.read % 1000 === 0) report();
+    }
+    await flush();
+    await store.finishImportRun(run.id, { ...counts, status: 'succeeded' });
+  } catch (error) {
+    await store.finishImportRun(run.id, { ...counts, status: 'failed' }).catch(() => undefined);
+    throw error;
+  }
+  return { runId: run.id, ...counts, issues };
+}
+
+export function importFhirPath(path: string, options: ImportOptions): Promise<ImportResult> {
+  return importFhirItems(readFhirPath(path), path, options);
+}
+
+export function importFhirServer(baseUrl: string, server: { patientId?: string; pageSize?: number }, options: ImportOptions): Promise<ImportResult> {
+  return importFhirItems(readFhirServer(baseUrl, server), baseUrl, options);
+}
+
+export function importFhirTexts(files: { name: string; text: string }[], options: ImportOptions): Promise<ImportResult> {
+  async function* all(): AsyncGenerator<ReadItem> {
+    for (const file of files) yield* readFhirText(file.name, file.text);
+  }
+  return importFhirItems(all(), `upload: ${files.map((f) => f.name).join(', ')}`, options);
+}
