@@ -1,0 +1,11 @@
+/**
+ * The OncoBoard store: verbatim source records with their history, the facts and timeline events derived from
+ * them, patients, and import runs. One schema (prisma/schema.prisma), two databases: SQLite embedded by default,
+ * PostgreSQL when DATABASE_URL says so. Migrations are committed SQL applied by `migrateStore`.
+ */
+export { describeDatabaseUrl, providerOf, resolveDatabaseUrl, type DatabaseProvider } from './database-url';
+export { listMigrations, migrateStore, pendingMigrationNames, type MigrateOptions, type MigrationFile } from './migrate';
+export { openStore, PRIMARY_CANCER_KIND, STAGE_GROUP_KIND, type OpenStoreOptions } from './store';
+export type { Prisma, StoreClient } from './client';
+export { parseIsoDate, sortableInstant, type ParsedDate } from './dates';
+export type * from './types';
