@@ -1,4 +1,5 @@
 import { formatFactValue, type Coding, type Provenance } from '@oncoboard/facts';
+import { linkStagingFacts, type McodeFact } from '@oncoboard/ehr-fhir';
 import type { StoredFact } from '@oncoboard/store';
 import type {
   BiomarkerSummary,
@@ -12,13 +13,15 @@ import type {
 
 type Attributes = Record<string, unknown>;
 
-function citationOf(fact: StoredFact, elementHint?: string): Citation {
-  // Prefer the provenance entry that points at the attribute being shown (e.g. "bodySite"),
-  // else the element the fact's main value came from.
+function citationOf(fact: StoredFact, attribute?: string): Citation {
+  // mCODE facts record the element each attribute came from (attributes.elementPaths); cite that element when
+  // showing an attribute, else the element of the fact's main value.
   const provenance: Provenance[] = fact.provenance;
-  const match = elementHint ? provenance.find((p) => p.elementPath.includes(elementHint)) : undefined;
-  const chosen = match ?? provenance[0];
-  return { sourceRecordKey: chosen?.sourceRecordKey ?? fact.sourceRecordKey, elementPath: chosen?.elementPath ?? '' };
+  const main = provenance[0];
+  const sourceRecordKey = main?.sourceRecordKey ?? fact.sourceRecordKey;
+  const paths = (fact.attributes as { elementPaths?: Record<string, string> }).elementPaths;
+  const attributePath = attribute ? paths?.[attribute] : undefined;
+  return { sourceRecordKey, elementPath: attributePath ?? main?.elementPath ?? '' };
 }
 
 function codingText(c: Coding | undefined): string | undefined {
@@ -33,23 +36,23 @@ function asCoding(value: unknown): Coding | undefined {
   return undefined;
 }
 
-function citedCoding(fact: StoredFact, value: unknown, elementHint: string): CitedValue | undefined {
+function citedCoding(fact: StoredFact, value: unknown, attribute: string): CitedValue | undefined {
   const list = Array.isArray(value) ? value : [value];
   const codings = list.map(asCoding).filter((c): c is Coding => !!c);
   if (codings.length === 0) return undefined;
   const text = codings.map((c) => codingText(c)).filter(Boolean).join(', ');
   if (!text) return undefined;
-  return { text, coding: codings[0], citation: citationOf(fact, elementHint) };
+  return { text, coding: codings[0], citation: citationOf(fact, attribute) };
 }
 
 function citedValue(fact: StoredFact): CitedValue {
   const text = formatFactValue(fact.value) || codingText(fact.code) || fact.kind;
   const coding = fact.value?.type === 'coding' ? fact.value.coding : undefined;
-  return { text, coding, citation: citationOf(fact) };
+  return { text, coding, citation: citationOf(fact, 'value') };
 }
 
 function citedCode(fact: StoredFact): CitedValue {
-  return { text: codingText(fact.code) ?? formatFactValue(fact.value) ?? fact.kind, coding: fact.code, citation: citationOf(fact) };
+  return { text: codingText(fact.code) ?? formatFactValue(fact.value) ?? fact.kind, coding: fact.code, citation: citationOf(fact, 'code') };
 }
 
 function str(a: Attributes, name: string): string | undefined {
@@ -108,9 +111,11 @@ const TREATMENT_KINDS: Record<string, TreatmentSummary['kind']> = {
 /** Builds the patient overview from stored facts; every shown value carries the citation of its source element. */
 export function buildPatientOverview(
   patient: PatientOverview['patient'],
-  facts: StoredFact[],
+  storedFacts: StoredFact[],
   counts: PatientOverview['counts'],
 ): PatientOverview {
+  // T, N and M observations often name no condition; they take it from the stage group that lists them.
+  const facts = linkStagingFacts(storedFacts as unknown as (McodeFact & StoredFact)[]) as StoredFact[];
   const stagesByFocus = buildStages(facts);
   const conditions: CancerConditionSummary[] = [];
   const linkedFoci = new Set<string>();
@@ -123,8 +128,8 @@ export function buildPatientOverview(
       kind: fact.kind === 'primary-cancer-condition' ? 'primary' : 'secondary',
       diagnosis: citedCode(fact),
       bodySite: citedCoding(fact, a.bodySite, 'bodySite'),
-      laterality: citedCoding(fact, a.laterality, 'aterality'),
-      histology: citedCoding(fact, a.histologyMorphologyBehavior, 'istology'),
+      laterality: citedCoding(fact, a.laterality, 'laterality'),
+      histology: citedCoding(fact, a.histologyMorphologyBehavior, 'histologyMorphologyBehavior'),
       onset: fact.effectiveStart,
       clinicalStatus: str(a, 'clinicalStatus'),
       verificationStatus: str(a, 'verificationStatus'),
@@ -175,11 +180,11 @@ export function buildPatientOverview(
     .filter((f) => f.kind === 'genomic-variant')
     .map((f) => {
       const a = f.attributes as Attributes;
-      const change = [str(a, 'aminoAcidChange'), str(a, 'dnaChange'), str(a, 'variantType')].find(Boolean);
+      const changeAttribute = ['aminoAcidChange', 'dnaChange', 'variantType'].find((name) => str(a, name));
       const value = citedValue(f);
       return {
         gene: str(a, 'geneStudied'),
-        change: change ? { ...value, text: change } : value,
+        change: changeAttribute ? { text: str(a, changeAttribute)!, citation: citationOf(f, changeAttribute) } : value,
         significance: str(a, 'clinicalSignificance') ?? str(a, 'interpretation'),
         date: f.effectiveStart,
       };

@@ -16,13 +16,14 @@ const JENNY = 'Patient/cancer-patient-jenny-m';
 
 let work: string;
 let store: Store;
-let caller: ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+const createCaller = createCallerFactory(appRouter);
+let caller: ReturnType<typeof createCaller>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'oncoboard-router-'));
   store = await openStore({ databaseUrl: `file:${join(work, 'router.db')}` });
   await importFhirPath(demoDir, { store });
-  caller = createCallerFactory(appRouter)({ store });
+  caller = createCaller({ store });
 }, 120_000);
 
 afterAll(async () => {

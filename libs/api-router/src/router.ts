@@ -30,7 +30,7 @@ export const appRouter = router({
         z.object({
           text: z.string().max(200).optional(),
           cancerType: z.string().max(200).optional(),
-          stage: z.string().max(50).optional(),
+          stage: z.string().max(200).optional(),
           cursor: z.string().max(200).optional(),
           limit: z.number().int().min(1).max(200).default(50),
         }),
@@ -54,7 +54,7 @@ export const appRouter = router({
           sourceRecordKey: patientRecord ? patientRecord.record.key : undefined,
         },
         facts,
-        { facts: facts.length, events: timeline.total + timeline.undatedCount },
+        { facts: facts.length, events: timeline.total },
       );
     }),
 

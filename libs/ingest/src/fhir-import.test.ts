@@ -9,7 +9,7 @@ import { importFhirPath, importFhirServer, importFhirTexts } from './fhir-import
 
 // Real data: the mCODE STU4 examples (CC0) committed in demo/mcode-stu4, a real SQLite store, a real FHIR server.
 const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
-const jennyBundle = join(demoDir, 'Bundle-mcode-patient-bundle-jenny-m.json');
+const jennyBundle = resolve(__dirname, '../../../demo/mcode-stu4-bundles/Bundle-mcode-patient-bundle-jenny-m.json');
 
 let work: string;
 beforeAll(() => {

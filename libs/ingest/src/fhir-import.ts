@@ -58,8 +58,9 @@ export function toRecordWrite(resource: Resource, location: SourceLocation): Rec
     origin: location.file,
     originLocation: location.place,
     patient: resource.resourceType === 'Patient' ? patientDemographicsOf(resource) : undefined,
-    facts: mapResourceToFacts(resource, ctx),
-    events: resourceToTimelineEvents(resource, ctx),
+    // Resources outside any patient (Organization, Practitioner...) are kept as records, on no patient's timeline.
+    facts: mapResourceToFacts(resource, ctx).filter((fact) => fact.patientKey),
+    events: resourceToTimelineEvents(resource, ctx).filter((event) => event.patientKey),
   };
 }
 
