@@ -1,0 +1,232 @@
+/**
+ * Global setup of the browser suite: everything a user would run, for real.
+ *  1. a temporary SQLite database (DATABASE_URL=file:<tmp>/test.db), migrated by the CLI;
+ *  2. the demo cohort imported by the CLI (`oncoboard import demo/mcode-stu4`), plus a generated patient with
+ *     10,000 timeline events (bulk NDJSON) for the smoothness check;
+ *  3. `next build`, once: only when .next is missing or older than the web app's or the libs' sources;
+ *  4. the API (`oncoboard serve`) and the web app (`next start`) on free loopback ports.
+ * Teardown stops both servers (their whole process groups) and removes the database.
+ *
+ * Without Chromium the suite is skipped with the reason, except under CI=true, where that is a failure.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { LOAD_PATIENT_KEY, syntheticPatientNdjson } from './synthetic-patient';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    webUrl: string;
+    apiUrl: string;
+    /** Why the browser suite cannot run here ('' when it can). */
+    e2eSkip: string;
+    chromiumPath: string;
+    loadPatientKey: string;
+    loadEventCount: number;
+    screenshotDir: string;
+  }
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = resolve(here, '..');
+const repoRoot = resolve(webDir, '../..');
+const cli = join(repoRoot, 'apps', 'fusion-api', 'src', 'cli.ts');
+const nextBin = join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
+export const SCREENSHOT_DIR = process.env.ONCOBOARD_E2E_SCREENSHOTS ?? '/tmp/oncoboard-e2e';
+
+function findChromium(): string | undefined {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  return candidates.find((p): p is string => !!p && existsSync(p));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Runs a command to completion; its output goes to `log`. Resolves with the exit code. */
+type Env = Record<string, string | undefined>;
+
+function run(cmd: string, args: string[], opts: { cwd: string; env: Env; log: string }): Promise<number> {
+  return new Promise((resolveRun, reject) => {
+    const fd = openSync(opts.log, 'a');
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env as NodeJS.ProcessEnv, stdio: ['ignore', fd, fd] });
+    child.on('error', (e) => {
+      closeSync(fd);
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      closeSync(fd);
+      resolveRun(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+function tail(file: string, lines = 40): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function newestMtime(dir: string, skip: Set<string>): number {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    if (skip.has(entry.name) || entry.name.startsWith('.')) continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p, skip) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when .next holds a production build at least as new as every source it was built from. */
+function buildIsFresh(): boolean {
+  const buildId = join(webDir, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return false;
+  const built = statSync(buildId).mtimeMs;
+  const skip = new Set(['node_modules', '.next', 'e2e', 'dist', 'generated', 'coverage']);
+  const sources = Math.max(newestMtime(webDir, skip), newestMtime(join(repoRoot, 'libs'), skip));
+  return sources <= built;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, log: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}\n${tail(log)}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s\n${tail(log)}`);
+}
+
+/** Stops a detached server and everything it started (its process group): SIGTERM, then SIGKILL after 5 s. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, s);
+    } catch {
+      try {
+        child.kill(s);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  signal('SIGTERM');
+  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000));
+  if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
+    signal('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const provideAll = (values: Partial<Record<string, unknown>>) => {
+    const defaults = { webUrl: '', apiUrl: '', e2eSkip: '', chromiumPath: '', loadPatientKey: LOAD_PATIENT_KEY, loadEventCount: 0, screenshotDir: SCREENSHOT_DIR };
+    for (const [k, v] of Object.entries({ ...defaults, ...values })) project.provide(k as 'webUrl', v as string);
+  };
+
+  const chromium = findChromium();
+  if (!chromium) {
+    const reason = 'Chromium is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)';
+    if (process.env.CI === 'true') throw new Error(`browser suite: ${reason}`);
+    console.warn(`\n[web e2e] skipped: ${reason}\n`);
+    provideAll({ e2eSkip: reason });
+    return async () => undefined;
+  }
+
+  const work = mkdtempSync(join(tmpdir(), 'oncoboard-e2e-'));
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const log = (name: string) => join(work, `${name}.log`);
+  const env: Env = {
+    ...process.env,
+    DATABASE_URL: `file:${join(work, 'test.db')}`,
+    NEXT_TELEMETRY_DISABLED: '1',
+    NX_DAEMON: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    NODE_ENV: undefined,
+  };
+  const servers: ChildProcess[] = [];
+  const teardown = async () => {
+    await Promise.all(servers.map(stopServer));
+    if (!process.env.ONCOBOARD_E2E_KEEP) rmSync(work, { recursive: true, force: true });
+  };
+
+  try {
+    const started = performance.now();
+    const step = (what: string) => console.log(`[web e2e] ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    const tsxCli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, env, log: log('cli') });
+
+    step(`database ${env.DATABASE_URL}`);
+    let code = await tsxCli('migrate');
+    if (code !== 0) throw new Error(`oncoboard migrate exited with ${code}\n${tail(log('cli'))}`);
+    code = await tsxCli('import', join(repoRoot, 'demo', 'mcode-stu4'));
+    if (code !== 0 && code !== 2) throw new Error(`oncoboard import demo/mcode-stu4 exited with ${code}\n${tail(log('cli'))}`);
+    step('demo cohort imported');
+
+    const load = syntheticPatientNdjson(10_000);
+    const loadDir = join(work, 'load');
+    mkdirSync(loadDir);
+    writeFileSync(join(loadDir, 'timeline-load-test.ndjson'), load.text);
+    code = await tsxCli('import', loadDir);
+    if (code !== 0 && code !== 2) throw new Error(`oncoboard import (synthetic patient) exited with ${code}\n${tail(log('cli'))}`);
+    step(`synthetic patient imported (${load.resources} resources)`);
+
+    if (buildIsFresh()) {
+      step('next build is up to date');
+    } else {
+      step('next build (sources changed or no build yet)…');
+      code = await run(process.execPath, [nextBin, 'build'], { cwd: webDir, env, log: log('next-build') });
+      if (code !== 0) throw new Error(`next build exited with ${code}\n${tail(log('next-build'), 60)}`);
+      step('next build done');
+    }
+
+    const [apiPort, webPort] = [await freePort(), await freePort()];
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    const spawnServer = (name: string, cmd: string, args: string[], cwd: string, extraEnv: Env) => {
+      const fd = openSync(log(name), 'a');
+      const child = spawn(cmd, args, { cwd, env: { ...env, ...extraEnv } as NodeJS.ProcessEnv, stdio: ['ignore', fd, fd], detached: true });
+      closeSync(fd);
+      servers.push(child);
+      return child;
+    };
+    const api = spawnServer('api', process.execPath, ['--import', 'tsx', cli, 'serve', '--port', String(apiPort)], repoRoot, {});
+    const web = spawnServer('web', process.execPath, [nextBin, 'start', '-p', String(webPort), '-H', '127.0.0.1'], webDir, { FUSION_API_URL: apiUrl });
+    await waitForHttp(`${apiUrl}/healthz`, api, log('api'), 60_000);
+    await waitForHttp(`${webUrl}/`, web, log('web'), 60_000);
+    step(`API ${apiUrl}, web ${webUrl}`);
+
+    provideAll({ webUrl, apiUrl, chromiumPath: chromium, loadEventCount: load.resources });
+    return teardown;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
