@@ -239,7 +239,8 @@ class Walker {
     const msg = checkPrimitiveValue(spec, value as string | number | boolean);
     if (msg !== undefined) return msg;
     if (t.binding !== undefined && !t.binding.codes.has(value as string)) {
-      return `Value "${value as string}" did not satisfy terminology binding ${t.binding.url}`;
+      // The value is not repeated: messages reach logs and import reports, and values may be patient data.
+      return `Code not in the required value set ${t.binding.url.split('|')[0]}`;
     }
     return undefined;
   }
