@@ -80,6 +80,23 @@ describe('validation during import', () => {
     await store.close();
   });
 
+  it('writes a transaction whose only other entry is a DELETE, reporting the DELETE as a warning, not a rejection', async () => {
+    const store = await freshStore('transaction-delete');
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: validObservation, request: { method: 'PUT', url: `Observation/${validObservation.id}` } },
+        { request: { method: 'DELETE', url: 'Observation/gone' } },
+      ],
+    };
+    const result = await importFhirTexts([{ name: 'tx-delete.json', text: JSON.stringify(bundle) }], { store });
+    expect({ imported: result.imported, rejected: result.rejected, read: result.read }).toEqual({ imported: 1, rejected: 0, read: 1 });
+    expect(result.issues.map((i) => i.severity)).toEqual(['warning']);
+    expect((await store.countRecords()).sourceRecords).toBe(1);
+    await store.close();
+  });
+
   it('imports the valid entries of a collection bundle and reports the invalid ones with file, place and path', async () => {
     const store = await freshStore('collection');
     const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: validObservation }, { resource: invalidObservation }] };

@@ -64,6 +64,12 @@ export function toRecordWrite(resource: Resource, location: SourceLocation): Rec
   };
 }
 
+/** A read item that is only a warning (a DELETE entry skipped, a reference outside the server): nothing rejected. */
+function isWarningOnly(outcome: { issue?: { severity?: string }[] }): boolean {
+  const issues = outcome.issue ?? [];
+  return issues.length > 0 && issues.every((issue) => issue.severity === 'warning' || issue.severity === 'information');
+}
+
 function issuesFromOutcome(location: SourceLocation, outcome: { issue?: { severity?: string; diagnostics?: string; expression?: string[] }[] }, resource?: Resource): ImportIssueInput[] {
   return (outcome.issue ?? []).map((issue) => ({
     file: location.file,
@@ -140,9 +146,10 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
     for await (const item of items) {
       current = item.location.file;
       if (item.kind === 'error') {
+        addIssues(issuesFromOutcome(item.location, item.outcome));
+        if (isWarningOnly(item.outcome)) continue;
         counts.read += 1;
         counts.rejected += 1;
-        addIssues(issuesFromOutcome(item.location, item.outcome));
       } else if (item.kind === 'resource') {
         counts.read += 1;
         const record = prepare(item.resource, item.location);
@@ -159,16 +166,21 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
         // A transaction bundle: all entries valid, or none written.
         const records: RecordWrite[] = [];
         let invalid = 0;
+        let entries = 0;
         for (const entry of item.items) {
+          if (entry.kind === 'error') {
+            addIssues(issuesFromOutcome(entry.location, entry.outcome));
+            if (isWarningOnly(entry.outcome)) continue;
+          }
           counts.read += 1;
+          entries += 1;
           const record = entry.kind === 'resource' ? prepare(entry.resource, entry.location) : undefined;
-          if (entry.kind === 'error') addIssues(issuesFromOutcome(entry.location, entry.outcome));
           if (record) records.push(record);
           else invalid += 1;
         }
         if (invalid > 0) {
-          counts.rejected += item.items.length;
-          addIssues([{ file: item.location.file, place: item.location.place, severity: 'error', message: `${item.location.file} ${item.location.place}: transaction bundle rejected as a whole: ${invalid} of ${item.items.length} entries are invalid`, outcomeJson: '{}' }]);
+          counts.rejected += entries;
+          addIssues([{ file: item.location.file, place: item.location.place, severity: 'error', message: `${item.location.file} ${item.location.place}: transaction bundle rejected as a whole: ${invalid} of ${entries} entries are invalid`, outcomeJson: '{}' }]);
           continue;
         }
         await flush();
