@@ -71,8 +71,19 @@ const STAGE_PART = {
   'tnm-distant-metastases-category': 'm',
 } as const;
 
-/** Groups T, N, M and stage group observations of one staging event (same condition, stage type and date). */
+/**
+ * Groups T, N, M and stage group observations of one staging event: a category goes with the stage group that
+ * lists it (hasMember) or that it was linked to, else with those of the same condition, stage type and date.
+ */
 function buildStages(facts: StoredFact[]): Map<string, StageSummary[]> {
+  const groupOfMember = new Map<string, string>();
+  for (const fact of facts) {
+    if (fact.kind !== 'tnm-stage-group') continue;
+    const a = fact.attributes as Attributes;
+    const groupRef = str(a, 'observationRef');
+    const members = Array.isArray(a.memberRefs) ? (a.memberRefs as unknown[]) : [];
+    if (groupRef) for (const member of members) if (typeof member === 'string') groupOfMember.set(member, groupRef);
+  }
   const groups = new Map<string, { focus: string; stage: StageSummary }>();
   for (const fact of facts) {
     const part = STAGE_PART[fact.kind as keyof typeof STAGE_PART];
@@ -82,11 +93,18 @@ function buildStages(facts: StoredFact[]): Map<string, StageSummary[]> {
     const stageType = stageTypeRaw === 'clinical' || stageTypeRaw === 'pathological' ? stageTypeRaw : 'unspecified';
     const focus = str(a, 'focusConditionRef') ?? '';
     const date = fact.effectiveStart?.slice(0, 10);
-    const groupKey = `${focus}|${stageType}|${date ?? ''}`;
+    const observationRef = str(a, 'observationRef');
+    const groupRef = part === 'group' ? observationRef : ((observationRef && groupOfMember.get(observationRef)) ?? str(a, 'focusInferredFrom'));
+    const groupKey = groupRef ? `group|${groupRef}` : `${focus}|${stageType}|${date ?? ''}`;
     let entry = groups.get(groupKey);
     if (!entry) {
       entry = { focus, stage: { stageType, date } };
       groups.set(groupKey, entry);
+    }
+    if (part === 'group') {
+      // The stage group's own date and type describe the event.
+      entry.stage.date = date ?? entry.stage.date;
+      if (stageType !== 'unspecified') entry.stage.stageType = stageType;
     }
     entry.stage[part] = citedValue(fact);
     entry.stage.system ??= str(a, 'stagingSystem');
@@ -100,6 +118,14 @@ function buildStages(facts: StoredFact[]): Map<string, StageSummary[]> {
   for (const list of byFocus.values()) list.sort(byDateDesc);
   return byFocus;
 }
+
+/** What a treatment is called when its code has no display (mCODE fixes some codes, e.g. SNOMED 1217123003). */
+const TREATMENT_LABELS: Record<TreatmentSummary['kind'], string> = {
+  'medication-request': 'Medication request',
+  'medication-administration': 'Medication administration',
+  surgery: 'Surgical procedure',
+  radiotherapy: 'Radiotherapy course',
+};
 
 const TREATMENT_KINDS: Record<string, TreatmentSummary['kind']> = {
   'cancer-related-medication-request': 'medication-request',
@@ -155,9 +181,11 @@ export function buildPatientOverview(
     .filter((f) => TREATMENT_KINDS[f.kind])
     .map((f) => {
       const a = f.attributes as Attributes;
+      const kind = TREATMENT_KINDS[f.kind]!;
+      const name = citedCode(f);
       return {
-        kind: TREATMENT_KINDS[f.kind]!,
-        name: citedCode(f),
+        kind,
+        name: f.code && !f.code.display && name.text === f.code.code ? { ...name, text: TREATMENT_LABELS[kind] } : name,
         start: f.effectiveStart,
         end: f.effectiveEnd,
         status: f.status ?? str(a, 'status'),

@@ -75,6 +75,20 @@ describe('patients.overview', () => {
     expect(overview.counts.facts).toBeGreaterThan(5);
   });
 
+  it('shows each staging event once, T, N and M beside their stage group, and names treatments coded without display', async () => {
+    const overview = await caller.patients.overview({ patientKey: JENNY });
+    const stages = [...overview.conditions.flatMap((c) => c.stages), ...overview.unlinkedStages];
+    const pathological = stages.filter((s) => s.stageType === 'pathological');
+    expect(pathological).toHaveLength(1);
+    expect([pathological[0]!.group, pathological[0]!.t, pathological[0]!.n, pathological[0]!.m].every(Boolean)).toBe(true);
+    const radiotherapy = overview.treatments.filter((t) => t.kind === 'radiotherapy');
+    expect(radiotherapy.length).toBeGreaterThan(0);
+    for (const course of radiotherapy) {
+      expect(course.name.text).not.toMatch(/^\d+$/);
+      await expectResolvable(course.name);
+    }
+  });
+
   it('answers NOT_FOUND for an unknown patient and BAD_REQUEST with the path for a malformed key', async () => {
     await expect(caller.patients.overview({ patientKey: 'Patient/nobody' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'patient Patient/nobody not found' });
     const error = await caller.patients.overview({ patientKey: 'Observation/x' }).catch((e: unknown) => e);
