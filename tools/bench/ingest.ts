@@ -7,7 +7,7 @@
  * Baseline measured in the same run: JSON.parse alone over the same NDJSON bytes.
  * Prints a table, then one JSON object as the last line.
  */
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -47,21 +47,27 @@ function rewriteReferences(node: Json, map: (ref: string) => string): Json {
   return node;
 }
 
+/** Writes the replicas line by line, so the generator's memory does not count in the ingest's peak RSS. */
 function generateNdjson(path: string, minResources: number): { resources: number; bytes: number } {
   const base = loadDemoResources();
-  const lines: string[] = [];
-  let replica = 0;
-  while (lines.length < minResources) {
-    const suffix = `-r${replica}`;
-    for (const r of base) {
-      const copy = rewriteReferences(r, (ref) => (/^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]+$/.test(ref) ? `${ref}${suffix}` : ref)) as { [k: string]: Json };
-      copy.id = `${String(r.id).slice(0, 64 - suffix.length)}${suffix}`;
-      lines.push(JSON.stringify(copy));
+  const fd = openSync(path, 'w');
+  let written = 0;
+  try {
+    for (let replica = 0; written < minResources; replica += 1) {
+      const suffix = `-r${replica}`;
+      const chunk: string[] = [];
+      for (const r of base) {
+        const copy = rewriteReferences(r, (ref) => (/^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]+$/.test(ref) ? `${ref}${suffix}` : ref)) as { [k: string]: Json };
+        copy.id = `${String(r.id).slice(0, 64 - suffix.length)}${suffix}`;
+        chunk.push(JSON.stringify(copy));
+      }
+      writeSync(fd, `${chunk.join('\n')}\n`);
+      written += chunk.length;
     }
-    replica += 1;
+  } finally {
+    closeSync(fd);
   }
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return { resources: lines.length, bytes: statSync(path).size };
+  return { resources: written, bytes: statSync(path).size };
 }
 
 async function parseOnly(path: string): Promise<number> {
