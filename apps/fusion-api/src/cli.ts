@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 /**
  * The oncoboard command line:
- *   oncoboard import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate]
+ *   oncoboard import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
@@ -21,7 +21,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 
 const USAGE = `usage: oncoboard <import|demo|serve|migrate> [options]
-  import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate]
+  import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -42,7 +42,7 @@ function printSummary(result: ImportResult, seconds: number): void {
   if (result.issues.length > shown.length) console.log(`  ... and ${result.issues.length - shown.length} more issues (oncoboard keeps them all in the import run ${result.runId})`);
 }
 
-async function runImport(target: string, opts: { patient?: string; pageSize?: number; batchSize?: number; validate: boolean }): Promise<number> {
+async function runImport(target: string, opts: { patient?: string; pageSize?: number; batchSize?: number; validate: boolean; invariants?: boolean }): Promise<number> {
   const databaseUrl = resolveDatabaseUrl();
   const store = await openStore({ databaseUrl });
   const progress = new ProgressLine('import');
@@ -56,7 +56,7 @@ async function runImport(target: string, opts: { patient?: string; pageSize?: nu
       return 1;
     }
     console.error(`importing ${isUrl ? target : resolve(target)} into ${describeDatabase(databaseUrl)}`);
-    const common = { store, batchSize: opts.batchSize, validate: opts.validate, onProgress };
+    const common = { store, batchSize: opts.batchSize, validate: opts.validate, invariants: opts.invariants, onProgress };
     const result = isUrl
       ? await importFhirServer(target, { patientId: opts.patient, pageSize: opts.pageSize }, common)
       : await importFhirPath(target, common);
@@ -78,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
       'page-size': { type: 'string' },
       'batch-size': { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
+      invariants: { type: 'boolean', default: false },
       port: { type: 'string' },
       host: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const target = positionals[0];
       if (!target) throw new UsageError('import: expected a file, a directory or a FHIR base URL');
-      return runImport(target, { patient: values.patient, pageSize: int(values['page-size'], 'page-size'), batchSize: int(values['batch-size'], 'batch-size'), validate: !values['no-validate'] });
+      return runImport(target, { patient: values.patient, pageSize: int(values['page-size'], 'page-size'), batchSize: int(values['batch-size'], 'batch-size'), validate: !values['no-validate'], invariants: values.invariants });
     }
     case 'demo':
       return runImport(DEMO_COHORT_DIR, { validate: true });

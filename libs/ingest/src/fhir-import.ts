@@ -39,11 +39,16 @@ export interface ImportOptions {
   batchSize?: number;
   /** Validate each resource against the R4 structure definitions (default true). */
   validate?: boolean;
+  /** Also check the FHIRPath invariants of the R4 definitions (Medplum's validator; about 50x slower). */
+  invariants?: boolean;
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** Turns one FHIR resource into what the store keeps: verbatim content, hash, facts, events. */
-export function toRecordWrite(resource: Resource, location: SourceLocation): RecordWrite {
+/**
+ * Turns one FHIR resource into what the store keeps: verbatim content (the text as read where the reader kept
+ * it, else the resource serialized), hash, facts, events.
+ */
+export function toRecordWrite(resource: Resource, location: SourceLocation, text?: string): RecordWrite {
   const key = sourceRecordKeyOf(resource);
   const patientKey = patientKeyOf(resource);
   const ctx = { sourceRecordKey: key, patientKey };
@@ -53,7 +58,7 @@ export function toRecordWrite(resource: Resource, location: SourceLocation): Rec
     resourceType: resource.resourceType,
     resourceId: resource.id ?? '',
     patientKey,
-    content: JSON.stringify(resource),
+    content: text ?? JSON.stringify(resource),
     contentHash: hashFhirResource(resource),
     origin: location.file,
     originLocation: location.place,
@@ -88,7 +93,7 @@ function issuesFromOutcome(location: SourceLocation, outcome: { issue?: { severi
  * Invalid resources are reported and skipped; a transaction bundle (atomic group) is written whole or not at all.
  */
 export async function importFhirItems(items: AsyncIterable<ReadItem>, source: string, options: ImportOptions): Promise<ImportResult> {
-  const { store, batchSize = 500, validate = true, onProgress } = options;
+  const { store, batchSize = 2000, validate = true, invariants = false, onProgress } = options;
   const run = await store.beginImportRun(source);
   const counts: ImportCounts = { read: 0, imported: 0, updated: 0, unchanged: 0, rejected: 0 };
   const issues: ImportIssueInput[] = [];
@@ -102,26 +107,39 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
     issues.push(...list);
     pendingIssues.push(...list);
   };
+  // One batch is written while the next is read and mapped (the SQLite writer works in its own thread);
+  // the next flush waits for it, so at most two batches are in memory and a write error stops the import.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
+    await inFlight;
     if (batch.length > 0) {
-      const written = await store.writeRecords(run.id, batch);
-      counts.imported += written.imported;
-      counts.updated += written.updated;
-      counts.unchanged += written.unchanged;
+      const records = batch;
       batch = [];
       keysInBatch.clear();
+      inFlight = store.writeRecords(run.id, records).then((written) => {
+        counts.imported += written.imported;
+        counts.updated += written.updated;
+        counts.unchanged += written.unchanged;
+      });
     }
     if (pendingIssues.length > 0) {
-      await store.recordIssues(run.id, pendingIssues);
+      const list = pendingIssues;
       pendingIssues = [];
+      inFlight = inFlight.then(() => store.recordIssues(run.id, list));
     }
+    inFlight.catch(() => undefined); // awaited by the next flush or drain; not an unhandled rejection meanwhile
+    report();
+  };
+  const drain = async () => {
+    await flush();
+    await inFlight;
     report();
   };
 
   /** Validates and maps one resource; returns the record or undefined when rejected. */
-  const prepare = (resource: Resource, location: SourceLocation): RecordWrite | undefined => {
+  const prepare = (resource: Resource, location: SourceLocation, text?: string): RecordWrite | undefined => {
     if (validate) {
-      const outcome = validateResource(resource, location);
+      const outcome = validateResource(resource, location, { invariants });
       const problems = issuesFromOutcome(location, outcome, resource);
       if (problems.some((p) => p.severity === 'error')) {
         addIssues(problems);
@@ -134,7 +152,7 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
       return undefined;
     }
     try {
-      return toRecordWrite(resource, location);
+      return toRecordWrite(resource, location, text);
     } catch (error) {
       const message = `${location.file} ${location.place} ${resource.resourceType}/${resource.id}: could not be mapped: ${(error as Error).message}`;
       addIssues([{ file: location.file, place: location.place, resourceType: resource.resourceType, resourceId: resource.id, severity: 'error', message, outcomeJson: '{}' }]);
@@ -152,7 +170,7 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
         counts.rejected += 1;
       } else if (item.kind === 'resource') {
         counts.read += 1;
-        const record = prepare(item.resource, item.location);
+        const record = prepare(item.resource, item.location, item.text);
         if (!record) {
           counts.rejected += 1;
           continue;
@@ -189,9 +207,10 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
       }
       if (counts.read % 1000 === 0) report();
     }
-    await flush();
+    await drain();
     await store.finishImportRun(run.id, { ...counts, status: 'succeeded' });
   } catch (error) {
+    await inFlight.catch(() => undefined);
     await store.finishImportRun(run.id, { ...counts, status: 'failed' }).catch(() => undefined);
     throw error;
   }

@@ -13,9 +13,8 @@
  *   Boolean as 1/0.
  * - PostgreSQL (timestamp(3) without time zone, read as UTC): DateTime as "2019-04-01 00:00:00.000".
  */
-import type Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { openSqliteFile } from './migrate';
 import type { DatabaseProvider } from './database-url';
 
 export type SqlValue = string | number | boolean | null | Date | Uint8Array | undefined;
@@ -26,6 +25,8 @@ export interface SqlTransaction {
   readonly provider: DatabaseProvider;
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
   run(sql: string, params?: SqlValue[]): Promise<number>;
+  /** One statement run once per parameter list, in order (one round trip to the SQLite worker); total changes. */
+  runMany(sql: string, paramsList: SqlValue[][]): Promise<number>;
   /** INSERT of many rows (each an array in `columns` order), in as few statements as the database allows. */
   insertMany(table: string, columns: readonly string[], rows: SqlValue[][]): Promise<void>;
 }
@@ -67,52 +68,69 @@ class AsyncLock {
   }
 }
 
+type WorkerReply = { id: number; result?: unknown; error?: { message: string; code?: string } };
+
+/**
+ * SQLite writes on one better-sqlite3 connection owned by a worker thread (sqlite-write-worker.mjs), so the
+ * main thread reads and maps the next batch while this one is written. Calls are messages; their order is kept.
+ */
 class SqliteWriter implements SqlWriter {
   readonly provider = 'sqlite' as const;
-  readonly #db: Database.Database;
+  readonly #worker: Worker;
   readonly #lock = new AsyncLock();
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  #nextId = 0;
+  #failure: Error | undefined;
 
   constructor(path: string) {
-    this.#db = openSqliteFile(path);
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('foreign_keys = ON');
-    this.#db.pragma('temp_store = MEMORY');
-    this.#db.pragma('cache_size = -65536');
+    this.#worker = new Worker(new URL('./sqlite-write-worker.mjs', import.meta.url), { workerData: { path } });
+    // Idle, the worker must not keep the process alive; while a call is pending it is ref'd again.
+    this.#worker.unref();
+    this.#worker.on('message', (reply: WorkerReply) => {
+      const call = this.#pending.get(reply.id);
+      if (!call) return;
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) this.#worker.unref();
+      if (reply.error) call.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+      else call.resolve(reply.result);
+    });
+    const fail = (error: Error) => {
+      this.#failure = new Error(`SQLite writer stopped: ${error.message}`, { cause: error });
+      for (const call of this.#pending.values()) call.reject(this.#failure);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => fail(new Error(`worker exited with code ${code}`)));
   }
 
-  #prepare(sql: string): Database.Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      if (this.#statements.size > 500) this.#statements.clear();
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+  #call<T>(op: string, message: Record<string, unknown> = {}): Promise<T> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = ++this.#nextId;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.ref();
+      this.#worker.postMessage({ id, op, ...message });
+    });
   }
 
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     return this.#lock.run(async () => {
-      const db = this.#db;
       const tx: SqlTransaction = {
         provider: 'sqlite',
-        query: async <R extends Row>(sql: string, params: SqlValue[] = []) => this.#prepare(sql).all(...params.map(sqliteValue)) as R[],
-        run: async (sql, params = []) => this.#prepare(sql).run(...params.map(sqliteValue)).changes,
+        query: <R extends Row>(sql: string, params: SqlValue[] = []) => this.#call<R[]>('query', { sql, params: params.map(sqliteValue) }),
+        run: (sql, params = []) => this.#call<number>('run', { sql, params: params.map(sqliteValue) }),
+        runMany: async (sql, paramsList) => (paramsList.length === 0 ? 0 : this.#call<number>('runMany', { sql, paramsList: paramsList.map((p) => p.map(sqliteValue)) })),
         insertMany: async (table, columns, rows) => {
-          if (rows.length === 0) return;
-          const statement = this.#prepare(`INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${placeholders(columns.length)})`);
-          for (const row of rows) statement.run(...row.map(sqliteValue));
+          if (rows.length > 0) await this.#call('insertMany', { table, columns, rows: rows.map((row) => row.map(sqliteValue)) });
         },
       };
-      // IMMEDIATE: take the write lock now (waiting up to the busy timeout for other processes), so a
-      // transaction that reads first never fails later when it upgrades to writing.
-      db.exec('BEGIN IMMEDIATE');
+      await this.#call('begin');
       try {
         const result = await fn(tx);
-        db.exec('COMMIT');
+        await this.#call('commit');
         return result;
       } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
+        await this.#call('rollback').catch(() => undefined);
         throw error;
       }
     });
@@ -120,8 +138,8 @@ class SqliteWriter implements SqlWriter {
 
   async close(): Promise<void> {
     await this.#lock.run(async () => {
-      this.#statements.clear();
-      this.#db.close();
+      if (!this.#failure) await this.#call('close');
+      await this.#worker.terminate();
     });
   }
 }
@@ -152,6 +170,11 @@ class PostgresWriter implements SqlWriter {
       provider: 'postgresql',
       query: async <R extends Row>(sql: string, params: SqlValue[] = []) => (await client.query(numbered(sql), params.map(postgresValue))).rows as R[],
       run: async (sql, params = []) => (await client.query(numbered(sql), params.map(postgresValue))).rowCount ?? 0,
+      runMany: async (sql, paramsList) => {
+        let changes = 0;
+        for (const params of paramsList) changes += (await client.query(numbered(sql), params.map(postgresValue))).rowCount ?? 0;
+        return changes;
+      },
       insertMany: async (table, columns, rows) => {
         const perStatement = Math.max(1, Math.floor(POSTGRES_MAX_PARAMS / columns.length));
         for (let start = 0; start < rows.length; start += perStatement) {

@@ -221,20 +221,21 @@ async function refreshSummaries(tx: SqlTransaction, patientKeys: string[], now: 
       const key = `${row.patientKey}\0${row.kind}`;
       if (!latest.has(key)) latest.set(key, row);
     }
-    for (const patientKey of keys) {
+    const updates = keys.map((patientKey): SqlValue[] => {
       const primary = latest.get(`${patientKey}\0${PRIMARY_CANCER_KIND}`);
       const stage = latest.get(`${patientKey}\0${STAGE_GROUP_KIND}`);
       const primaryText = primary ? (primary.codeDisplay ?? primary.valueText ?? primary.code) : null;
       const stageText = stage ? stage.valueText || stage.codeDisplay || null : null;
-      await tx.run('UPDATE "Patient" SET "primaryCancer" = ?, "primaryCancerSearch" = ?, "stage" = ?, "stageSearch" = ?, "updatedAt" = ? WHERE "key" = ?', [
+      return [
         primaryText,
         primary ? cancerSearchText(primaryText, primary.code) : '',
         stageText,
         stage ? stageSearchText(stageText, stageCodeOf(stage.valueJson)) : '',
         now,
         patientKey,
-      ]);
-    }
+      ];
+    });
+    await tx.runMany('UPDATE "Patient" SET "primaryCancer" = ?, "primaryCancerSearch" = ?, "stage" = ?, "stageSearch" = ?, "updatedAt" = ? WHERE "key" = ?', updates);
   }
 }
 
@@ -447,11 +448,10 @@ class PrismaStore implements Store {
       [...PATIENT_COLUMNS, 'primaryCancerSearch', 'stageSearch', 'createdAt', 'key'],
       newPatients.map((key) => [...patientValues(key, demographics.get(key)), '', '', now, key]),
     );
-    for (const [key, p] of demographics) {
-      if (knownPatients.has(key)) {
-        await tx.run(`UPDATE "Patient" SET ${PATIENT_COLUMNS.map((c) => `"${c}" = ?`).join(', ')} WHERE "key" = ?`, [...patientValues(key, p), key]);
-      }
-    }
+    await tx.runMany(
+      `UPDATE "Patient" SET ${PATIENT_COLUMNS.map((c) => `"${c}" = ?`).join(', ')} WHERE "key" = ?`,
+      [...demographics].filter(([key]) => knownPatients.has(key)).map(([key, p]) => [...patientValues(key, p), key]),
+    );
 
     const summaryPatients = new Set<string>();
     for (const keys of chunks(changed.map((r) => r.key))) {
@@ -469,12 +469,10 @@ class PrismaStore implements Store {
       await tx.run(`DELETE FROM "Fact" WHERE "sourceRecordKey" IN (${inList})`, keys);
       await tx.run(`DELETE FROM "TimelineEvent" WHERE "sourceRecordKey" IN (${inList})`, keys);
     }
-    for (const record of changed) {
-      await tx.run(
-        `UPDATE "SourceRecord" SET ${RECORD_COLUMNS.map((c) => `"${c}" = ?`).join(', ')}, "version" = "version" + 1 WHERE "key" = ?`,
-        [...recordValues(record, runId, now), record.key],
-      );
-    }
+    await tx.runMany(
+      `UPDATE "SourceRecord" SET ${RECORD_COLUMNS.map((c) => `"${c}" = ?`).join(', ')}, "version" = "version" + 1 WHERE "key" = ?`,
+      changed.map((record) => [...recordValues(record, runId, now), record.key]),
+    );
     await tx.insertMany(
       'SourceRecord',
       [...RECORD_COLUMNS, 'key', 'version'],

@@ -113,7 +113,7 @@ export function lineItems(file: string, split: SplitLine, maxLineBytes: number):
   if (notResource) return [errorItem(location, notResource, { code: 'structure' })];
   const resource = value as Record<string, unknown>;
   if (resource.resourceType === 'Bundle') return [...bundleItems(resource, file, `line ${split.line} `, `line ${split.line}`)];
-  return [{ kind: 'resource', resource: value as Resource, location }];
+  return [{ kind: 'resource', resource: value as Resource, location, text }];
 }
 
 /** Reads bulk-data NDJSON: one resource per line; a bad line is reported and the next line read. */

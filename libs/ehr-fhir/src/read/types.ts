@@ -12,7 +12,8 @@ export interface SourceLocation {
 }
 
 export type ReadItem =
-  | { kind: 'resource'; resource: Resource; location: SourceLocation }
+  /** `text`: the resource's JSON exactly as read, when it stood alone (an NDJSON line), to be kept verbatim. */
+  | { kind: 'resource'; resource: Resource; location: SourceLocation; text?: string }
   /** The entries of a transaction Bundle: downstream imports all of them or none. */
   | { kind: 'atomic-group'; location: SourceLocation; items: ReadItem[] }
   /** Something that could not be read (severity error), or was skipped on purpose (severity warning). */
