@@ -33,7 +33,7 @@ function newestMtime(dir) {
 }
 
 if (!existsSync(join(repoRoot, 'node_modules', '.package-lock.json'))) {
-  step('installing the workspace (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
+  step('installing the workspace (npm ci)', 'npm', ['ci', '--include=dev', '--no-audit', '--no-fund']);
 }
 const cli = [join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs')];
 step('creating / migrating the database', process.execPath, [...cli, 'migrate']);

@@ -127,6 +127,13 @@ const TREATMENT_LABELS: Record<TreatmentSummary['kind'], string> = {
   radiotherapy: 'Radiotherapy course',
 };
 
+/** "Radiotherapy course · Chest wall structure": the kind's label and the first body site, without its SNOMED tag. */
+function fallbackTreatmentName(kind: TreatmentSummary['kind'], a: Attributes): string {
+  const sites = Array.isArray(a.bodySite) ? (a.bodySite as unknown[]) : [];
+  const site = codingText(asCoding(sites[0]))?.replace(/\s*\([^)]*\)\s*$/, '');
+  return site ? `${TREATMENT_LABELS[kind]} · ${site}` : TREATMENT_LABELS[kind];
+}
+
 const TREATMENT_KINDS: Record<string, TreatmentSummary['kind']> = {
   'cancer-related-medication-request': 'medication-request',
   'cancer-related-medication-administration': 'medication-administration',
@@ -185,7 +192,7 @@ export function buildPatientOverview(
       const name = citedCode(f);
       return {
         kind,
-        name: f.code && !f.code.display && name.text === f.code.code ? { ...name, text: TREATMENT_LABELS[kind] } : name,
+        name: f.code && !f.code.display && name.text === f.code.code ? { ...name, text: fallbackTreatmentName(kind, a) } : name,
         start: f.effectiveStart,
         end: f.effectiveEnd,
         status: f.status ?? str(a, 'status'),
