@@ -161,7 +161,14 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
   };
 
   try {
+    let sinceYield = 0;
     for await (const item of items) {
+      // Buffered items arrive through microtasks alone; a turn of the event loop now and then lets the store's
+      // replies (the batch in flight) through, so that write is done before the next flush waits for it.
+      if (++sinceYield === 32) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       current = item.location.file;
       if (item.kind === 'error') {
         addIssues(issuesFromOutcome(item.location, item.outcome));
