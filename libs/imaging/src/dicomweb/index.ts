@@ -1,0 +1,1 @@
+export { DicomWebClient, DicomWebError, TAG as DICOM_TAG, dicomValue, type DicomJson, type DicomWebClientOptions } from './client';
