@@ -1,7 +1,7 @@
 // FHIR R4 ImagingStudy (and the Endpoint it points to) for a study found over DICOMweb, so a patient's record
 // links to the images where they live: identifier urn:oid:<Study Instance UID>, one series entry per series,
 // and an Endpoint of type dicom-wado-rs whose address is the DICOMweb root the study can be retrieved from.
-import type { Endpoint, ImagingStudy, Reference } from '@medplum/fhirtypes';
+import type { Device, Endpoint, Group, ImagingStudy, Patient, Reference } from '@medplum/fhirtypes';
 import { createHash } from 'node:crypto';
 import { TAG, dicomValue, type DicomJson } from './client';
 
@@ -33,7 +33,7 @@ export interface ImagingStudyLink {
  * study belongs to in OncoBoard (DICOM's Patient ID is the PACS's, not necessarily the EHR's); `dicomWebRoot`
  * is where the study was found.
  */
-export function imagingStudyFromDicomWeb(study: DicomJson, series: readonly DicomJson[], options: { subject: Reference; dicomWebRoot: string }): ImagingStudyLink {
+export function imagingStudyFromDicomWeb(study: DicomJson, series: readonly DicomJson[], options: { subject: Reference<Patient | Group | Device>; dicomWebRoot: string }): ImagingStudyLink {
   const studyUid = dicomValue(study, TAG.StudyInstanceUID);
   if (!studyUid) throw new Error('imagingStudyFromDicomWeb: the study has no Study Instance UID (0020000D)');
   const endpoint: Endpoint = {
