@@ -2,6 +2,8 @@
 /**
  * The oncoboard command line:
  *   oncoboard import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
+ *   oncoboard link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
+ *                             put a PACS's studies on the patient's record as ImagingStudy (QIDO-RS)
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
@@ -11,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { importFhirPath, importFhirServer, type ImportProgress, type ImportResult } from '@oncoboard/ingest';
+import { importFhirPath, importFhirServer, importImagingStudiesFromDicomWeb, type ImagingLinkRequest, type ImportProgress, type ImportResult } from '@oncoboard/ingest';
 import { migrateStore, openStore, resolveDatabaseUrl } from '@oncoboard/store';
 import { logger } from './logger';
 import { ProgressLine } from './progress';
@@ -22,6 +24,7 @@ const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 
 const USAGE = `usage: oncoboard <import|demo|serve|migrate> [options]
   import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
+  link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -68,6 +71,21 @@ async function runImport(target: string, opts: { patient?: string; pageSize?: nu
   }
 }
 
+async function runImagingLink(root: string, request: ImagingLinkRequest): Promise<number> {
+  const databaseUrl = resolveDatabaseUrl();
+  const store = await openStore({ databaseUrl });
+  const started = performance.now();
+  try {
+    console.error(`linking imaging studies from ${root} to ${request.patientKey} in ${describeDatabase(databaseUrl)}`);
+    const result = await importImagingStudiesFromDicomWeb(root, request, { store });
+    console.log(`${result.studies} stud${result.studies === 1 ? 'y' : 'ies'} found`);
+    printSummary(result, (performance.now() - started) / 1000);
+    return result.rejected > 0 ? 2 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -75,6 +93,8 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       patient: { type: 'string' },
+      'pacs-patient-id': { type: 'string' },
+      study: { type: 'string' },
       'page-size': { type: 'string' },
       'batch-size': { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
@@ -99,6 +119,12 @@ async function main(argv: string[]): Promise<number> {
       const target = positionals[0];
       if (!target) throw new UsageError('import: expected a file, a directory or a FHIR base URL');
       return runImport(target, { patient: values.patient, pageSize: int(values['page-size'], 'page-size'), batchSize: int(values['batch-size'], 'batch-size'), validate: !values['no-validate'], invariants: values.invariants });
+    }
+    case 'link-imaging': {
+      const root = positionals[0];
+      if (!root || !/^https?:\/\//.test(root)) throw new UsageError('link-imaging: expected a DICOMweb root URL, e.g. http://127.0.0.1:8042/dicom-web');
+      if (!values.patient) throw new UsageError('link-imaging: expected --patient <Patient/id> (the OncoBoard patient the studies belong to)');
+      return runImagingLink(root, { patientKey: values.patient, pacsPatientId: values['pacs-patient-id'], studyInstanceUid: values.study });
     }
     case 'demo':
       return runImport(DEMO_COHORT_DIR, { validate: true });

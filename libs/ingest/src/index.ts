@@ -1,1 +1,2 @@
 export * from './fhir-import';
+export * from './imaging-link';
