@@ -7,5 +7,9 @@ export { readNifti, parseNifti, type ReadNiftiOptions } from './nifti/read-nifti
 export { readDicomSeries, listDicomSeries, type ReadDicomSeriesOptions, type DicomSeriesResult, type DicomSeriesSummary } from './dicom/read-dicom-series';
 export * from './transforms/index';
 export * from './measure/index';
+export {
+  resampleMaskOnto, readDicomSeg, SEGMENTATION_STORAGE_SOP_CLASS,
+  type ResampleMaskOntoResult, type DicomSegResult, type ReadDicomSegOptions, type SegSegment, type SegmentationType,
+} from './segmentation/index';
 export * from './dicomweb/index';
 export * from './encoders/index';
