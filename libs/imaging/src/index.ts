@@ -11,5 +11,7 @@ export {
   resampleMaskOnto, readDicomSeg, SEGMENTATION_STORAGE_SOP_CLASS,
   type ResampleMaskOntoResult, type DicomSegResult, type ReadDicomSegOptions, type SegSegment, type SegmentationType,
 } from './segmentation/index';
+export { computeRadiomics, IBSI_DIGITAL_PHANTOM_CONFIG, RadiomicsInputError } from './radiomics/index';
+export type { RadiomicsConfig, RadiomicsResult, FeatureMap, FeatureFamily, TextureAggregation, Discretisation } from './radiomics/index';
 export * from './dicomweb/index';
 export * from './encoders/index';
