@@ -191,17 +191,16 @@ describe('transfer syntaxes', () => {
     expect(r.volume.voxels.some((v) => v > 0)).toBe(true);
   });
 
-  it.each([
-    ['jpeg_2000.dcm', '1.2.840.10008.1.2.4.91 (JPEG 2000)'],
-    ['rle.dcm', '1.2.840.10008.1.2.5 (RLE Lossless)'],
-    ['jpeg_ls.dcm', '1.2.840.10008.1.2.4.81 (JPEG-LS Near-Lossless)'],
-    ['jpeg_baseline_8bit.dcm', '1.2.840.10008.1.2.4.50 (JPEG Baseline)'],
-    ['jpeg_lossless_sel1.dcm', '1.2.840.10008.1.2.4.70 (JPEG Lossless SV1)'],
-  ])('rejects compressed %s by transfer syntax', (name, syntax) => {
+  // RLE, JPEG Lossless, JPEG-LS and JPEG 2000 are decoded now: see compressed.test.ts. Lossy JPEG still is not.
+  it.each([['jpeg_baseline_8bit.dcm', '1.2.840.10008.1.2.4.50 (JPEG Baseline)']])('rejects compressed %s by transfer syntax', (name, syntax) => {
     const file = join(DATA, name);
     const err = catchError(() => readDicomSeries(file));
     expect(err.code).toBe('unsupported');
     expect(err.message).toBe(`unsupported transfer syntax ${syntax} in ${file}`);
+  });
+
+  it.each(['rle.dcm', 'jpeg_lossless_sel1.dcm', 'jpeg_ls.dcm', 'jpeg_2000.dcm'])('reads compressed %s', (name) => {
+    expect(readDicomSeries(join(DATA, name)).volume.dims[2]).toBe(1);
   });
 });
 

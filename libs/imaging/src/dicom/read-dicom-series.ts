@@ -1,7 +1,8 @@
 // DICOM series reader on top of dicom-parser: files or folders -> one Volume per SeriesInstanceUID.
 // Slices are ordered by their position along the slice normal (row × column of ImageOrientationPatient),
 // never by file name or InstanceNumber, and the spacing is checked, because both lie in real exports.
-// Only uncompressed transfer syntaxes are decoded; compressed ones are rejected by name.
+// Native transfer syntaxes are read directly; RLE, JPEG Lossless, JPEG-LS and JPEG 2000 are decoded frame by
+// frame (see ./codecs); the other compressed ones, lossy baseline/extended JPEG included, are rejected by name.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
 import type { Direction, Vec3, Volume, VoxelArray } from '../volume';
+import { DECODABLE_SYNTAXES, decodeCompressedFrame } from './codecs/decode-compressed';
 
 export interface ReadDicomSeriesOptions {
   /** Pick this series when the input holds several; without it, several series are an error listing them. */
@@ -39,7 +41,7 @@ export interface DicomSeriesSummary {
   instances: number;
   frames: number;
   files: string[];
-  /** Distinct transfer syntax UIDs; compressed ones cannot be read by readDicomSeries. */
+  /** Distinct transfer syntax UIDs; see readDicomSeries for the compressed ones it decodes. */
   transferSyntaxes: string[];
 }
 
@@ -91,6 +93,8 @@ interface Instance {
   photometric: string;
   sliceGap?: number;
   pixels: Uint8Array;
+  /** Set for decodable compressed syntaxes: the parsed file, whose frames are decoded when the series is read. */
+  encapsulated?: DataSet;
   frames: Frame[];
   transferSyntax: string;
   /** Set for compressed transfer syntaxes: thrown only if this series is read. */
@@ -107,7 +111,10 @@ export function listDicomSeries(pathOrPaths: string | readonly string[]): DicomS
  * Reads one series into a Volume: slices sorted along the slice normal, duplicates / missing slices / uneven
  * spacing / mixed orientation rejected, RescaleSlope/Intercept applied (Float32 output when non-trivial).
  * Folders are scanned recursively; non-DICOM files found while scanning a folder are skipped with a warning,
- * but a non-DICOM file named explicitly is an error. Compressed transfer syntaxes throw ImageReadError.
+ * but a non-DICOM file named explicitly is an error. RLE Lossless, JPEG Lossless (process 14, incl. SV1), JPEG-LS
+ * (lossless and near-lossless) and JPEG 2000 (lossless and lossy, Part 1) are decoded; other compressed syntaxes —
+ * baseline/extended lossy JPEG (.4.50/.4.51), JPEG 2000 Part 2, HTJ2K — throw ImageReadError 'unsupported', and a
+ * frame that fails to decode throws ImageReadError 'truncated' naming the file, frame and transfer syntax.
  */
 export function readDicomSeries(pathOrPaths: string | readonly string[], options: ReadDicomSeriesOptions = {}): DicomSeriesResult {
   const { instances, warnings } = loadInstances(pathOrPaths);
@@ -177,7 +184,8 @@ function parseInstance(file: string): Instance {
   const layout = readLayout(ds, file);
   const nFrames = int(ds, 'x00280008') ?? 1;
   const unsupported = transferSyntaxProblem(syntax, ds, file);
-  const pixels = unsupported ? new Uint8Array(0) : pixelBytes(ds, file, layout, nFrames);
+  const compressed = !unsupported && DECODABLE_SYNTAXES.has(syntax);
+  const pixels = unsupported || compressed ? new Uint8Array(0) : pixelBytes(ds, file, layout, nFrames);
   return {
     file,
     seriesUid: str(ds, 'x0020000e') ?? '',
@@ -190,6 +198,7 @@ function parseInstance(file: string): Instance {
     photometric: str(ds, 'x00280004') ?? '',
     ...optional('sliceGap', num(ds, 'x00180088') ?? num(ds, 'x00180050')),
     pixels,
+    ...optional('encapsulated', compressed ? ds : undefined),
     frames: readFrames(ds, file, nFrames),
     transferSyntax: syntax,
     ...optional('unsupported', unsupported),
@@ -224,11 +233,14 @@ function inflate(bytes: Uint8Array, position: number): Uint8Array {
 }
 
 /**
- * Compressed pixel data is not decoded here. The error is kept, not thrown, so that such files can still be
- * listed and do not block reading other series in the same folder; it is thrown when the series is read.
+ * Native pixel data is read directly and the syntaxes in DECODABLE_SYNTAXES are decoded when the series is read.
+ * For anything else the error is kept, not thrown, so that such files can still be listed and do not block
+ * reading other series in the same folder; it is thrown when the series is read.
  */
 function transferSyntaxProblem(syntax: string, ds: DataSet, file: string): ImageReadError | undefined {
-  if (NATIVE_SYNTAXES.has(syntax) && !ds.elements.x7fe00010?.encapsulatedPixelData) return undefined;
+  const encapsulated = ds.elements.x7fe00010?.encapsulatedPixelData === true;
+  if (NATIVE_SYNTAXES.has(syntax) && !encapsulated) return undefined;
+  if (DECODABLE_SYNTAXES.has(syntax) && encapsulated) return undefined;
   const name = COMPRESSED_SYNTAXES.get(syntax) ?? (syntax ? 'not supported' : 'missing (0002,0010)');
   return new ImageReadError('unsupported', `unsupported transfer syntax ${syntax} (${name}) in ${file}`, { file });
 }
@@ -549,8 +561,13 @@ function storedArray(inst: Instance, n: number): VoxelArray {
   }
 }
 
-/** One frame's stored values, byte-swapped for big endian, masked/sign-extended to BitsStored. */
+/** One frame's stored values, decompressed or byte-swapped for big endian, masked/sign-extended to BitsStored. */
 function decodeFrame(inst: Instance, frameIndex: number): VoxelArray {
+  if (inst.encapsulated) {
+    const out = decodeEncapsulatedFrame(inst, inst.encapsulated, frameIndex);
+    if (inst.bitsStored < inst.bitsAllocated && inst.bitsStored > 0) maskBits(out, inst.bitsStored, inst.signed);
+    return out;
+  }
   const perSlice = inst.rows * inst.columns;
   const width = inst.bitsAllocated / 8;
   const out = storedArray(inst, perSlice);
@@ -559,6 +576,46 @@ function decodeFrame(inst: Instance, frameIndex: number): VoxelArray {
   if (!inst.littleEndian && width > 1) swap(bytes, width);
   if (inst.bitsStored < inst.bitsAllocated && inst.bitsStored > 0) maskBits(out, inst.bitsStored, inst.signed);
   return out;
+}
+
+/** Decodes one compressed frame; any decoder failure becomes an ImageReadError naming file, frame and syntax. */
+function decodeEncapsulatedFrame(inst: Instance, ds: DataSet, frameIndex: number): VoxelArray {
+  const syntax = `${inst.transferSyntax} (${DECODABLE_SYNTAXES.get(inst.transferSyntax) ?? 'compressed'})`;
+  const where = inst.frames.length > 1 ? `frame ${frameIndex + 1} of ${inst.file}` : inst.file;
+  let data: Uint8Array;
+  try {
+    data = encapsulatedFrameBytes(ds, inst.transferSyntax, frameIndex, inst.frames.length);
+  } catch (cause) {
+    throw new ImageReadError('bad-header', `cannot locate ${where} in its encapsulated Pixel Data, transfer syntax ${syntax}: ${describe(cause)}`, { file: inst.file, cause });
+  }
+  try {
+    return decodeCompressedFrame(inst.transferSyntax, data, inst);
+  } catch (cause) {
+    throw new ImageReadError('truncated', `cannot decode ${where}, transfer syntax ${syntax}: ${describe(cause)}`, { file: inst.file, cause });
+  }
+}
+
+/**
+ * A frame's compressed bytes. One frame: all fragments. Several: the Basic Offset Table when present, else one
+ * fragment per frame when the counts match, else (JPEG family only) frame starts found by their SOI marker.
+ */
+function encapsulatedFrameBytes(ds: DataSet, syntax: string, frameIndex: number, nFrames: number): Uint8Array {
+  const element = ds.elements.x7fe00010 as Element;
+  const fragments = element.fragments ?? [];
+  if (fragments.length === 0) throw new Error('no fragments');
+  if (nFrames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, element, 0, fragments.length);
+  if ((element.basicOffsetTable ?? []).length > 0) return dicomParser.readEncapsulatedImageFrame(ds, element, frameIndex);
+  if (fragments.length === nFrames) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, element, frameIndex, 1);
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(57|70|80|81)$/.test(syntax)) {
+    const table = dicomParser.createJPEGBasicOffsetTable(ds, element);
+    if (table.length !== nFrames) throw new Error(`found ${table.length} JPEG start markers for ${nFrames} frames`);
+    return dicomParser.readEncapsulatedImageFrame(ds, element, frameIndex, table);
+  }
+  throw new Error(`${fragments.length} fragments for ${nFrames} frames and no Basic Offset Table`);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function swap(bytes: Uint8Array, width: number): void {
