@@ -15,3 +15,4 @@ export { computeRadiomics, IBSI_DIGITAL_PHANTOM_CONFIG, RadiomicsInputError } fr
 export type { RadiomicsConfig, RadiomicsResult, FeatureMap, FeatureFamily, TextureAggregation, Discretisation } from './radiomics/index';
 export * from './dicomweb/index';
 export * from './encoders/index';
+export * from './module/index';
