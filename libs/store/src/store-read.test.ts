@@ -194,6 +194,15 @@ describeEachProvider('reads', (provider: DatabaseProvider) => {
       expect(await store.getSourceRecord(first!.provenance.sourceRecordKey)).not.toBeNull();
     });
 
+    it("lists a patient's records of one kind, and nothing for another kind or patient", async () => {
+      const records = await store.listPatientRecords(TIMELINE, 'fhir-resource');
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.map((r) => r.key)).toEqual([...records.map((r) => r.key)].sort());
+      expect(records.every((r) => typeof r.content === 'string' && r.content.length > 0)).toBe(true);
+      expect(await store.listPatientRecords(TIMELINE, 'dicom-series')).toEqual([]);
+      expect(await store.listPatientRecords('Patient/nobody', 'fhir-resource')).toEqual([]);
+    });
+
     it('answers an empty page for a patient without events', async () => {
       expect(await store.getTimeline('Patient/nobody', {})).toEqual({ items: [], total: 0, undatedCount: 0 });
     });

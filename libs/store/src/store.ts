@@ -640,6 +640,10 @@ class PrismaStore implements Store {
     });
   }
 
+  listPatientRecords(patientKey: string, kind: string): Promise<{ key: string; content: string }[]> {
+    return this.#read((db) => db.sourceRecord.findMany({ where: { patientKey, kind }, select: { key: true, content: true }, orderBy: { key: 'asc' } }));
+  }
+
   listImportRuns(limit = 20): Promise<ImportRunRow[]> {
     const take = checkLimit('listImportRuns', limit, 20, 1000);
     return this.#read((db) => db.importRun.findMany({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take }));

@@ -224,6 +224,8 @@ export interface Store {
   getFacts(patientKey: string, q?: { kinds?: string[] }): Promise<StoredFact[]>;
   getTimeline(patientKey: string, q: TimelineQuery): Promise<TimelinePage>;
   getSourceRecord(key: string): Promise<{ record: SourceRecordRow; history: SourceRecordVersionRow[] } | null>;
+  /** A patient's current records of one kind (e.g. "dicom-series"), by key, content verbatim. */
+  listPatientRecords(patientKey: string, kind: string): Promise<{ key: string; content: string }[]>;
   listImportRuns(limit?: number): Promise<ImportRunRow[]>;
   getImportIssues(runId: string): Promise<ImportIssueRow[]>;
   countRecords(): Promise<StoreCounts>;
