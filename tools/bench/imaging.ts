@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { computeRadiomics, readDicomSeries, type RadiomicsConfig } from '@oncoboard/imaging';
-import { syntheticCtPhantom, writeDicomSeries } from '../../libs/imaging/src/testing/synthetic-ct';
+import { syntheticCtPhantom, writeDicomSeries } from '@oncoboard/imaging/testing';
 
 const { values } = parseArgs({ options: { slices: { type: 'string', default: '300' }, size: { type: 'string', default: '512' } } });
 const slices = Number(values.slices);

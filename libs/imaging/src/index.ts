@@ -14,5 +14,5 @@ export {
 export { computeRadiomics, IBSI_DIGITAL_PHANTOM_CONFIG, RadiomicsInputError } from './radiomics/index';
 export type { RadiomicsConfig, RadiomicsResult, FeatureMap, FeatureFamily, TextureAggregation, Discretisation } from './radiomics/index';
 export * from './dicomweb/index';
-export * from './encoders/index';
 export * from './module/index';
+// Test fixtures other libs' tests use (a synthetic CT written as real DICOM, masks as real NIfTI files).

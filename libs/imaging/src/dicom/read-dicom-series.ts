@@ -27,6 +27,16 @@ export interface DicomSeriesResult {
   seriesInstanceUid: string;
   studyInstanceUid: string;
   modality: string;
+  /** StudyDate (0008,0020) of the first instance, as ISO YYYY-MM-DD (absent when missing or not a valid DA). */
+  studyDate?: string;
+  /** SeriesDate (0008,0021) of the first instance, as ISO YYYY-MM-DD (absent when missing or not a valid DA). */
+  seriesDate?: string;
+  /** SeriesDescription (0008,103E) of the first instance. */
+  seriesDescription?: string;
+  /** SeriesNumber (0020,0011) of the first instance. */
+  seriesNumber?: number;
+  /** The files (instances) of this series, in the order they were found. */
+  files: string[];
   volume: Volume;
   /** Non-fatal findings (no patient data): tolerated spacing issues, missing geometry, skipped files. */
   warnings: string[];
@@ -83,6 +93,9 @@ interface Instance {
   studyUid: string;
   modality: string;
   seriesNumber?: number;
+  studyDate?: string;
+  seriesDate?: string;
+  seriesDescription?: string;
   instanceNumber?: number;
   rows: number;
   columns: number;
@@ -122,7 +135,18 @@ export function readDicomSeries(pathOrPaths: string | readonly string[], options
   const series = pickSeries(groupBySeries(instances), options.seriesInstanceUid, label);
   const first = series[0] as Instance;
   const volume = buildVolume(series, options, warnings);
-  return { seriesInstanceUid: first.seriesUid, studyInstanceUid: first.studyUid, modality: first.modality, volume, warnings };
+  return {
+    seriesInstanceUid: first.seriesUid,
+    studyInstanceUid: first.studyUid,
+    modality: first.modality,
+    ...optional('studyDate', first.studyDate),
+    ...optional('seriesDate', first.seriesDate),
+    ...optional('seriesDescription', first.seriesDescription),
+    ...optional('seriesNumber', first.seriesNumber),
+    files: series.map((i) => i.file),
+    volume,
+    warnings,
+  };
 }
 
 // ---------------------------------------------------------------- files
@@ -192,6 +216,9 @@ function parseInstance(file: string): Instance {
     studyUid: str(ds, 'x0020000d') ?? '',
     modality: str(ds, 'x00080060') ?? '',
     ...optional('seriesNumber', int(ds, 'x00200011')),
+    ...optional('studyDate', isoDate(str(ds, 'x00080020'))),
+    ...optional('seriesDate', isoDate(str(ds, 'x00080021'))),
+    ...optional('seriesDescription', str(ds, 'x0008103e')),
     ...optional('instanceNumber', int(ds, 'x00200013')),
     ...layout,
     littleEndian: syntax !== '1.2.840.10008.1.2.2',
@@ -335,6 +362,15 @@ function nums(ds: DataSet | undefined, tag: string): number[] | undefined {
   if (s === undefined) return undefined;
   const values = s.split('\\').map((p) => Number(p.trim()));
   return values.every(Number.isFinite) ? values : undefined;
+}
+
+/** DICOM DA (YYYYMMDD, or the old YYYY.MM.DD) to ISO YYYY-MM-DD; undefined when it is not a real date. */
+function isoDate(da: string | undefined): string | undefined {
+  const m = da ? /^(\d{4})\.?(\d{2})\.?(\d{2})$/.exec(da) : null;
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  const t = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== iso ? undefined : iso;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

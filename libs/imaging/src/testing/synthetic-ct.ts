@@ -1,6 +1,7 @@
 // A synthetic CT for tests and benchmarks: a body-shaped ellipse of soft tissue in air with two lungs, and a
 // spherical lesion of a chosen volume, in HU; and a minimal DICOM writer (explicit VR little endian, one CT
-// Image Storage file per slice) so the same phantom can be read back as a real DICOM series.
+// Image Storage file per slice) so the same phantom can be read back as a real DICOM series; and a minimal
+// NIfTI-1 writer, so its lesion mask can be a real mask file.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,12 +96,28 @@ function encode(elements: Element[]): Buffer {
 
 const ds = (values: number[]) => values.map((v) => String(Math.round(v * 1e6) / 1e6)).join('\\');
 
+/** Optional header values of a written series (none are written unless given). */
+export interface WriteDicomSeriesOptions {
+  /** DICOM DA (YYYYMMDD), written as StudyDate (0008,0020) and SeriesDate (0008,0021). */
+  date?: string;
+  /** SeriesDescription (0008,103E). */
+  seriesDescription?: string;
+  /** SeriesNumber (0020,0011). */
+  seriesNumber?: number;
+}
+
 /**
  * Writes an axial Int16 HU volume as a CT series, one file per slice (explicit VR little endian, rescale
  * intercept -1024 so stored values are unsigned-safe). Returns the file paths. The volume must be axial
- * (identity direction).
+ * (identity direction). The seed makes the study/series/instance UIDs (same seed, same UIDs).
  */
-export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, seed = 'oncoboard-phantom'): string[] {
+export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, seed = 'oncoboard-phantom', options: WriteDicomSeriesOptions = {}): string[] {
+  if (options.date !== undefined && !/^\d{8}$/.test(options.date)) throw new Error(`writeDicomSeries: date: expected a DICOM DA (YYYYMMDD), got "${options.date}"`);
+  const extra: Element[] = [
+    ...(options.date ? [{ tag: 0x00080020, vr: 'DA', value: text('DA', options.date) }, { tag: 0x00080021, vr: 'DA', value: text('DA', options.date) }] : []),
+    ...(options.seriesDescription ? [{ tag: 0x0008103e, vr: 'LO', value: text('LO', options.seriesDescription) }] : []),
+    ...(options.seriesNumber !== undefined ? [{ tag: 0x00200011, vr: 'IS', value: text('IS', String(options.seriesNumber)) }] : []),
+  ];
   const [cols, rows, slices] = volume.dims;
   mkdirSync(folder, { recursive: true });
   const study = syntheticUid(`${seed}/study`);
@@ -137,6 +154,7 @@ export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, see
       { tag: 0x00281052, vr: 'DS', value: text('DS', '-1024') },
       { tag: 0x00281053, vr: 'DS', value: text('DS', '1') },
       { tag: 0x7fe00010, vr: 'OW', value: pixels },
+      ...extra,
     ]);
     const metaBody = encode([
       { tag: 0x00020001, vr: 'OB', value: Buffer.from([0, 1]) },
@@ -154,4 +172,40 @@ export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, see
     files.push(file);
   }
   return files;
+}
+
+// ---------------------------------------------------------------- NIfTI-1
+
+/**
+ * A minimal NIfTI-1 writer for tests: single file (.nii), 348-byte header + 4 bytes extension flag, uint8 or
+ * int16 voxels, geometry in the sform (sform_code 1) with the LPS → RAS flip NIfTI expects.
+ */
+export function niftiBytes(volume: Volume<Uint8Array | Int16Array>): Uint8Array {
+  const isU8 = volume.voxels instanceof Uint8Array;
+  const width = isU8 ? 1 : 2;
+  const voxOffset = 352;
+  const bytes = new Uint8Array(voxOffset + volume.voxels.length * width);
+  const v = new DataView(bytes.buffer);
+  v.setInt32(0, 348, true);
+  [3, ...volume.dims, 1, 1, 1, 1].forEach((d, n) => v.setInt16(40 + 2 * n, d, true));
+  v.setInt16(70, isU8 ? 2 : 4, true); // datatype
+  v.setInt16(72, width * 8, true); // bitpix
+  [1, ...volume.spacing, 1, 1, 1, 1].forEach((p, n) => v.setFloat32(76 + 4 * n, p, true));
+  v.setFloat32(108, voxOffset, true);
+  v.setFloat32(112, 1, true); // scl_slope
+  v.setInt16(254, 1, true); // sform_code: scanner
+  const d = volume.direction;
+  const ras = [-1, -1, 1];
+  for (let r = 0; r < 3; r++) {
+    for (let c = 0; c < 3; c++) v.setFloat32(280 + 16 * r + 4 * c, ras[r]! * d[3 * c + r]! * volume.spacing[c]!, true);
+    v.setFloat32(280 + 16 * r + 12, ras[r]! * volume.origin[r]!, true);
+  }
+  [...'n+1\0'].forEach((ch, n) => v.setUint8(344 + n, ch.charCodeAt(0)));
+  bytes.set(new Uint8Array(volume.voxels.buffer, volume.voxels.byteOffset, volume.voxels.byteLength), voxOffset);
+  return bytes;
+}
+
+export function writeNifti(volume: Volume<Uint8Array | Int16Array>, file: string): string {
+  writeFileSync(file, niftiBytes(volume));
+  return file;
 }
