@@ -4,6 +4,9 @@
  *   oncoboard import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
  *   oncoboard link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
  *                             put a PACS's studies on the patient's record as ImagingStudy (QIDO-RS)
+ *   oncoboard imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics]
+ *                             store a DICOM series (geometry + file hashes; pixels stay in the files) and, with a
+ *                             mask, its lesion measurements and radiomics, all in one transaction
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
@@ -13,18 +16,29 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { importFhirPath, importFhirServer, importImagingStudiesFromDicomWeb, type ImagingLinkRequest, type ImportProgress, type ImportResult } from '@oncoboard/ingest';
+import {
+  importFhirPath,
+  importFhirServer,
+  importImagingSeries,
+  importImagingStudiesFromDicomWeb,
+  type ImagingImportProgress,
+  type ImagingImportRequest,
+  type ImagingLinkRequest,
+  type ImportProgress,
+  type ImportResult,
+} from '@oncoboard/ingest';
 import { migrateStore, openStore, resolveDatabaseUrl } from '@oncoboard/store';
 import { logger } from './logger';
-import { ProgressLine } from './progress';
+import { bar, ProgressLine } from './progress';
 import { startApiServer } from './server';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 
-const USAGE = `usage: oncoboard <import|demo|serve|migrate> [options]
+const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|demo|serve|migrate> [options]
   import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
   link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
+  imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics]
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -86,6 +100,40 @@ async function runImagingLink(root: string, request: ImagingLinkRequest): Promis
   }
 }
 
+async function runImagingImport(target: string, request: ImagingImportRequest): Promise<number> {
+  if (!existsSync(target)) {
+    console.error(`oncoboard imaging-import: ${target}: no such file or directory`);
+    return 1;
+  }
+  if (request.mask && !existsSync(request.mask)) {
+    console.error(`oncoboard imaging-import: --mask ${request.mask}: no such file`);
+    return 1;
+  }
+  const databaseUrl = resolveDatabaseUrl();
+  const store = await openStore({ databaseUrl });
+  const progress = new ProgressLine('imaging-import');
+  const onProgress = (p: ImagingImportProgress) => progress.update(`${p.step} ${bar(p.total > 0 ? p.done / p.total : 0)} ${p.done}/${p.total}`, p.done === p.total);
+  const started = performance.now();
+  try {
+    console.error(`importing DICOM series from ${resolve(target)} for ${request.patientKey} into ${describeDatabase(databaseUrl)}`);
+    const result = await importImagingSeries(target, request, { store, onProgress });
+    progress.done('done');
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`series ${result.seriesInstanceUid}: ${result.modality || 'imaging'}, ${result.slices} slices, ${result.date ?? 'undated'} (${result.seriesKey})`);
+    if (result.lesionsKey) {
+      console.log(`${result.lesions.length} lesion${result.lesions.length === 1 ? '' : 's'} measured, radiomics for ${result.radiomics} (${result.lesionsKey})`);
+      for (const l of result.lesions) {
+        console.log(`  lesion ${l.lesion} (label ${l.label}): ${l.volumeMl.toFixed(2)} mL, longest diameter ${l.longestDiameterMm.toFixed(1)} mm, short axis ${l.shortAxisMm.toFixed(1)} mm`);
+      }
+    }
+    for (const warning of result.warnings) console.log(`  warning: ${warning}`);
+    console.log(`imported ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged} records in ${seconds.toFixed(1)} s (import run ${result.runId})`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -95,6 +143,9 @@ async function main(argv: string[]): Promise<number> {
       patient: { type: 'string' },
       'pacs-patient-id': { type: 'string' },
       study: { type: 'string' },
+      series: { type: 'string' },
+      mask: { type: 'string' },
+      'no-radiomics': { type: 'boolean', default: false },
       'page-size': { type: 'string' },
       'batch-size': { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
@@ -125,6 +176,17 @@ async function main(argv: string[]): Promise<number> {
       if (!root || !/^https?:\/\//.test(root)) throw new UsageError('link-imaging: expected a DICOMweb root URL, e.g. http://127.0.0.1:8042/dicom-web');
       if (!values.patient) throw new UsageError('link-imaging: expected --patient <Patient/id> (the OncoBoard patient the studies belong to)');
       return runImagingLink(root, { patientKey: values.patient, pacsPatientId: values['pacs-patient-id'], studyInstanceUid: values.study });
+    }
+    case 'imaging-import': {
+      const target = positionals[0];
+      if (!target) throw new UsageError('imaging-import: expected a folder (or file) holding the DICOM series');
+      if (!values.patient) throw new UsageError('imaging-import: expected --patient <Patient/id> (the OncoBoard patient the series belongs to)');
+      return runImagingImport(target, {
+        patientKey: values.patient,
+        ...(values.series ? { seriesInstanceUid: values.series } : {}),
+        ...(values.mask ? { mask: values.mask } : {}),
+        ...(values['no-radiomics'] ? { radiomics: false } : {}),
+      });
     }
     case 'demo':
       return runImport(DEMO_COHORT_DIR, { validate: true });

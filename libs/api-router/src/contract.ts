@@ -133,3 +133,68 @@ export interface ImportSummary {
   /** Validation and read problems, OperationOutcome-shaped, without patient data. */
   issues: { file: string; place: string; severity: 'error' | 'warning'; elementPath?: string; message: string }[];
 }
+
+/** One DICOM series imported for a patient (`oncoboard imaging-import`); pixels stay in the files it names. */
+export interface ImagingSeriesItem {
+  /** Store key of the series record, "dicom/series/<SeriesInstanceUID>". */
+  key: string;
+  seriesInstanceUid: string;
+  studyInstanceUid: string;
+  modality: string;
+  /** ISO date: SeriesDate, else StudyDate; null when the files state neither. */
+  date: string | null;
+  description: string | null;
+  dims: [number, number, number];
+  spacing: [number, number, number];
+  slices: number;
+  /** Keys of the lesion-measurements records drawn on this series (one per mask imported). */
+  lesionRecordKeys: string[];
+}
+
+/** One measured lesion; every number cites the lesion-measurements record element it came from. */
+export interface ImagingLesionValue {
+  seriesInstanceUid: string;
+  modality: string;
+  /** Connected-component number within its mask (1..n). */
+  lesion: number;
+  /** The mask's label value at the lesion. */
+  label: number;
+  /** The id used for RECIST: "L<label>" (with ".<lesion>" when one mask has several lesions of that label). */
+  targetId: string;
+  volumeMl: number;
+  longestDiameterMm: number | null;
+  shortAxisMm: number | null;
+  centroidLps: [number, number, number] | null;
+  /** e.g. "5.1 mL". */
+  text: string;
+  /** The lesion in the lesion-measurements record: { sourceRecordKey, elementPath: "lesions[i]" }. */
+  citation: Citation;
+}
+
+export interface ImagingTimepoint {
+  /** ISO date of the series; null for series without a date (they are left out of the RECIST response). */
+  date: string | null;
+  seriesInstanceUids: string[];
+  lesions: ImagingLesionValue[];
+}
+
+export interface RecistResponseItem {
+  date: string;
+  sumMm: number;
+  changeFromBaselinePct: number | null;
+  nadirMm: number | null;
+  response: 'BASELINE' | 'CR' | 'PR' | 'SD' | 'PD' | 'NE';
+  reasons: string[];
+  missingTargets: string[];
+}
+
+export interface ImagingLesionsView {
+  /** Oldest first; undated last. */
+  timepoints: ImagingTimepoint[];
+  /**
+   * RECIST 1.1 target-lesion response over the dated timepoints (lesion labels as target ids, longest axial
+   * diameters); null when there are fewer than two dated timepoints (responseNote says why).
+   */
+  response: RecistResponseItem[] | null;
+  responseNote: string;
+}

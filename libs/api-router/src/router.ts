@@ -2,7 +2,8 @@ import { TIMELINE_CATEGORIES } from '@oncoboard/facts';
 import { importFhirTexts } from '@oncoboard/ingest';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { ImportSummary, PatientOverview, SourceRecordView, TimelinePage } from './contract';
+import type { ImagingLesionsView, ImagingSeriesItem, ImportSummary, PatientOverview, SourceRecordView, TimelinePage } from './contract';
+import { buildImagingLesions, listImagingSeries } from './imaging';
 import { buildPatientOverview } from './overview';
 import { publicProcedure, router } from './trpc';
 
@@ -87,6 +88,17 @@ export const appRouter = router({
           })),
         };
       }),
+  }),
+
+  imaging: router({
+    /** The patient's imported DICOM series (oncoboard imaging-import), oldest first. */
+    series: publicProcedure
+      .input(z.object({ patientKey }))
+      .query(({ ctx, input }): Promise<ImagingSeriesItem[]> => listImagingSeries(ctx.store, input.patientKey)),
+    /** Measured lesions by series date, each value cited, and the RECIST 1.1 response over the dated timepoints. */
+    lesions: publicProcedure
+      .input(z.object({ patientKey }))
+      .query(({ ctx, input }): Promise<ImagingLesionsView> => buildImagingLesions(ctx.store, input.patientKey)),
   }),
 
   sourceRecords: router({

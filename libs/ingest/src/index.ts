@@ -1,2 +1,3 @@
 export * from './fhir-import';
 export * from './imaging-link';
+export * from './imaging-import';
