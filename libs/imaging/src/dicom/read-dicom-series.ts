@@ -6,13 +6,13 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 // The default import: under plain Node ESM a namespace import of this CommonJS package lacks parseDicom.
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
 import type { Direction, Vec3, Volume, VoxelArray } from '../volume';
 import { DECODABLE_SYNTAXES, decodeCompressedFrame } from './codecs/decode-compressed';
+import { parseDataSet } from './parse-dataset';
 
 export interface ReadDicomSeriesOptions {
   /** Pick this series when the input holds several; without it, several series are an error listing them. */
@@ -232,32 +232,6 @@ function parseInstance(file: string): Instance {
   };
 }
 
-/** dicom-parser throws strings, Errors or {exception, dataSet}; turn all of them into ImageReadError. */
-function parseDataSet(bytes: Buffer, file: string): DataSet {
-  try {
-    return dicomParser.parseDicom(bytes, { inflater: inflate });
-  } catch (thrown) {
-    const partial = typeof thrown === 'object' && thrown !== null && 'exception' in thrown ? (thrown as { exception: unknown; dataSet?: DataSet }) : undefined;
-    const pixels = partial?.dataSet?.elements.x7fe00010;
-    if (partial?.dataSet && pixels && pixels.dataOffset + pixels.length > partial.dataSet.byteArray.length) {
-      const present = partial.dataSet.byteArray.length - pixels.dataOffset;
-      throw new ImageReadError('truncated', `${file} is truncated: Pixel Data at byte ${pixels.dataOffset} declares ${pixels.length} bytes, only ${present} present`, { file, cause: thrown });
-    }
-    const inner = partial ? partial.exception : thrown;
-    const msg = inner instanceof Error ? inner.message : String(inner);
-    const truncated = /end of buffer|overrun|past end|eof|unexpected end/i.test(msg);
-    throw new ImageReadError(truncated ? 'truncated' : 'not-dicom', `${file}: cannot parse DICOM dataset (${truncated ? 'file truncated: ' : ''}${msg})`, { file, cause: thrown });
-  }
-}
-
-/** Deflated Explicit VR LE: the dataset after the meta header is raw deflate. */
-function inflate(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateRawSync(bytes.subarray(position));
-  const full = new Uint8Array(position + inflated.length);
-  full.set(bytes.subarray(0, position), 0);
-  full.set(inflated, position);
-  return full;
-}
 
 /**
  * Native pixel data is read directly and the syntaxes in DECODABLE_SYNTAXES are decoded when the series is read.

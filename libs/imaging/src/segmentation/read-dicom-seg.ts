@@ -5,11 +5,10 @@
 // Only uncompressed transfer syntaxes (and deflate) are decoded; BINARY and FRACTIONAL segmentation types.
 
 import { readFileSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
-import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
 import type { Direction, Vec3, Volume } from '../volume';
+import { parseDataSet } from '../dicom/parse-dataset';
 
 export const SEGMENTATION_STORAGE_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
 
@@ -349,29 +348,3 @@ function decodeSeg(ds: DataSet, file: string): DicomSegResult {
   return result;
 }
 
-/** dicom-parser throws strings, Errors or {exception, dataSet}; turn all of them into ImageReadError. */
-function parseDataSet(bytes: Uint8Array, file: string): DataSet {
-  try {
-    return dicomParser.parseDicom(bytes, { inflater: inflate });
-  } catch (thrown) {
-    const partial = typeof thrown === 'object' && thrown !== null && 'exception' in thrown ? (thrown as { exception: unknown; dataSet?: DataSet }) : undefined;
-    const pixels = partial?.dataSet?.elements.x7fe00010;
-    if (partial?.dataSet && pixels && pixels.dataOffset + pixels.length > partial.dataSet.byteArray.length) {
-      const have = partial.dataSet.byteArray.length - pixels.dataOffset;
-      throw new ImageReadError('truncated', `${file}: truncated Pixel Data: declared ${pixels.length} bytes at byte ${pixels.dataOffset}, only ${have} present`, { file, cause: thrown });
-    }
-    const inner = partial ? partial.exception : thrown;
-    const msg = inner instanceof Error ? inner.message : String(inner);
-    const truncated = /end of buffer|overrun|past end|eof|unexpected end/i.test(msg);
-    throw new ImageReadError(truncated ? 'truncated' : 'not-dicom', `${file}: cannot parse DICOM dataset (${truncated ? 'file truncated: ' : ''}${msg})`, { file, cause: thrown });
-  }
-}
-
-/** Deflated Explicit VR LE: the dataset after the meta header is raw deflate. */
-function inflate(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateRawSync(bytes.subarray(position));
-  const full = new Uint8Array(position + inflated.length);
-  full.set(bytes.subarray(0, position), 0);
-  full.set(inflated, position);
-  return full;
-}
