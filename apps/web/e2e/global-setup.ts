@@ -3,6 +3,9 @@
  *  1. a temporary SQLite database (DATABASE_URL=file:<tmp>/test.db), migrated by the CLI;
  *  2. the demo cohort imported by the CLI (`oncoboard import demo/mcode-stu4`), plus a generated patient with
  *     10,000 timeline events (bulk NDJSON) for the smoothness check;
+ *  2b. two CT timepoints of the breast cancer patient (synthetic phantoms written as DICOM series, lesion masks as
+ *     NIfTI; an 8 mL lesion shrinking to 2.5 mL, a RECIST partial response), imported by the CLI
+ *     (`oncoboard imaging-import <folder> --patient … --mask …`);
  *  3. `next build`, once: only when .next is missing or older than the web app's or the libs' sources;
  *  4. the API (`oncoboard serve`) and the web app (`next start`) on free loopback ports.
  * Teardown stops both servers (their whole process groups) and removes the database.
@@ -16,7 +19,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { syntheticCtPhantom, writeDicomSeries, writeNifti } from '@oncoboard/imaging/testing';
 import { LOAD_PATIENT_KEY, syntheticPatientNdjson } from './synthetic-patient';
+
+/** The demo patient given imaging, and her two timepoints (small phantoms, so the import takes a second). */
+export const IMAGING_PATIENT_KEY = 'Patient/cancer-patient-jenny-m';
+export const IMAGING_TIMEPOINTS = [
+  { name: 'baseline', date: '20240110', lesionMl: 8, description: 'CT chest baseline' },
+  { name: 'follow-up', date: '20240420', lesionMl: 2.5, description: 'CT chest follow-up' },
+] as const;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -197,6 +208,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     code = await tsxCli('import', loadDir);
     if (code !== 0 && code !== 2) throw new Error(`oncoboard import (synthetic patient) exited with ${code}\n${tail(log('cli'))}`);
     step(`synthetic patient imported (${load.resources} resources)`);
+
+    for (const t of IMAGING_TIMEPOINTS) {
+      const phantom = syntheticCtPhantom({ size: 64, slices: 32, pixelMm: 2, sliceMm: 2, lesionMl: t.lesionMl });
+      const folder = join(work, 'imaging', t.name);
+      writeDicomSeries(phantom.image, folder, `e2e-${t.name}`, { date: t.date, seriesDescription: t.description });
+      const mask = writeNifti(phantom.mask, join(work, 'imaging', `${t.name}-mask.nii`));
+      code = await tsxCli('imaging-import', folder, '--patient', IMAGING_PATIENT_KEY, '--mask', mask);
+      if (code !== 0) throw new Error(`oncoboard imaging-import (${t.name}) exited with ${code}\n${tail(log('cli'))}`);
+    }
+    step(`imaging imported (${IMAGING_TIMEPOINTS.length} CT timepoints for ${IMAGING_PATIENT_KEY})`);
 
     if (buildIsFresh()) {
       step('next build is up to date');

@@ -198,3 +198,29 @@ export interface ImagingLesionsView {
   response: RecistResponseItem[] | null;
   responseNote: string;
 }
+
+/**
+ * One 2-D slice of a stored series (imaging.slice). Values are the volume's real-world values (CT: HU), row-major,
+ * `width` values per row, first row at the top; base64 of little-endian Int16 (dtype "int16", when the series
+ * volume is Int16) or Float32 (dtype "float32"). Planes are taken along the volume's voxel axes: axial = fixed k
+ * (rows j, columns i), coronal = fixed j (rows k, columns i), sagittal = fixed i (rows k, columns j); for a usual
+ * axial acquisition that is what the names say. Coronal and sagittal rows are flipped so the head (highest k) is on top.
+ */
+export interface ImagingSlice {
+  seriesKey: string;
+  plane: 'axial' | 'coronal' | 'sagittal';
+  width: number;
+  height: number;
+  /** This slice's index, 0..count-1. */
+  index: number;
+  count: number;
+  /** Millimetres between pixel centres along a row (x) and down a column (y). */
+  pixelSpacing: [number, number];
+  dtype: 'int16' | 'float32';
+  values: string;
+  /** Smallest and largest value of the whole volume (for a stable auto window). */
+  min: number;
+  max: number;
+  /** base64 of Uint8 labels (0 = none), width·height, same layout as values; present when lesionRecordKey was given. */
+  mask?: string;
+}

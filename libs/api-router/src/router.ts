@@ -2,8 +2,8 @@ import { TIMELINE_CATEGORIES } from '@oncoboard/facts';
 import { importFhirTexts } from '@oncoboard/ingest';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { ImagingLesionsView, ImagingSeriesItem, ImportSummary, PatientOverview, SourceRecordView, TimelinePage } from './contract';
-import { buildImagingLesions, listImagingSeries } from './imaging';
+import type { ImagingLesionsView, ImagingSeriesItem, ImagingSlice, ImportSummary, PatientOverview, SourceRecordView, TimelinePage } from './contract';
+import { buildImagingLesions, buildImagingSlice, listImagingSeries } from './imaging';
 import { buildPatientOverview } from './overview';
 import { publicProcedure, router } from './trpc';
 
@@ -99,6 +99,21 @@ export const appRouter = router({
     lesions: publicProcedure
       .input(z.object({ patientKey }))
       .query(({ ctx, input }): Promise<ImagingLesionsView> => buildImagingLesions(ctx.store, input.patientKey)),
+    /**
+     * One slice of a series, read from the files its record lists (sha256-checked; PRECONDITION_FAILED naming the
+     * file when one changed or is gone), optionally with a lesion record's mask resampled onto the image grid.
+     * Planes follow the voxel axes (axial = k, coronal = j, sagittal = i): right for axial acquisitions.
+     */
+    slice: publicProcedure
+      .input(
+        z.object({
+          seriesKey: z.string().regex(/^dicom\/series\/[0-9.]{1,64}$/, 'expected a series key like "dicom/series/<uid>"'),
+          plane: z.enum(['axial', 'coronal', 'sagittal']),
+          index: z.number().int().min(0).max(100_000),
+          lesionRecordKey: z.string().regex(/^imaging\/lesions\/[0-9.]{1,64}\/[0-9a-f]{1,64}$/, 'expected a lesion record key like "imaging/lesions/<uid>/<hash>"').optional(),
+        }),
+      )
+      .query(({ ctx, input }): Promise<ImagingSlice> => buildImagingSlice(ctx.store, input)),
   }),
 
   sourceRecords: router({

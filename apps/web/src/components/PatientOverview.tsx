@@ -4,7 +4,7 @@ import type { CitedValue, PatientOverview as Overview, StageSummary } from '@onc
 import Link from 'next/link';
 import { ageInYears, clinicalLabel, formatCount, formatDate, formatDateRange, formatGender, humanize, patientLabel, systemLabel } from '../lib/format';
 import { sortBiomarkers } from '../lib/biomarkers';
-import { sourceHref, timelineHref } from '../lib/routes';
+import { imagingHref, sourceHref, timelineHref } from '../lib/routes';
 import { useTRPC } from '../lib/trpc';
 import { Cited, Dl, EmptyNote, ErrorNotice, FromRecord, Loading, Section } from './ui';
 
@@ -25,6 +25,10 @@ function resultTone(text: string): string {
 
 function OverviewView({ data }: { data: Overview }) {
   const { patient } = data;
+  const trpc = useTRPC();
+  // The imaging link shows once the patient has imported series (a separate, cheap query; the overview does not wait).
+  const series = useQuery(trpc.imaging.series.queryOptions({ patientKey: patient.key }));
+  const seriesCount = series.data?.length ?? 0;
   const age = ageInYears(patient.birthDate, patient.deceasedAt ? (Date.parse(patient.deceasedAt) || Date.now()) : Date.now());
   const patientRecord = patient.sourceRecordKey;
   const patientCite = (text: string | undefined, elementPath: string): CitedValue | undefined =>
@@ -65,6 +69,11 @@ function OverviewView({ data }: { data: Overview }) {
             <Link href={timelineHref(patient.key)} className="btn-primary" data-testid="open-timeline">
               Timeline · {formatCount(data.counts.events)} events
             </Link>
+            {seriesCount > 0 ? (
+              <Link href={imagingHref(patient.key)} className="btn-primary" data-testid="open-imaging">
+                Imaging · {formatCount(seriesCount)} series
+              </Link>
+            ) : null}
             {patientRecord ? (
               <Link href={sourceHref({ sourceRecordKey: patientRecord, elementPath: 'Patient' })} className="btn">
                 Patient record

@@ -33,3 +33,7 @@ export function keyFromParam(param: string | string[] | undefined): string {
     return raw;
   }
 }
+
+export function imagingHref(patientKey: string): string {
+  return `${patientHref(patientKey)}/imaging`;
+}
