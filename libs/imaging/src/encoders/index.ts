@@ -1,2 +1,10 @@
 export { OnnxEncoder, type Encoding, type ExecutionProviderName, type OnnxEncoderOptions } from './onnx-encoder';
 export { EncoderManifestError, encoderManifestSchema, readEncoderManifest, type EncoderManifest } from './manifest';
+export {
+  fitPatchPca, patchPcaOnnx, readPatchPcaOnnx, projectPatch, reconstructionError, randomOrthonormal, mulberry32,
+  type PatchPca, type TopEigenOptions, type TopEigenResult,
+} from './patch-pca';
+export {
+  patchAround, preparePatchVolume, gridPatch, gridPatchCentre, gridPatchForeground, FOREGROUND_FRACTION_OF_P99,
+  type PatchOptions, type PatchAroundResult, type PreparedPatchVolume,
+} from './patches';
