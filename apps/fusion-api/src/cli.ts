@@ -4,9 +4,9 @@
  *   oncoboard import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
  *   oncoboard link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
  *                             put a PACS's studies on the patient's record as ImagingStudy (QIDO-RS)
- *   oncoboard imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics]
+ *   oncoboard imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
  *                             store a DICOM series (geometry + file hashes; pixels stay in the files) and, with a
- *                             mask, its lesion measurements and radiomics, all in one transaction
+ *                             mask, its lesion measurements, radiomics and lesion embeddings, all in one transaction
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
@@ -38,7 +38,7 @@ const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|demo|serve|migrate> [options]
   import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
   link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
-  imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics]
+  imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -121,7 +121,7 @@ async function runImagingImport(target: string, request: ImagingImportRequest): 
     const seconds = (performance.now() - started) / 1000;
     console.log(`series ${result.seriesInstanceUid}: ${result.modality || 'imaging'}, ${result.slices} slices, ${result.date ?? 'undated'} (${result.seriesKey})`);
     if (result.lesionsKey) {
-      console.log(`${result.lesions.length} lesion${result.lesions.length === 1 ? '' : 's'} measured, radiomics for ${result.radiomics} (${result.lesionsKey})`);
+      console.log(`${result.lesions.length} lesion${result.lesions.length === 1 ? '' : 's'} measured, radiomics for ${result.radiomics}, embeddings for ${result.embeddings} (${result.lesionsKey})`);
       for (const l of result.lesions) {
         console.log(`  lesion ${l.lesion} (label ${l.label}): ${l.volumeMl.toFixed(2)} mL, longest diameter ${l.longestDiameterMm.toFixed(1)} mm, short axis ${l.shortAxisMm.toFixed(1)} mm`);
       }
@@ -146,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
       series: { type: 'string' },
       mask: { type: 'string' },
       'no-radiomics': { type: 'boolean', default: false },
+      encoder: { type: 'string' },
+      'no-encoder': { type: 'boolean', default: false },
       'page-size': { type: 'string' },
       'batch-size': { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
@@ -186,6 +188,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.series ? { seriesInstanceUid: values.series } : {}),
         ...(values.mask ? { mask: values.mask } : {}),
         ...(values['no-radiomics'] ? { radiomics: false } : {}),
+        ...(values['no-encoder'] ? { encoder: false as const } : values.encoder ? { encoder: resolve(values.encoder) } : {}),
       });
     }
     case 'demo':

@@ -37,8 +37,8 @@ describe('importImagingSeries', () => {
     expect(write).toHaveBeenCalledTimes(1);
     expect(write.mock.calls[0]![1]).toHaveLength(2);
     write.mockRestore();
-    expect(result).toMatchObject({ imported: 2, updated: 0, unchanged: 0, modality: 'CT', slices: 32, date: '2024-01-15', radiomics: 1 });
-    expect(new Set(steps.map((s) => s.step))).toEqual(new Set(['reading', 'measuring', 'radiomics', 'writing']));
+    expect(result).toMatchObject({ imported: 2, updated: 0, unchanged: 0, modality: 'CT', slices: 32, date: '2024-01-15', radiomics: 1, embeddings: 1 });
+    expect(new Set(steps.map((s) => s.step))).toEqual(new Set(['reading', 'measuring', 'radiomics', 'encoding', 'writing']));
     expect(steps.at(-1)).toEqual({ step: 'writing', done: 1, total: 1 });
 
     // The series record: geometry and file references, no pixels.
@@ -63,6 +63,13 @@ describe('importImagingSeries', () => {
     expect(lesions.resampled).toEqual({ droppedVoxels: 0 });
     expect(lesions.lesions).toHaveLength(1);
     expect(lesions.radiomics[0].config).toEqual({ discretisation: { method: 'fbs', binWidth: 25, min: -1000 }, aggregations: ['3D'] });
+    // The default encoder's embedding of a patch around the lesion, with the encoder and provider it came from.
+    expect(lesions.embeddings).toHaveLength(1);
+    expect(lesions.embeddings[0]).toMatchObject({ lesion: 1, encoder: { id: 'patch-pca-3d', version: '1.0.0' }, provider: 'cpu' });
+    expect(lesions.embeddings[0].vector).toHaveLength(64);
+    expect(lesions.embeddings[0].vector.some((v: number) => v !== 0)).toBe(true);
+    const [embeddingFact] = await store.getFacts(P, { kinds: ['imaging-embedding'] });
+    expect(embeddingFact!.provenance[0]).toEqual({ sourceRecordKey: result.lesionsKey, elementPath: 'embeddings[0]' });
 
     const facts = await store.getFacts(P, { kinds: ['lesion-measurement'] });
     expect(facts).toHaveLength(1);

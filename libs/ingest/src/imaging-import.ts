@@ -14,11 +14,13 @@ import {
   readDicomSeg,
   readDicomSeries,
   resampleMaskOnto,
+  windowPreset,
   type DicomSeriesResult,
   type LesionMeasurement,
   type RadiomicsConfig,
   type Volume,
 } from '@oncoboard/imaging';
+import { DEFAULT_IMAGING_ENCODER_DIR, OnnxEncoder, patchAround, preparePatchVolume } from '@oncoboard/imaging/encoders';
 import type { RecordWrite, Store } from '@oncoboard/store';
 
 export interface ImagingImportRequest {
@@ -30,9 +32,14 @@ export interface ImagingImportRequest {
   mask?: string;
   /** Compute IBSI radiomics per lesion (default true when a mask is given). */
   radiomics?: boolean;
+  /**
+   * An encoder model folder (encoder.json + ONNX) to embed a patch around each lesion's centroid; default the
+   * shipped patch-pca-3d encoder; false for none.
+   */
+  encoder?: string | false;
 }
 
-export type ImagingImportStep = 'reading' | 'measuring' | 'radiomics' | 'writing';
+export type ImagingImportStep = 'reading' | 'measuring' | 'radiomics' | 'encoding' | 'writing';
 
 export interface ImagingImportProgress {
   step: ImagingImportStep;
@@ -67,6 +74,8 @@ export interface ImagingImportResult {
   lesions: ImagingLesionSummary[];
   /** Lesions with radiomics features computed. */
   radiomics: number;
+  /** Lesions embedded by the encoder. */
+  embeddings: number;
   imported: number;
   updated: number;
   unchanged: number;
@@ -82,6 +91,50 @@ export const DICOM_SERIES_KIND = 'dicom-series';
 export const LESION_MEASUREMENTS_KIND = 'lesion-measurements';
 export const LESION_MEASUREMENT_FACT = 'lesion-measurement';
 export const RADIOMICS_FEATURES_FACT = 'radiomics-features';
+export const IMAGING_EMBEDDING_FACT = 'imaging-embedding';
+
+type LesionEmbedding = { lesion: number; encoder: { id: string; version: string }; provider: string; insideFraction: number; vector: number[] };
+
+/**
+ * A patch around each lesion's centroid through the encoder. CT is windowed to soft tissue first: the encoder's
+ * z-scoring was made for MR-like non-negative intensities (see its model card). Values are rounded to 6 decimals
+ * so a re-import of the same data gives the same record.
+ */
+async function embedLesions(
+  image: Volume,
+  modality: string,
+  lesions: { lesion: number; centroidLps: number[] }[],
+  encoderDir: string,
+  progress: (step: ImagingImportStep, done: number, total: number) => void,
+): Promise<LesionEmbedding[]> {
+  progress('encoding', 0, lesions.length);
+  let encoder: OnnxEncoder;
+  try {
+    encoder = await OnnxEncoder.load(encoderDir);
+  } catch (error) {
+    throw new ImagingImportError(`imaging import: encoder ${encoderDir}: ${describe(error)}`, { cause: error });
+  }
+  try {
+    const input = modality === 'CT' ? windowPreset('softTissue').apply({ image, record: [] }).image : image;
+    const prepared = preparePatchVolume(input);
+    const out: LesionEmbedding[] = [];
+    for (const [n, lesion] of lesions.entries()) {
+      const patch = patchAround(prepared, lesion.centroidLps);
+      const [encoding] = await encoder.encode([{ data: patch.data, dims: patch.dims }]);
+      out.push({
+        lesion: lesion.lesion,
+        encoder: encoding!.encoder,
+        provider: encoding!.provider,
+        insideFraction: round(patch.insideFraction, 4),
+        vector: Array.from(encoding!.vector, (v) => round(v, 6)),
+      });
+      progress('encoding', n + 1, lesions.length);
+    }
+    return out;
+  } finally {
+    await encoder.close();
+  }
+}
 
 export function dicomSeriesKey(seriesInstanceUid: string): string {
   return `dicom/series/${seriesInstanceUid}`;
@@ -191,7 +244,7 @@ export async function importImagingSeries(path: string | readonly string[], requ
 
   const run = await store.beginImportRun(`DICOM series ${origin}${request.mask ? ` + mask ${resolve(request.mask)}` : ''}`);
   try {
-    const prepared = prepareRecords(paths.map((p) => resolve(p)), origin, request, progress);
+    const prepared = await prepareRecords(paths.map((p) => resolve(p)), origin, request, progress);
     progress('writing', 0, 1);
     const written = await store.writeRecords(run.id, prepared.records);
     progress('writing', 1, 1);
@@ -224,12 +277,12 @@ function readSeries(paths: string[], origin: string, request: ImagingImportReque
   }
 }
 
-function prepareRecords(
+async function prepareRecords(
   paths: string[],
   origin: string,
   request: ImagingImportRequest,
   progress: (step: ImagingImportStep, done: number, total: number) => void,
-): { records: RecordWrite[]; summary: Omit<ImagingImportResult, 'runId' | 'imported' | 'updated' | 'unchanged'> } {
+): Promise<{ records: RecordWrite[]; summary: Omit<ImagingImportResult, 'runId' | 'imported' | 'updated' | 'unchanged'> }> {
   const { patientKey } = request;
   progress('reading', 0, 1);
   const series = readSeries(paths, origin, request);
@@ -290,6 +343,7 @@ function prepareRecords(
     ...(date ? { date } : {}),
     lesions: [] as ImagingLesionSummary[],
     radiomics: 0,
+    embeddings: 0,
     warnings,
   };
   if (!request.mask) return { records, summary };
@@ -356,6 +410,8 @@ function prepareRecords(
     });
   }
 
+  const embeddings = request.encoder === false ? [] : await embedLesions(image, series.modality, lesions, request.encoder ?? DEFAULT_IMAGING_ENCODER_DIR, progress);
+
   const lesionsKey = lesionMeasurementsKey(uid, mask.sha256);
   const lesionsContent = stableJson({
     seriesKey,
@@ -364,6 +420,7 @@ function prepareRecords(
     resampled: { droppedVoxels },
     lesions,
     radiomics,
+    embeddings,
   });
   const seriesProvenance = { sourceRecordKey: seriesKey, elementPath: 'seriesInstanceUid' };
   const facts: Fact[] = [];
@@ -385,6 +442,16 @@ function prepareRecords(
       ...(date ? { effectiveStart: date } : {}),
       attributes: { lesion: r.lesion, label: l?.label, seriesInstanceUid: uid, modality: series.modality, config: r.config, features: r.features },
       provenance: [{ sourceRecordKey: lesionsKey, elementPath: `radiomics[${i}]` }, seriesProvenance],
+    });
+  });
+  embeddings.forEach((e, i) => {
+    const l = lesions.find((x) => x.lesion === e.lesion);
+    facts.push({
+      kind: IMAGING_EMBEDDING_FACT,
+      patientKey,
+      ...(date ? { effectiveStart: date } : {}),
+      attributes: { lesion: e.lesion, label: l?.label, seriesInstanceUid: uid, modality: series.modality, encoder: e.encoder, provider: e.provider, vector: e.vector },
+      provenance: [{ sourceRecordKey: lesionsKey, elementPath: `embeddings[${i}]` }, seriesProvenance],
     });
   });
   const largest = Math.max(...lesions.map((l) => l.volumeMl));
@@ -417,6 +484,7 @@ function prepareRecords(
       lesionsKey,
       lesions: lesions.map(({ lesion, label, voxelCount, volumeMl, longestDiameterMm, shortAxisMm }) => ({ lesion, label, voxelCount, volumeMl, longestDiameterMm, shortAxisMm })),
       radiomics: radiomics.length,
+      embeddings: embeddings.length,
     },
   };
 }

@@ -5,6 +5,6 @@ export {
   type PatchPca, type TopEigenOptions, type TopEigenResult,
 } from './patch-pca';
 export {
-  patchAround, preparePatchVolume, gridPatch, gridPatchCentre, gridPatchForeground, FOREGROUND_FRACTION_OF_P99,
+  patchAround, preparePatchVolume, gridPatch, gridPatchCentre, gridPatchForeground, FOREGROUND_FRACTION_OF_P99, DEFAULT_IMAGING_ENCODER_DIR,
   type PatchOptions, type PatchAroundResult, type PreparedPatchVolume,
 } from './patches';

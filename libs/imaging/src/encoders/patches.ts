@@ -1,6 +1,7 @@
 // Patch preprocessing for the project's default encoder (models/patch-pca-3d): resample to isotropic spacing,
 // z-score inside the foreground (body / head), and cut cubic patches, either on the grid (training) or around a
 // world point (e.g. a lesion centroid). Everything here is deterministic and pure.
+import { fileURLToPath } from 'node:url';
 import { resample } from '../transforms/index';
 import type { TransformRecord } from '../transforms/index';
 import { voxelToWorld, worldToVoxel, type Vec3, type Volume } from '../volume';
@@ -165,3 +166,6 @@ export function patchAround(volume: Volume | PreparedPatchVolume, centreLps: Vec
   }
   return { data, dims: [1, size, size, size], insideFraction: inside / size ** 3 };
 }
+
+/** The folder of the default encoder that ships with OncoBoard (models/patch-pca-3d; see its MODEL_CARD.md). */
+export const DEFAULT_IMAGING_ENCODER_DIR = fileURLToPath(new URL('../../models/patch-pca-3d', import.meta.url));

@@ -3,15 +3,18 @@
 // `lesion-measurement` and `radiomics-features`, see libs/ingest/src/imaging-import.ts).
 //
 // What the vector is: hand-defined descriptors of the latest imaging timepoint — lesion burden, size, change
-// since the first timepoint, and a few IBSI features of the largest lesion — each squashed to a comparable range.
-// It is not a learned embedding: no default imaging encoder ships yet (issue 3). When one does, its pooled
-// embedding is appended and the version goes up.
+// since the first timepoint, and a few IBSI features of the largest lesion — each squashed to a comparable range,
+// followed by the default encoder's 64-d embedding of a patch around the largest lesion (fact kind
+// `imaging-embedding`; patch-pca-3d, see libs/imaging/models/patch-pca-3d/MODEL_CARD.md), zeros when absent.
 import { createHash } from 'node:crypto';
 import type { Fact, PatientKey, Provenance } from '@oncoboard/facts';
 import type { ModalityModule } from '@oncoboard/fusion-model';
 
 export const IMAGING_MODULE_ID = 'imaging-lesions';
-export const IMAGING_MODULE_VERSION = '0.1.0';
+export const IMAGING_MODULE_VERSION = '0.2.0';
+/** The embedding the vector carries: the default encoder's; another encoder's vectors are left out (flag 0). */
+export const IMAGING_EMBEDDING_ENCODER = 'patch-pca-3d';
+const EMBEDDING_SIZE = 64;
 
 /** IBSI features of the largest lesion, by tag, with how each is brought to a comparable range. */
 const RADIOMICS_FEATURES: readonly { tag: string; scale: (v: number) => number }[] = [
@@ -37,6 +40,8 @@ export const IMAGING_VECTOR_NAMES: readonly string[] = [
   'has an earlier timepoint (0/1)',
   ...RADIOMICS_FEATURES.map((f) => `largest lesion ${f.tag}`),
   'radiomics present (0/1)',
+  ...Array.from({ length: EMBEDDING_SIZE }, (_, i) => `largest lesion ${IMAGING_EMBEDDING_ENCODER} embedding[${i}]`),
+  'embedding present (0/1)',
 ];
 
 export interface ImagingInputs {
@@ -44,6 +49,7 @@ export interface ImagingInputs {
   date: string;
   lesions: { volumeMl: number; longestDiameterMm: number | null; label: number; provenance: Provenance[] }[];
   largestRadiomics?: { features: Record<string, number>; provenance: Provenance[] };
+  largestEmbedding?: { vector: number[]; provenance: Provenance[] };
   firstTotalVolumeMl?: number;
   firstProvenance: Provenance[];
 }
@@ -72,11 +78,19 @@ export function collectImagingInputs(patientKey: PatientKey, facts: readonly Fac
   const radiomics = facts.find(
     (f) => f.patientKey === patientKey && f.kind === 'radiomics-features' && dateOf(f) === latest && num((f.attributes as Record<string, unknown>).label) === largest.label,
   );
+  const embedding = facts.find((f) => {
+    const a = f.attributes as Record<string, unknown>;
+    return (
+      f.patientKey === patientKey && f.kind === 'imaging-embedding' && dateOf(f) === latest && num(a.label) === largest.label &&
+      (a.encoder as { id?: string } | undefined)?.id === IMAGING_EMBEDDING_ENCODER && Array.isArray(a.vector) && a.vector.length === EMBEDDING_SIZE
+    );
+  });
   const firstLesions = at(first);
   return {
     date: latest,
     lesions,
     ...(radiomics ? { largestRadiomics: { features: ((radiomics.attributes as Record<string, unknown>).features ?? {}) as Record<string, number>, provenance: radiomics.provenance } } : {}),
+    ...(embedding ? { largestEmbedding: { vector: (embedding.attributes as { vector: number[] }).vector, provenance: embedding.provenance } } : {}),
     ...(first !== latest
       ? { firstTotalVolumeMl: firstLesions.reduce((n, f) => n + (f.value?.type === 'quantity' ? f.value.quantity.value : 0), 0) }
       : {}),
@@ -104,7 +118,15 @@ export function encodeImagingInputs(inputs: ImagingInputs): { vector: Float32Arr
     values.push(v === null ? 0 : scale(v));
   }
   values.push(features ? 1 : 0);
-  const usedEvidence = [...inputs.lesions.flatMap((l) => l.provenance), ...(inputs.largestRadiomics?.provenance ?? []), ...inputs.firstProvenance];
+  const embedding = inputs.largestEmbedding?.vector;
+  for (let i = 0; i < EMBEDDING_SIZE; i++) values.push(embedding ? (num(embedding[i]) ?? 0) : 0);
+  values.push(embedding ? 1 : 0);
+  const usedEvidence = [
+    ...inputs.lesions.flatMap((l) => l.provenance),
+    ...(inputs.largestRadiomics?.provenance ?? []),
+    ...(inputs.largestEmbedding?.provenance ?? []),
+    ...inputs.firstProvenance,
+  ];
   const inputHash = createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
   return { vector: Float32Array.from(values, (v) => (Number.isFinite(v) ? v : 0)), usedEvidence, inputHash };
 }
@@ -114,7 +136,7 @@ export const imagingModule: ModalityModule<ImagingInputs> = {
   version: IMAGING_MODULE_VERSION,
   modality: 'imaging',
   vectorSize: IMAGING_VECTOR_NAMES.length,
-  description: 'Lesion burden, size, change and IBSI radiomics of the largest lesion at the latest imaging timepoint (hand-defined; no learned embedding yet)',
+  description: 'Lesion burden, size, change and IBSI radiomics of the largest lesion at the latest imaging timepoint, with the patch-pca-3d embedding of a patch around it',
   collectInputs: collectImagingInputs,
   encode: encodeImagingInputs,
 };
