@@ -11,7 +11,7 @@ import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
 import type { Direction, Vec3, Volume, VoxelArray } from '../volume';
-import { DECODABLE_SYNTAXES, decodeCompressedFrame } from './codecs/decode-compressed';
+import { DECODABLE_SYNTAXES, decodeCompressedFrame, storedArray } from './codecs/decode-compressed';
 import { parseDataSet } from './parse-dataset';
 
 export interface ReadDicomSeriesOptions {
@@ -558,17 +558,6 @@ function assembleVoxels(placed: PlacedFrame[], first: Instance): VoxelArray {
     for (let n = 0; n < perSlice; n++) out[k * perSlice + n] = (values[n] ?? 0) * p.frame.slope + p.frame.intercept;
   });
   return out;
-}
-
-function storedArray(inst: Instance, n: number): VoxelArray {
-  switch (inst.bitsAllocated) {
-    case 8:
-      return inst.signed ? new Int8Array(n) : new Uint8Array(n);
-    case 16:
-      return inst.signed ? new Int16Array(n) : new Uint16Array(n);
-    default:
-      return inst.signed ? new Int32Array(n) : new Uint32Array(n);
-  }
 }
 
 /** One frame's stored values, decompressed or byte-swapped for big endian, masked/sign-extended to BitsStored. */

@@ -125,7 +125,8 @@ function fill(out: VoxelArray, values: ArrayLike<number>): VoxelArray {
   return out;
 }
 
-function storedArray(layout: CompressedFrameLayout, n: number): VoxelArray {
+/** A typed array for `n` stored values of this width and sign (BitsAllocated 8, 16 or 32; PixelRepresentation). */
+export function storedArray(layout: Pick<CompressedFrameLayout, 'bitsAllocated' | 'signed'>, n: number): VoxelArray {
   switch (layout.bitsAllocated) {
     case 8:
       return layout.signed ? new Int8Array(n) : new Uint8Array(n);
