@@ -5,20 +5,10 @@
  * years with the clusters a real oncology history has. Deterministic (seeded), so runs are comparable.
  * Every resource is valid R4 (required elements present), so the import keeps them all.
  */
+import { mulberry32 } from '@oncoboard/facts';
 
 export const LOAD_PATIENT_ID = 'timeline-load-test';
 export const LOAD_PATIENT_KEY = `Patient/${LOAD_PATIENT_ID}`;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const START = Date.UTC(2014, 0, 1);
 const END = Date.UTC(2024, 11, 31);

@@ -115,3 +115,18 @@ export function formatQuantity(q: Quantity): string {
   const unit = q.unit ?? q.code ?? '';
   return `${q.comparator ?? ''}${q.value}${unit ? (unit === '%' ? '%' : ` ${unit}`) : ''}`;
 }
+
+/**
+ * mulberry32: a small seeded PRNG, uniform in [0, 1). Same seed, same sequence, on every platform — for
+ * reproducible training samples, test mutations and generated data.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

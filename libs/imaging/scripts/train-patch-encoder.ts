@@ -10,9 +10,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '@oncoboard/facts';
 import { readDicomSeries, readNifti } from '../src/index';
 import {
-  fitPatchPca, float32Weights, mulberry32, patchPcaOnnx, randomOrthonormal, reconstructionError,
+  fitPatchPca, float32Weights, patchPcaOnnx, randomOrthonormal, reconstructionError,
 } from '../src/encoders/patch-pca';
 import { gridPatch, gridPatchForeground, preparePatchVolume, type PreparedPatchVolume } from '../src/encoders/patches';
 

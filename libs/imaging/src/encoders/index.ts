@@ -1,7 +1,7 @@
 export { OnnxEncoder, type Encoding, type ExecutionProviderName, type OnnxEncoderOptions } from './onnx-encoder';
 export { EncoderManifestError, encoderManifestSchema, readEncoderManifest, type EncoderManifest } from './manifest';
 export {
-  fitPatchPca, patchPcaOnnx, readPatchPcaOnnx, projectPatch, reconstructionError, randomOrthonormal, mulberry32,
+  fitPatchPca, patchPcaOnnx, readPatchPcaOnnx, projectPatch, reconstructionError, randomOrthonormal,
   type PatchPca, type TopEigenOptions, type TopEigenResult,
 } from './patch-pca';
 export {

@@ -8,7 +8,8 @@ import { readNifti } from '../nifti/read-nifti';
 import { syntheticCtPhantom } from '../testing/index';
 import { readEncoderManifest } from './manifest';
 import { OnnxEncoder } from './onnx-encoder';
-import { fitPatchPca, mulberry32, patchPcaOnnx, projectPatch, readPatchPcaOnnx, reconstructionError } from './patch-pca';
+import { mulberry32 } from '@oncoboard/facts';
+import { fitPatchPca, patchPcaOnnx, projectPatch, readPatchPcaOnnx, reconstructionError } from './patch-pca';
 import { gridPatch, gridPatchCentre, gridPatchForeground, patchAround, preparePatchVolume, type PreparedPatchVolume } from './patches';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -3,20 +3,9 @@
 // covariance, block subspace iteration from a seeded start with Rayleigh-Ritz (cyclic Jacobi on the small
 // projected matrix), sign fixing; and exported as a small ONNX graph (Reshape → Sub(mean) → MatMul).
 import onnxProto from 'onnx-proto';
+import { mulberry32 } from '@oncoboard/facts';
 
 const { onnx } = onnxProto;
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). Same seed, same sequence, on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal by Box-Muller from a uniform source. */
 export function gaussian(random: () => number): () => number {

@@ -3,19 +3,9 @@
 // compiled schema under test, so that a misreading of the definitions by the compiler cannot hide itself.
 import { getDataType, isPrimitiveType, tryGetDataType } from '@medplum/core';
 import type { InternalSchemaElement, InternalTypeSchema } from '@medplum/core';
+import { mulberry32 } from '@oncoboard/facts';
 
 type Obj = Record<string, unknown>;
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ObjLoc {
   obj: Obj;
