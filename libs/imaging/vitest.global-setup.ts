@@ -1,26 +1,2 @@
-/**
- * Vitest global setup: one throw-away Orthanc (with DICOMweb) for the run, when installed; its DICOMweb root
- * reaches the tests as inject('dicomWebRoot'). Not installed: with CI set the run fails here (the PACS tests
- * must run in CI); otherwise they are skipped, and this says so.
- */
-import type { TestProject } from 'vitest/node';
-import { findOrthanc, startTestOrthanc } from '../../tools/orthanc/start-test-orthanc.mjs';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** http://127.0.0.1:<port>/dicom-web of the test Orthanc; '' when the PACS tests are skipped. */
-    dicomWebRoot: string;
-  }
-}
-
-export default async function setup(project: TestProject) {
-  if (!findOrthanc()) {
-    if (process.env.CI) throw new Error('imaging tests: Orthanc is not installed and CI is set (apt-get install -y orthanc orthanc-dicomweb)');
-    console.warn('\n⚠ imaging tests: Orthanc is not installed: the DICOMweb tests are SKIPPED (apt-get install -y orthanc orthanc-dicomweb).\n');
-    project.provide('dicomWebRoot', '');
-    return;
-  }
-  const orthanc = await startTestOrthanc();
-  project.provide('dicomWebRoot', orthanc.dicomWebRoot);
-  return () => orthanc.stop();
-}
+// The PACS (Orthanc) for this suite's DICOMweb tests: shared with the other suites that need one.
+export { default } from '../../tools/orthanc/vitest-global-setup';

@@ -10,10 +10,10 @@
 // Debian package; this script creates a system user of that name if it is missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { freePort } from '../net/free-port.mjs';
 
 /** The bin folder of the newest PostgreSQL installed (or PG_BIN when set, and only it), or undefined. */
 export function findPostgresBin() {
@@ -28,18 +28,6 @@ export function findPostgresBin() {
     for (const v of versions) candidates.push(join(root, v, 'bin'));
   }
   return candidates.find(usable);
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** The uid/gid to run PostgreSQL as: ourselves, or (as root) the `postgres` user, created if missing. */

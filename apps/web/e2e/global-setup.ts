@@ -14,12 +14,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { syntheticCtPhantom, writeDicomSeries, writeNifti } from '@oncoboard/imaging/testing';
+import { freePort } from '../../../tools/net/free-port.mjs';
 import { LOAD_PATIENT_KEY, syntheticPatientNdjson } from './synthetic-patient';
 
 /** The demo patient given imaging, and her two timepoints (small phantoms, so the import takes a second). */
@@ -52,19 +52,6 @@ export const SCREENSHOT_DIR = process.env.ONCOBOARD_E2E_SCREENSHOTS ?? '/tmp/onc
 function findChromium(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
   return candidates.find((p): p is string => !!p && existsSync(p));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** Runs a command to completion; its output goes to `log`. Resolves with the exit code. */
