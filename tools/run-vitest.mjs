@@ -20,7 +20,8 @@ rmSync(report, { force: true });
 
 const vitest = join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const args = [
-  vitest, 'run', '--passWithNoTests',
+  // dist/ holds `npm run build` output, compiled tests included: never run those copies.
+  vitest, 'run', '--passWithNoTests', '--exclude', '**/dist/**',
   '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
   ...process.argv.slice(3),
 ];
