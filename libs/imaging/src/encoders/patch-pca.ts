@@ -2,10 +2,8 @@
 // rank-k linear encoders/decoders). Computed exactly and deterministically in plain JavaScript (Float64):
 // covariance, block subspace iteration from a seeded start with Rayleigh-Ritz (cyclic Jacobi on the small
 // projected matrix), sign fixing; and exported as a small ONNX graph (Reshape → Sub(mean) → MatMul).
-import onnxProto from 'onnx-proto';
+import { OnnxGraphBuilder, readOnnxInitializers } from '@oncoboard/onnx-graph';
 import { mulberry32 } from '@oncoboard/facts';
-
-const { onnx } = onnxProto;
 
 /** Standard normal by Box-Muller from a uniform source. */
 export function gaussian(random: () => number): () => number {
@@ -339,16 +337,6 @@ export function randomOrthonormal(d: number, k: number, seed: number): Float64Ar
   return m;
 }
 
-const FLOAT = 1; // onnx.TensorProto.DataType.FLOAT
-const INT64 = 7;
-
-function littleEndianFloat32(values: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  values.forEach((x, i) => view.setFloat32(i * 4, x, true));
-  return bytes;
-}
-
 export interface ExportOptions {
   /** Patch shape without batch and channel, e.g. [16, 16, 16]. */
   patchShape: readonly number[];
@@ -370,53 +358,32 @@ export function patchPcaOnnx(pca: Pick<PatchPca, 'mean' | 'components' | 'k'>, o
   const input = options.inputName ?? 'volume';
   const output = options.outputName ?? 'embedding';
   const { mean, components } = float32Weights(pca);
-  const shapeBytes = new Uint8Array(16);
-  new DataView(shapeBytes.buffer).setBigInt64(0, -1n, true);
-  new DataView(shapeBytes.buffer).setBigInt64(8, BigInt(d), true);
-  const dim = (x: number | string) => (typeof x === 'string' ? { dimParam: x } : { dimValue: x });
-  const valueInfo = (name: string, dims: (number | string)[]) => ({
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map(dim) } } },
-  });
-  const model = onnx.ModelProto.create({
+  const graph = new OnnxGraphBuilder('patch_pca');
+  graph.input(input, 'float32', ['batch', 1, ...options.patchShape]);
+  graph.initializer('flat_shape', 'int64', [2], [-1, d]);
+  graph.initializer('mean', 'float32', [d], mean);
+  graph.initializer('components', 'float32', [d, k], components);
+  graph.node('Reshape', [input, 'flat_shape'], ['flat'], {}, { name: 'flatten' });
+  graph.node('Sub', ['flat', 'mean'], ['centred'], {}, { name: 'centre' });
+  graph.node('MatMul', ['centred', 'components'], [output], {}, { name: 'project' });
+  graph.output(output, 'float32', ['batch', k]);
+  return graph.toBytes({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: 13 }],
+    opset: 13,
     producerName: 'oncoboard-imaging',
-    producerVersion: '1',
     modelVersion: options.modelVersion ?? 1,
     docString: options.docString ?? '',
-    graph: {
-      name: 'patch_pca',
-      node: [
-        { name: 'flatten', opType: 'Reshape', input: [input, 'flat_shape'], output: ['flat'] },
-        { name: 'centre', opType: 'Sub', input: ['flat', 'mean'], output: ['centred'] },
-        { name: 'project', opType: 'MatMul', input: ['centred', 'components'], output: [output] },
-      ],
-      initializer: [
-        { name: 'flat_shape', dims: [2], dataType: INT64, rawData: shapeBytes },
-        { name: 'mean', dims: [d], dataType: FLOAT, rawData: littleEndianFloat32(mean) },
-        { name: 'components', dims: [d, k], dataType: FLOAT, rawData: littleEndianFloat32(components) },
-      ],
-      input: [valueInfo(input, ['batch', 1, ...options.patchShape])],
-      output: [valueInfo(output, ['batch', k])],
-    },
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
 /** Reads the mean and components back from a model written by `patchPcaOnnx`. */
 export function readPatchPcaOnnx(bytes: Uint8Array): { mean: Float32Array; components: Float32Array; d: number; k: number } {
-  const model = onnx.ModelProto.decode(bytes);
+  const weights = readOnnxInitializers(bytes);
   const get = (name: string) => {
-    const t = model.graph?.initializer?.find((x) => x.name === name);
-    if (!t?.rawData) throw new Error(`readPatchPcaOnnx: no initializer "${name}" with raw data`);
-    const raw = t.rawData;
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const out = new Float32Array(raw.byteLength / 4);
-    for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
-    return { values: out, dims: (t.dims ?? []).map(Number) };
+    const t = weights.get(name);
+    if (!t || !(t.values instanceof Float32Array)) throw new Error(`readPatchPcaOnnx: no float32 initializer "${name}" with raw data`);
+    return t;
   };
-  const mean = get('mean');
   const components = get('components');
-  return { mean: mean.values, components: components.values, d: components.dims[0]!, k: components.dims[1]! };
+  return { mean: get('mean').values as Float32Array, components: components.values as Float32Array, d: components.dims[0]!, k: components.dims[1]! };
 }
