@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { computeRadiomics, readDicomSeries, windowPreset, type RadiomicsConfig, type Volume } from '@oncoboard/imaging';
+import { computeRadiomics, readDicomSeries, type RadiomicsConfig, type Volume } from '@oncoboard/imaging';
 import { DEFAULT_IMAGING_ENCODER_DIR, OnnxEncoder, gridPatch, preparePatchVolume } from '@oncoboard/imaging/encoders';
 import { syntheticCtPhantom, writeDicomSeries } from '@oncoboard/imaging/testing';
 
@@ -84,7 +84,7 @@ try {
   const encoder = await OnnxEncoder.load(DEFAULT_IMAGING_ENCODER_DIR);
   let tiles: { data: Float32Array; dims: [1, number, number, number] }[] = [];
   const cut = (volume: Volume) => {
-    const prepared = preparePatchVolume(windowPreset('softTissue').apply({ image: volume, record: [] }).image);
+    const prepared = preparePatchVolume(volume, 2, { window: 'softTissue' });
     const [nx, ny, nz] = prepared.image.dims;
     const out: typeof tiles = [];
     for (let k = 0; k + 16 <= nz; k += 16) for (let j = 0; j + 16 <= ny; j += 16) for (let i = 0; i + 16 <= nx; i += 16) out.push({ data: gridPatch(prepared, i, j, k), dims: [1, 16, 16, 16] });

@@ -14,7 +14,6 @@ import {
   readDicomSeg,
   readDicomSeries,
   resampleMaskOnto,
-  windowPreset,
   type DicomSeriesResult,
   type LesionMeasurement,
   type RadiomicsConfig,
@@ -115,8 +114,7 @@ async function embedLesions(
     throw new ImagingImportError(`imaging import: encoder ${encoderDir}: ${describe(error)}`, { cause: error });
   }
   try {
-    const input = modality === 'CT' ? windowPreset('softTissue').apply({ image, record: [] }).image : image;
-    const prepared = preparePatchVolume(input);
+    const prepared = preparePatchVolume(image, 2, modality === 'CT' ? { window: 'softTissue' } : {});
     const out: LesionEmbedding[] = [];
     for (const [n, lesion] of lesions.entries()) {
       const patch = patchAround(prepared, lesion.centroidLps);

@@ -10,7 +10,7 @@ import { readEncoderManifest } from './manifest';
 import { OnnxEncoder } from './onnx-encoder';
 import { mulberry32 } from '@oncoboard/facts';
 import { fitPatchPca, patchPcaOnnx, projectPatch, readPatchPcaOnnx, reconstructionError } from './patch-pca';
-import { gridPatch, gridPatchCentre, gridPatchForeground, patchAround, preparePatchVolume, type PreparedPatchVolume } from './patches';
+import { gridPatch, gridPatchCentre, gridPatchForeground, patchAround, percentile99, preparePatchVolume, type PreparedPatchVolume } from './patches';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modelFolder = join(here, '..', '..', 'models', 'patch-pca-3d');
@@ -112,6 +112,31 @@ describe('fitPatchPca', () => {
     }
     // Variances come out in descending order.
     for (let j = 1; j < 4; j++) expect(a.variances[j]!).toBeLessThanOrEqual(a.variances[j - 1]!);
+  });
+});
+
+describe('percentile99 (quickselect)', () => {
+  it('returns what a full sort gives, with ties, negatives and tiny arrays', () => {
+    const random = mulberry32(99);
+    for (const n of [1, 2, 3, 100, 101, 5000]) {
+      for (const distinct of [3, 1000]) {
+        const values = Float32Array.from({ length: n }, () => Math.floor(random() * distinct) - distinct / 2);
+        const sorted = Float32Array.from(values).sort();
+        expect(percentile99(values)).toBe(sorted[Math.floor(0.99 * (n - 1))]);
+      }
+    }
+  });
+});
+
+describe('preparePatchVolume with a CT window', () => {
+  it('clips after resampling and records the window between resample and z-score', () => {
+    const { image } = syntheticCtPhantom({ size: 48, slices: 24, pixelMm: 1, sliceMm: 2, lesionMl: 1 });
+    const prepared = preparePatchVolume(image, 2, { window: 'softTissue' });
+    expect(prepared.record.map((r) => r.name)).toEqual(['resample', 'windowClip', 'zscoreForeground']);
+    const { mean, std } = prepared.stats;
+    const raw = prepared.image.voxels.map((z) => z * std + mean);
+    expect(Math.min(...raw)).toBeGreaterThanOrEqual(-160 - 1e-3);
+    expect(Math.max(...raw)).toBeLessThanOrEqual(240 + 1e-3);
   });
 });
 
