@@ -1,0 +1,373 @@
+// The default case-summary composer: no language model, no network. Each sentence is assembled from facts, and
+// every part of it cites the record element it was read from (the fact's attributes.elementPaths, else its
+// provenance). Sections without data say so; conflicting facts are stated with both sources, never resolved.
+import type { Coding, FactValue, Provenance } from '@oncoboard/facts';
+import { formatFactValue } from '@oncoboard/facts';
+import { evidenceFrom, type Evidence } from './evidence';
+
+/** The fact shape the composer reads (what the store returns: a Fact with its id and record key). */
+export interface SummaryFact {
+  id: string;
+  kind: string;
+  patientKey: string;
+  sourceRecordKey: string;
+  code?: Coding;
+  value?: FactValue;
+  effectiveStart?: string;
+  effectiveEnd?: string;
+  status?: string;
+  attributes: Record<string, unknown>;
+  provenance: Provenance[];
+}
+
+export const SUMMARY_SECTIONS = [
+  { id: 'diagnosis', title: 'Diagnosis' },
+  { id: 'stage', title: 'Stage' },
+  { id: 'pathology', title: 'Pathology findings' },
+  { id: 'biomarkers', title: 'Biomarkers' },
+  { id: 'genomics', title: 'Genomic alterations' },
+  { id: 'treatment', title: 'Treatment history' },
+  { id: 'imaging', title: 'Imaging measurements' },
+  { id: 'performance', title: 'Performance status and disease status' },
+  { id: 'model', title: 'Joint model' },
+] as const;
+export type SummarySectionId = (typeof SUMMARY_SECTIONS)[number]['id'];
+
+export interface SummarySentence {
+  section: SummarySectionId;
+  text: string;
+  /** Evidence ids (keys of CaseSummary.evidence); at least one. */
+  citations: string[];
+}
+
+export interface SummarySection {
+  id: SummarySectionId;
+  title: string;
+  sentences: SummarySentence[];
+  /** Said when the section has no sentence: what is missing, never filler. */
+  note?: string;
+}
+
+export interface OpenQuestion {
+  text: string;
+  /** Why it is asked (the rule), for the coordinator. */
+  rule: string;
+}
+
+export interface CaseSummary {
+  patientKey: string;
+  /** Composer id and version: which code wrote the sentences. */
+  composer: string;
+  sections: SummarySection[];
+  evidence: Record<string, Evidence>;
+  openQuestions: OpenQuestion[];
+}
+
+export const COMPOSER_ID = 'oncoboard-template-composer@1';
+
+/** A display text without SNOMED's semantic tag: "Left breast structure (body structure)" → "Left breast structure". */
+export function plainTerm(text: string): string {
+  return text.replace(/\s*\((?:disorder|finding|morphologic abnormality|body structure|qualifier value|procedure|regime\/therapy|observable entity|tumor staging|substance|product)\)\s*$/i, '').trim();
+}
+
+function codingText(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return typeof value === 'string' ? value : undefined;
+  const v = value as { display?: string; code?: string; text?: string; coding?: Coding[] };
+  if (Array.isArray(v.coding)) return v.coding[0] ? plainTerm(v.coding[0].display ?? v.coding[0].code ?? '') || v.text : v.text;
+  const t = v.display ?? v.code ?? v.text;
+  return t ? plainTerm(t) : undefined;
+}
+
+function firstText(value: unknown): string | undefined {
+  return Array.isArray(value) ? codingText(value[0]) : codingText(value);
+}
+
+const day = (date: string | undefined) => date?.slice(0, 10);
+
+/** Builds one sentence from parts; each part names the fact attribute whose element it cites. */
+class SentenceBuilder {
+  private readonly parts: string[] = [];
+  private readonly cited: Provenance[] = [];
+
+  constructor(private readonly fact: SummaryFact) {}
+
+  /**
+   * Appends `text` citing the element of `attribute` (attributes.elementPaths) of `fact` (default: the sentence's
+   * fact), else that fact's first provenance.
+   */
+  add(text: string | undefined, attribute?: string, fact: SummaryFact = this.fact): this {
+    if (!text) return this;
+    this.parts.push(text);
+    const paths = fact.attributes.elementPaths as Record<string, string> | undefined;
+    const path = attribute ? paths?.[attribute] : undefined;
+    const provenance = path
+      ? fact.provenance.find((p) => p.elementPath === path) ?? { sourceRecordKey: fact.sourceRecordKey, elementPath: path }
+      : attribute === 'value' || attribute === undefined
+        ? fact.provenance[0]
+        : undefined;
+    if (provenance && !this.cited.some((p) => p.elementPath === provenance.elementPath && p.sourceRecordKey === provenance.sourceRecordKey && p.span?.start === provenance.span?.start)) {
+      this.cited.push(provenance);
+    }
+    return this;
+  }
+
+  /** Plain connecting words that state nothing of their own. */
+  text(words: string): this {
+    this.parts.push(words);
+    return this;
+  }
+
+  build(): { text: string; cited: Provenance[] } | undefined {
+    if (this.cited.length === 0) return undefined;
+    const text = this.parts.join('').replace(/\s+/g, ' ').replace(/\s+([,.;)])/g, '$1').trim();
+    return { text: /[.!?]$/.test(text) ? text : `${text}.`, cited: this.cited };
+  }
+}
+
+const TREATMENT_KIND_LABEL: Record<string, string> = {
+  'cancer-related-medication-request': 'medication request',
+  'cancer-related-medication-administration': 'medication administered',
+  'cancer-related-surgical-procedure': 'surgery',
+  'radiotherapy-course-summary': 'radiotherapy course',
+};
+
+const STAGE_CATEGORY_LABEL: Record<string, string> = {
+  'tnm-stage-group': 'stage group',
+  'tnm-primary-tumor-category': 'T category',
+  'tnm-regional-nodes-category': 'N category',
+  'tnm-distant-metastases-category': 'M category',
+  'cancer-stage': 'stage',
+};
+
+const PERFORMANCE_LABEL: Record<string, string> = {
+  'cancer-disease-status': 'Disease status',
+  'ecog-performance-status': 'ECOG performance status',
+  'karnofsky-performance-status': 'Karnofsky performance status',
+};
+
+function stageTypeLabel(fact: SummaryFact): string {
+  const t = fact.attributes.stageType;
+  return t === 'clinical' ? 'Clinical ' : t === 'pathological' ? 'Pathological ' : '';
+}
+
+function diagnosisSentence(f: SummaryFact): SentenceBuilder {
+  const s = new SentenceBuilder(f);
+  s.text(f.kind === 'secondary-cancer-condition' ? 'Secondary (metastatic) cancer: ' : 'Primary cancer: ').add(codingText(f.code), 'code');
+  const histology = codingText(f.attributes.histologyMorphologyBehavior);
+  if (histology) s.text(', histology ').add(histology, 'histologyMorphologyBehavior');
+  const site = firstText(f.attributes.bodySite);
+  if (site) s.text(', site ').add(site, 'bodySite');
+  const laterality = codingText(f.attributes.laterality);
+  if (laterality) s.text(', laterality ').add(laterality, 'laterality');
+  if (f.effectiveStart) s.text(', diagnosed ').add(day(f.effectiveStart), 'effectiveStart');
+  return s;
+}
+
+/**
+ * A label for a coded observation: the code's display when the record has one, else the mapper's name for it
+ * followed by the code itself ("ER (LOINC 85337-4)"), so the label cites what the record actually holds.
+ */
+function codeLabel(f: SummaryFact, name: string | undefined): string | undefined {
+  if (f.code?.display) return plainTerm(f.code.display);
+  const code = f.code?.code;
+  if (!code) return name;
+  const system = f.code?.system === 'http://loinc.org' ? 'LOINC ' : f.code?.system === 'http://snomed.info/sct' ? 'SNOMED ' : '';
+  return name ? `${name} (${system}${code})` : `${system}${code}`;
+}
+
+function valueSentence(f: SummaryFact, label: string | undefined): SentenceBuilder {
+  const s = new SentenceBuilder(f);
+  const value = f.value?.type === 'coding' ? codingText(f.value.coding) ?? f.value.text : formatFactValue(f.value);
+  s.add(label, 'code').text(': ').add(value, 'value');
+  if (f.effectiveStart) s.text(', ').add(day(f.effectiveStart), 'effectiveStart');
+  return s;
+}
+
+/** "American Joint Commission on Cancer, Cancer Staging Manual, 8th edition neoplasm staging system" → "American Joint Commission on Cancer, 8th edition". */
+export function stagingMethodText(method: unknown): string | undefined {
+  const display = codingText(method);
+  if (!display) return undefined;
+  const head = display.split(/\s+-\s+|,\s|\s\(/)[0]!;
+  const edition = /\b(\d+(?:st|nd|rd|th)) edition\b/i.exec(display)?.[1];
+  return edition && head !== display ? `${head}, ${edition} edition` : display;
+}
+
+function stageSentence(f: SummaryFact): SentenceBuilder {
+  const s = new SentenceBuilder(f);
+  if (f.kind === 'cancer-stage') s.add(codeLabel(f, 'Stage'), 'code').text(': ');
+  else s.text(`${stageTypeLabel(f)}${STAGE_CATEGORY_LABEL[f.kind]}: `);
+  s.add(f.value?.type === 'coding' ? codingText(f.value.coding) : formatFactValue(f.value), 'value');
+  const method = stagingMethodText(f.attributes.stagingMethod);
+  if (method) s.text(' (').add(method, 'stagingMethod').text(')');
+  if (f.effectiveStart) s.text(', ').add(day(f.effectiveStart), 'effectiveStart');
+  return s;
+}
+
+function genomicSentence(f: SummaryFact): SentenceBuilder {
+  const s = new SentenceBuilder(f);
+  const gene = typeof f.attributes.geneStudied === 'string' ? f.attributes.geneStudied : firstText(f.attributes.genes);
+  s.add(gene ?? 'Genomic variant', gene ? 'geneStudied' : 'code');
+  const change = ['aminoAcidChange', 'genomicDnaChange', 'dnaChange', 'variationCode'].find((a) => typeof f.attributes[a] === 'string' || codingText(f.attributes[a]));
+  if (change) s.text(' ').add(codingText(f.attributes[change]), change);
+  s.text(': ').add(f.value?.type === 'coding' ? codingText(f.value.coding) : formatFactValue(f.value), 'value');
+  const source = codingText(f.attributes.genomicSourceClass);
+  if (source) s.text(', ').add(source.toLowerCase(), 'genomicSourceClass');
+  if (f.effectiveStart) s.text(', ').add(day(f.effectiveStart), 'effectiveStart');
+  return s;
+}
+
+function treatmentSentence(f: SummaryFact): SentenceBuilder {
+  const s = new SentenceBuilder(f);
+  s.add(codingText(f.code), 'code').text(` (${TREATMENT_KIND_LABEL[f.kind]})`);
+  if (f.effectiveStart) s.text(f.effectiveEnd ? ', from ' : ', ').add(day(f.effectiveStart), 'effectiveStart');
+  if (f.effectiveEnd) s.text(' to ').add(day(f.effectiveEnd), 'effectiveEnd');
+  const intent = codingText(f.attributes.treatmentIntent);
+  if (intent) s.text(', intent ').add(intent.split(/\s+-\s+/)[0], 'treatmentIntent');
+  return s;
+}
+
+function lesionSentence(f: SummaryFact): SentenceBuilder {
+  const s = new SentenceBuilder(f);
+  const a = f.attributes;
+  s.text(`Lesion ${String(a.lesion ?? '')}`.trim()).text(a.modality ? ` on ${String(a.modality)}` : '');
+  if (f.effectiveStart) s.text(' of ').add(day(f.effectiveStart));
+  s.text(': volume ').add(f.value?.type === 'quantity' ? `${f.value.quantity.value} mL` : undefined, 'value');
+  if (typeof a.longestDiameterMm === 'number') s.text(', longest axial diameter ').add(`${a.longestDiameterMm} mm`);
+  if (typeof a.shortAxisMm === 'number') s.text(', short axis ').add(`${a.shortAxisMm} mm`);
+  return s;
+}
+
+const SECTION_OF_KIND: Record<string, SummarySectionId> = {
+  'primary-cancer-condition': 'diagnosis',
+  'secondary-cancer-condition': 'diagnosis',
+  'tnm-stage-group': 'stage',
+  'tnm-primary-tumor-category': 'stage',
+  'tnm-regional-nodes-category': 'stage',
+  'tnm-distant-metastases-category': 'stage',
+  'cancer-stage': 'stage',
+  'tumor-marker': 'biomarkers',
+  'genomic-variant': 'genomics',
+  'cancer-related-medication-request': 'treatment',
+  'cancer-related-medication-administration': 'treatment',
+  'cancer-related-surgical-procedure': 'treatment',
+  'radiotherapy-course-summary': 'treatment',
+  'lesion-measurement': 'imaging',
+  'ecog-performance-status': 'performance',
+  'karnofsky-performance-status': 'performance',
+  'cancer-disease-status': 'performance',
+  'tumor-size': 'pathology',
+};
+
+function sentenceFor(f: SummaryFact): SentenceBuilder | undefined {
+  switch (SECTION_OF_KIND[f.kind]) {
+    case 'diagnosis':
+      return diagnosisSentence(f);
+    case 'stage':
+      return stageSentence(f);
+    case 'genomics':
+      return genomicSentence(f);
+    case 'treatment':
+      return treatmentSentence(f);
+    case 'imaging':
+      return lesionSentence(f);
+    case 'biomarkers':
+      return valueSentence(f, codeLabel(f, typeof f.attributes.marker === 'string' ? f.attributes.marker : undefined));
+    case 'performance':
+      return valueSentence(f, codeLabel(f, PERFORMANCE_LABEL[f.kind]));
+    case 'pathology':
+      return valueSentence(f, codingText(f.code));
+    default:
+      return undefined;
+  }
+}
+
+const EMPTY_NOTE: Record<SummarySectionId, string> = {
+  diagnosis: 'No cancer diagnosis is on record for this patient.',
+  stage: 'No staging is on record.',
+  pathology: 'No pathology findings are on record (pathology report extraction has not produced facts for this patient).',
+  biomarkers: 'No biomarker results are on record.',
+  genomics: 'No genomic results are on record.',
+  treatment: 'No cancer treatment is on record.',
+  imaging: 'No imaging measurements are on record.',
+  performance: 'No performance status or disease status is on record.',
+  model: 'No joint-model prediction is on record for this patient.',
+};
+
+/** Same kind, same stage type and focus, different values: both are stated, with both sources. */
+function stageConflicts(facts: SummaryFact[]): SentenceBuilder[] {
+  const byKey = new Map<string, SummaryFact[]>();
+  for (const f of facts) {
+    if (SECTION_OF_KIND[f.kind] !== 'stage' || f.kind === 'cancer-stage') continue;
+    const key = `${f.kind}|${String(f.attributes.stageType ?? '')}|${String(f.attributes.focusConditionRef ?? '')}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), f]);
+  }
+  const out: SentenceBuilder[] = [];
+  for (const group of byKey.values()) {
+    const values = new Map<string, SummaryFact>();
+    for (const f of group) {
+      const v = f.value?.type === 'coding' ? codingText(f.value.coding) : formatFactValue(f.value);
+      if (v && !values.has(v)) values.set(v, f);
+    }
+    if (values.size < 2) continue;
+    const [[v1, f1], [v2, f2]] = [...values.entries()] as [[string, SummaryFact], [string, SummaryFact]];
+    const s = new SentenceBuilder(f1).text(`Conflicting ${stageTypeLabel(f1).toLowerCase()}${STAGE_CATEGORY_LABEL[f1.kind]} on record: `);
+    s.add(v1, 'value').text(' and ').add(v2, 'value', f2).text('; the board should decide which applies');
+    out.push(s);
+  }
+  return out;
+}
+
+function openQuestions(facts: SummaryFact[], today: Date): OpenQuestion[] {
+  const questions: OpenQuestion[] = [];
+  const cancers = facts.filter((f) => f.kind === 'primary-cancer-condition');
+  const text = (f: SummaryFact) => `${codingText(f.code) ?? ''} ${firstText(f.attributes.bodySite) ?? ''}`.toLowerCase();
+  const markerNamed = (re: RegExp) => facts.some((f) => (f.kind === 'tumor-marker' || f.kind.startsWith('pathology-')) && re.test(`${String(f.attributes.marker ?? '')} ${codingText(f.code) ?? ''} ${String(f.attributes.field ?? '')}`));
+  if (cancers.length === 0) questions.push({ text: 'No primary cancer diagnosis is recorded: confirm the diagnosis before board review.', rule: 'every case needs a primary cancer condition' });
+  if (cancers.some((f) => /breast/.test(text(f))) && !markerNamed(/her2|erbb2/i)) questions.push({ text: 'Breast cancer without a HER2 result on record.', rule: 'breast cancer: HER2 status guides therapy' });
+  if (cancers.some((f) => /breast/.test(text(f))) && !markerNamed(/estrogen|\ber\b|progesterone|\bpr\b/i)) questions.push({ text: 'Breast cancer without hormone-receptor (ER/PR) results on record.', rule: 'breast cancer: ER/PR status guides therapy' });
+  if (cancers.some((f) => /lung/.test(text(f))) && !facts.some((f) => f.kind === 'genomic-variant')) questions.push({ text: 'Lung cancer without genomic testing on record (EGFR, ALK, ROS1, KRAS, PD-L1...).', rule: 'NSCLC: biomarker testing before first-line therapy' });
+  if (cancers.length > 0 && !facts.some((f) => SECTION_OF_KIND[f.kind] === 'stage')) questions.push({ text: 'No stage is recorded.', rule: 'staging is required for treatment planning' });
+  if (cancers.length > 0 && !facts.some((f) => f.kind === 'ecog-performance-status' || f.kind === 'karnofsky-performance-status')) questions.push({ text: 'No performance status (ECOG or Karnofsky) is recorded.', rule: 'fitness for therapy' });
+  const imagingDates = facts.filter((f) => f.kind === 'lesion-measurement' && f.effectiveStart).map((f) => Date.parse(f.effectiveStart!));
+  const ninetyDays = 90 * 86_400_000;
+  if (cancers.length > 0 && !imagingDates.some((t) => today.getTime() - t <= ninetyDays)) questions.push({ text: 'No staging or response imaging measured in the last 90 days.', rule: 'current imaging for the board' });
+  return questions;
+}
+
+export interface ComposeOptions {
+  /** "Today" for the 90-day imaging rule (tests pass a fixed date). */
+  today?: Date;
+}
+
+/** Composes the case summary of one patient from their facts. */
+export function composeCaseSummary(patientKey: string, facts: readonly SummaryFact[], options: ComposeOptions = {}): CaseSummary {
+  const own = facts.filter((f) => f.patientKey === patientKey);
+  const evidence: Record<string, Evidence> = {};
+  const sections = new Map<SummarySectionId, SummarySentence[]>(SUMMARY_SECTIONS.map((s) => [s.id, []]));
+  const push = (section: SummarySectionId, builder: SentenceBuilder | undefined, kind: string) => {
+    const built = builder?.build();
+    if (!built) return;
+    const citations = built.cited.map((p) => {
+      const e = evidenceFrom(patientKey, kind, p);
+      evidence[e.id] = e;
+      return e.id;
+    });
+    sections.get(section)!.push({ section, text: built.text, citations });
+  };
+  const ordered = [...own].sort((a, b) => (a.effectiveStart ?? '').localeCompare(b.effectiveStart ?? '') || a.id.localeCompare(b.id));
+  for (const f of ordered) {
+    const section = SECTION_OF_KIND[f.kind];
+    if (section) push(section, sentenceFor(f), f.kind);
+  }
+  for (const conflict of stageConflicts(ordered)) push('stage', conflict, 'tnm-stage-group');
+  return {
+    patientKey,
+    composer: COMPOSER_ID,
+    sections: SUMMARY_SECTIONS.map(({ id, title }) => {
+      const sentences = sections.get(id)!;
+      return sentences.length > 0 ? { id, title, sentences } : { id, title, sentences, note: EMPTY_NOTE[id] };
+    }),
+    evidence,
+    openQuestions: openQuestions(own, options.today ?? new Date()),
+  };
+}

@@ -1,0 +1,8 @@
+// libs/tumor-board: case summaries where every sentence cites its evidence, the verifier that re-reads each cited
+// record, the optional LangChain rephrasing (verified the same way), and the corruptions the evaluation uses.
+export * from './evidence';
+export * from './compose-summary';
+export * from './verify-summary';
+export * from './rephrase-summary';
+export * from './corrupt-summary';
+export * from './store-lookup';

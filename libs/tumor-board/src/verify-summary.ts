@@ -1,0 +1,210 @@
+// The verifier: checks every sentence of a summary against the records it cites, re-read from the store. It does
+// not trust the composer (or a language model that rephrased it): it extracts the claims from the sentence text
+// itself — numbers with units, dates, stage and TNM values, protein changes, negation and uncertainty — and
+// requires each to be stated by a cited record element of THIS patient. A sentence it cannot support is dropped
+// and reported; a summary is never shown with an unverified sentence.
+import { atomsOf, resolveElement, spanText, type EvidenceAtoms } from './evidence';
+import type { CaseSummary, SummarySentence } from './compose-summary';
+import { plainTerm } from './compose-summary';
+
+/** What the verifier needs from the store: a source record by key (its patient and verbatim content). */
+export type RecordLookup = (sourceRecordKey: string) => Promise<{ patientKey: string | null; content: string } | null>;
+
+export interface VerifiedSentence extends SummarySentence {
+  verified: true;
+}
+
+export interface RejectedSentence extends SummarySentence {
+  reasons: string[];
+}
+
+export interface VerificationResult {
+  /** The summary with only the sentences the verifier supports. */
+  summary: CaseSummary;
+  rejected: RejectedSentence[];
+  /** Citations checked and how many were accepted (for citation-support metrics). */
+  citations: { checked: number; accepted: number };
+}
+
+const NEGATION = /\b(no|not|negative|absent|without|none)\b/i;
+const UNCERTAIN = /\b(suspicious|possible|possibly|probable|cannot be excluded|equivocal|indeterminate|uncertain)\b/i;
+const DATE = /\b\d{4}-\d{2}(?:-\d{2})?\b/g;
+// A standalone number: not part of a word or code (cT3, V600E, c.1076T>G, 8th) and not inside a date.
+const NUMBER = /(?<![\w.\-/>])(\d+(?:\.\d+)?)(?![\w.]*\d)(?:\s*(%|mm|cm|mL|ml|mg|Gy|cGy|mg\/m2)\b|%)?/g;
+const STAGE = /\bstage\s+([0IV]{1,4}[A-C]?\d?)\b/gi;
+const TNM = /\b([cpyra]{0,2}[TNM](?:X|is|[0-4])(?:mi|[a-d])?)\b/g;
+const PROTEIN_CHANGE = /\b([ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs|del|ins|dup))\b/g;
+
+const UNIT_ALIASES: Record<string, string> = { centimeters: 'cm', centimeter: 'cm', millimeters: 'mm', millimeter: 'mm', milliliter: 'ml', milliliters: 'ml', ml: 'ml', percent: '%' };
+const normUnit = (u: string | undefined) => (u ? (UNIT_ALIASES[u.toLowerCase()] ?? u.toLowerCase()) : undefined);
+const normText = (t: string) => plainTerm(t).toLowerCase().replace(/\s+/g, ' ').trim();
+
+interface Claims {
+  dates: string[];
+  numbers: { value: number; unit?: string }[];
+  terms: string[];
+  negated: boolean;
+  uncertain: boolean;
+}
+
+export function extractClaims(sentence: string): Claims {
+  const withoutDates = sentence.replace(DATE, ' ');
+  return {
+    dates: [...sentence.matchAll(DATE)].map((m) => m[0]),
+    numbers: [...withoutDates.matchAll(NUMBER)].map((m) => (m[2] ? { value: Number(m[1]), unit: normUnit(m[2]) } : { value: Number(m[1]) })),
+    terms: [
+      ...[...sentence.matchAll(STAGE)].map((m) => m[1]!),
+      ...[...sentence.matchAll(TNM)].map((m) => m[1]!),
+      ...[...sentence.matchAll(PROTEIN_CHANGE)].map((m) => m[1]!),
+    ],
+    negated: NEGATION.test(sentence),
+    uncertain: UNCERTAIN.test(sentence),
+  };
+}
+
+function textAtoms(text: string): EvidenceAtoms {
+  return {
+    strings: [text],
+    quantities: [...text.replace(DATE, ' ').matchAll(NUMBER)].map((m) => (m[2] ? { value: Number(m[1]), unit: normUnit(m[2]) } : { value: Number(m[1]) })),
+    dates: [...text.matchAll(DATE)].map((m) => m[0]),
+  };
+}
+
+/** Numbers written inside strings ("AJCC 8th edition" → 8, "2.5 cm") also support a claim. */
+function numbersInStrings(strings: string[]): number[] {
+  return strings.flatMap((s) => [...s.matchAll(/\d+(?:\.\d+)?/g)].map((m) => Number(m[0])));
+}
+
+function supportsNumber(atoms: EvidenceAtoms, claim: { value: number; unit?: string }): boolean {
+  const close = (a: number) => Math.abs(a - claim.value) <= 1e-9 * Math.max(1, Math.abs(a));
+  if (atoms.quantities.some((q) => close(q.value) && (!claim.unit || !q.unit || normUnit(q.unit) === claim.unit))) return true;
+  // Numbers written in text ("depth from 0.76 to 1.75 mm"): with a unit, the same unit must follow there too.
+  if (claim.unit) return atoms.strings.some((s) => textAtoms(s).quantities.some((q) => close(q.value) && q.unit === claim.unit));
+  return numbersInStrings(atoms.strings).some(close);
+}
+
+/** The head of a coded display: "Curative - procedure intent" → "curative"; "American Joint ..., Cancer Staging Manual" → its first part. */
+function headOf(atom: string): string {
+  return normText(atom.split(/\s+-\s+|,\s|\s\(/)[0] ?? '');
+}
+
+/** Code-like tokens of a sentence (a digit and ≥ 5 characters, dates removed): "p.Tyr1183Ter", "85337-4", "NM_024675.3(PALB2):c.3549C>A". */
+function codeTokens(sentence: string): string[] {
+  return sentence.replace(DATE, ' ').split(/[\s,;]+/).map((t) => t.replace(/^[(]+|[).:]+$/g, '')).filter((t) => t.length >= 5 && /\d/.test(t));
+}
+
+/**
+ * Whether the sentence states something the record element says: one of its strings (or the head of a coded
+ * display) appears in the sentence, one of its dates or numbers does, or a code-like token of the sentence
+ * appears in one of its strings.
+ */
+function mentions(sentence: string, sentenceClaims: Claims, atoms: EvidenceAtoms): boolean {
+  const text = normText(sentence);
+  if (atoms.strings.some((s) => s.trim().length > 0 && text.includes(normText(s)))) return true;
+  if (atoms.strings.some((s) => headOf(s).length >= 3 && text.includes(headOf(s)))) return true;
+  const tokens = codeTokens(sentence);
+  if (tokens.some((t) => atoms.strings.some((s) => s.includes(t)))) return true;
+  if (atoms.dates.some((d) => sentenceClaims.dates.some((c) => d.startsWith(c)))) return true;
+  return sentenceClaims.numbers.some((n) => atoms.quantities.some((q) => Math.abs(q.value - n.value) <= 1e-9 * Math.max(1, Math.abs(q.value))));
+}
+
+/** Verifies one sentence; returns the reasons it is unsupported (empty = verified). */
+export async function verifySentence(
+  summary: Pick<CaseSummary, 'patientKey' | 'evidence'>,
+  sentence: SummarySentence,
+  lookup: RecordLookup,
+  tally = { checked: 0, accepted: 0 },
+): Promise<string[]> {
+  const reasons: string[] = [];
+  if (sentence.citations.length === 0) return ['cites no evidence'];
+  const claims = extractClaims(sentence.text);
+  const cited: EvidenceAtoms[] = [];
+  for (const id of sentence.citations) {
+    tally.checked++;
+    const evidence = summary.evidence[id];
+    if (!evidence) {
+      reasons.push(`citation ${id}: no such evidence in this summary`);
+      continue;
+    }
+    const record = await lookup(evidence.sourceRecordKey);
+    if (!record) {
+      reasons.push(`citation ${id}: record ${evidence.sourceRecordKey} does not exist`);
+      continue;
+    }
+    if (record.patientKey !== summary.patientKey || evidence.patientKey !== summary.patientKey) {
+      reasons.push(`citation ${id}: record ${evidence.sourceRecordKey} belongs to another patient`);
+      continue;
+    }
+    let atoms: EvidenceAtoms | undefined;
+    if (evidence.span) {
+      const text = spanText(record.content, evidence.span);
+      if (text !== undefined) atoms = textAtoms(text);
+    } else {
+      let json: unknown;
+      try {
+        json = JSON.parse(record.content);
+      } catch {
+        json = undefined;
+      }
+      const element = json === undefined ? undefined : resolveElement(json, evidence.elementPath);
+      if (element !== undefined) atoms = atomsOf(element);
+    }
+    if (!atoms) {
+      reasons.push(`citation ${id}: ${evidence.elementPath}${evidence.span ? ` [${evidence.span.start}, ${evidence.span.end})` : ''} not found in ${evidence.sourceRecordKey}`);
+      continue;
+    }
+    if (!mentions(sentence.text, claims, atoms)) {
+      reasons.push(`citation ${id}: the sentence states nothing that ${evidence.sourceRecordKey} ${evidence.elementPath} says`);
+      continue;
+    }
+    tally.accepted++;
+    cited.push(atoms);
+  }
+  if (reasons.length > 0) return reasons;
+  const all: EvidenceAtoms = {
+    strings: cited.flatMap((a) => a.strings),
+    quantities: cited.flatMap((a) => a.quantities),
+    dates: cited.flatMap((a) => a.dates),
+  };
+  for (const date of claims.dates) {
+    if (!all.dates.some((d) => d.startsWith(date))) reasons.push(`date ${date} is not in the cited records`);
+  }
+  for (const n of claims.numbers) {
+    if (!supportsNumber(all, n)) reasons.push(`value ${n.value}${n.unit ? ` ${n.unit}` : ''} is not in the cited records`);
+  }
+  const evidenceText = all.strings.join(' | ');
+  for (const term of claims.terms) {
+    if (!new RegExp(`(^|[^A-Za-z0-9])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`, 'i').test(evidenceText)) {
+      reasons.push(`"${term}" is not in the cited records`);
+    }
+  }
+  const evidenceNegated = all.strings.some((s) => NEGATION.test(s));
+  if (claims.negated !== evidenceNegated) {
+    reasons.push(claims.negated ? 'the sentence negates what the cited records state' : 'the cited records state a negative finding the sentence does not');
+  }
+  const evidenceUncertain = all.strings.some((s) => UNCERTAIN.test(s));
+  if (evidenceUncertain && !claims.uncertain) reasons.push('the cited records are uncertain; the sentence states it as certain');
+  return reasons;
+}
+
+/** Verifies every sentence; unsupported sentences are dropped from the returned summary and listed in `rejected`. */
+export async function verifyCaseSummary(summary: CaseSummary, lookup: RecordLookup): Promise<VerificationResult> {
+  const rejected: RejectedSentence[] = [];
+  const tally = { checked: 0, accepted: 0 };
+  const sections = [];
+  for (const section of summary.sections) {
+    const kept: SummarySentence[] = [];
+    for (const sentence of section.sentences) {
+      const reasons = await verifySentence(summary, sentence, lookup, tally);
+      if (reasons.length === 0) kept.push(sentence);
+      else rejected.push({ ...sentence, reasons });
+    }
+    const droppedAll = section.sentences.length > 0 && kept.length === 0;
+    sections.push({
+      ...section,
+      sentences: kept,
+      ...(droppedAll ? { note: `Every sentence of this section failed verification and was withheld (${section.sentences.length}); see the verification report.` } : {}),
+    });
+  }
+  return { summary: { ...summary, sections }, rejected, citations: tally };
+}
