@@ -6,3 +6,4 @@ export * from './verify-summary';
 export * from './rephrase-summary';
 export * from './corrupt-summary';
 export * from './store-lookup';
+export * from './boards';
