@@ -3,6 +3,7 @@ import { importFhirTexts } from '@oncoboard/ingest';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ImagingLesionsView, ImagingSeriesItem, ImagingSlice, ImportSummary, PatientOverview, SourceRecordView, TimelinePage } from './contract';
+import { boardsRouter } from './boards';
 import { buildImagingLesions, buildImagingSlice, listImagingSeries } from './imaging';
 import { buildPatientOverview } from './overview';
 import { publicProcedure, router } from './trpc';
@@ -115,6 +116,8 @@ export const appRouter = router({
       )
       .query(({ ctx, input }): Promise<ImagingSlice> => buildImagingSlice(ctx.store, input)),
   }),
+
+  boards: boardsRouter,
 
   sourceRecords: router({
     get: publicProcedure.input(z.object({ key: z.string().min(1).max(300) })).query(async ({ ctx, input }): Promise<SourceRecordView> => {

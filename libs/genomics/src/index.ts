@@ -1,3 +1,5 @@
-// libs/genomics: VCF reading, HGVS, the actionability knowledge base, FHIR Genomics Reporting.
-// Nothing is implemented yet: issue 5 builds this room. It exports nothing so no caller can mistake it for working code.
-export {};
+// libs/genomics: somatic VCFs (plain/bgzip, tabix regions, multi-allelic split, SVs with breakend pairs joined,
+// tumor sample and per-caller depth/VAF, VEP/SnpEff annotations), genomic variants from FHIR, and the gene table
+// (symbols, aliases, Entrez/Ensembl ids from org.Hs.eg.db). The HGVS parser and the CIViC knowledge base follow.
+export * from './vcf/index';
+export * from './genes/index';

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFhirPath } from '@oncoboard/ingest';
+import { openStore, type Store } from '@oncoboard/store';
+import { appRouter } from './router';
+import { createCallerFactory } from './trpc';
+
+// boards.* over a real SQLite store holding the mCODE STU4 demo cohort.
+const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
+let work: string;
+let store: Store;
+let caller: ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'oncoboard-boards-api-'));
+  store = await openStore({ databaseUrl: `file:${join(work, 'api.db')}` });
+  await importFhirPath(demoDir, { store });
+  caller = createCallerFactory(appRouter)({ store });
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('boards router', () => {
+  it('runs a meeting: create, add a case, prepare all, read the verified summary, record the decision', async () => {
+    const board = await caller.boards.create({ title: 'Thoracic board', specialty: 'thoracic', meetingAt: '2019-06-04T07:30:00Z', attendees: ['Dr. A'], createdBy: 'coordinator' });
+    const c = await caller.boards.addCase({ boardId: board.id, patientKey: 'Patient/cancer-patient-john-anyperson', question: 'Second line after gefitinib?' });
+    const prepared = await caller.boards.prepareAll({ boardId: board.id });
+    expect(prepared).toEqual([{ caseId: c.id, sentences: expect.any(Number), rejected: 0 }]);
+    const view = await caller.boards.case({ caseId: c.id });
+    expect(view.status).toBe('ready');
+    expect(view.prepared!.summary.sections.find((s) => s.id === 'genomics')!.sentences.map((s) => s.text)).toContain('STK11 p.Gly242Glu: Present, somatic, 2019-04-01.');
+    const decided = await caller.boards.recordDecision({ caseId: c.id, recommendation: 'Re-biopsy for resistance testing.', rationale: 'Progression on gefitinib.', attendeesPresent: ['Dr. A'], recordedBy: 'Dr. A' });
+    expect((await caller.sourceRecords.get({ key: decided.recordKey })).resourceType).toBe('CarePlan');
+    expect((await caller.boards.get({ boardId: board.id })).cases[0]!.status).toBe('discussed');
+  });
+
+  it('answers NOT_FOUND and BAD_REQUEST with the reason', async () => {
+    await expect(caller.boards.get({ boardId: 'board-00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'tumor board board-00000000-0000-0000-0000-000000000000 not found' });
+    await expect(caller.boards.get({ boardId: 'nope' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const board = await caller.boards.create({ title: 'GI', specialty: 'gi', meetingAt: '2024-01-01T08:00:00Z', createdBy: 'c' });
+    await expect(caller.boards.addCase({ boardId: board.id, patientKey: 'Patient/nobody', question: 'Q' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Patient/nobody: no such patient in the store' });
+  });
+});

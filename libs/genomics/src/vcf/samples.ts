@@ -1,0 +1,203 @@
+/**
+ * Tumor/normal sample choice and per-caller read evidence (depth, allele depths, VAF) for one split record.
+ */
+import { VcfFormatError, expectedFound } from './errors.js';
+import type { VcfHeader } from './header.js';
+import type { SplitVcfRecord } from './normalize.js';
+import { sampleFields, sampleNumbers } from './record.js';
+import type { EvidenceConvention, SampleEvidence } from './types.js';
+
+export interface ChosenSample {
+  name: string;
+  /** 0-based index among the sample columns. */
+  index: number;
+  /** How it was chosen, e.g. "configuration", "##tumor_sample (line 12)", "column name TUMOR", "only sample". */
+  from: string;
+}
+
+export interface SampleChoice {
+  tumor?: ChosenSample;
+  normal?: ChosenSample;
+}
+
+export interface SampleSelectionOptions {
+  /** Column name of the tumor sample; overrides the header. */
+  tumorSample?: string;
+  /** Column name of the matched normal, when there is one. */
+  normalSample?: string;
+}
+
+function quoteList(names: string[]): string {
+  return names.map((n) => JSON.stringify(n)).join(', ');
+}
+
+function pick(header: VcfHeader, name: string, from: string, role: 'tumor' | 'normal'): ChosenSample {
+  const index = header.samples.indexOf(name);
+  if (index < 0) {
+    throw new VcfFormatError(header.file, undefined, `${role} sample`, `${from} names ${JSON.stringify(name)}, but the sample columns are ${quoteList(header.samples)}`);
+  }
+  return { name, index, from };
+}
+
+/** From ##SAMPLE=<ID=..> lines: the ID whose ID, Genomes or Description says tumor (or normal). */
+function sampleLineFor(header: VcfHeader, role: 'tumor' | 'normal'): { id: string; line: number } | undefined {
+  const re = role === 'tumor' ? /^(tumou?r|primary|metastasis)$/i : /^(normal|germline)$/i;
+  for (const m of header.meta) {
+    if (m.key !== 'SAMPLE' || !m.fields?.ID) continue;
+    const f = m.fields;
+    if (re.test(f.ID as string) || (f.Genomes && re.test(f.Genomes)) || (f.Description && re.test(f.Description.trim()))) {
+      return { id: f.ID as string, line: m.line };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Choose the tumor (and normal) sample column. In order: configuration; `##tumor_sample=` / `##normal_sample=`
+ * (Mutect2); `##SAMPLE=<ID=TUMOR...>` (TCGA/VCF 4.x sample lines); columns named TUMOR/NORMAL (Strelka2, VarScan);
+ * the only sample of a single-sample file. Anything else is ambiguous: an error that lists the columns to choose from.
+ * Sites-only files (no sample columns) get no tumor and no error.
+ */
+export function selectSamples(header: VcfHeader, options: SampleSelectionOptions = {}): SampleChoice {
+  if (header.samples.length === 0) {
+    if (options.tumorSample) throw new VcfFormatError(header.file, undefined, 'tumor sample', `configured ${JSON.stringify(options.tumorSample)}, but the file has no sample columns`);
+    return {};
+  }
+  const choice: SampleChoice = {};
+  const metaLine = (key: string) => header.meta.find((m) => m.key === key);
+  // Tumor
+  if (options.tumorSample) choice.tumor = pick(header, options.tumorSample, 'configuration', 'tumor');
+  else {
+    const t = metaLine('tumor_sample');
+    const s = sampleLineFor(header, 'tumor');
+    const col = header.samples.find((n) => /^tumou?r$/i.test(n));
+    if (t) choice.tumor = pick(header, t.value, `##tumor_sample (line ${t.line})`, 'tumor');
+    else if (s) choice.tumor = pick(header, s.id, `##SAMPLE (line ${s.line})`, 'tumor');
+    else if (col) choice.tumor = pick(header, col, `column name ${col}`, 'tumor');
+    else if (header.samples.length === 1) choice.tumor = pick(header, header.samples[0] as string, 'only sample', 'tumor');
+    else {
+      throw new VcfFormatError(
+        header.file,
+        undefined,
+        'tumor sample',
+        `expected ##tumor_sample=, ##SAMPLE=<ID=TUMOR>, a TUMOR column or configuration to choose among ${header.samples.length} samples ${quoteList(header.samples)}: pass { tumorSample: "<column name>" }`,
+      );
+    }
+  }
+  // Normal
+  if (options.normalSample) choice.normal = pick(header, options.normalSample, 'configuration', 'normal');
+  else {
+    const t = metaLine('normal_sample');
+    const s = sampleLineFor(header, 'normal');
+    const col = header.samples.find((n) => /^normal$/i.test(n));
+    if (t) choice.normal = pick(header, t.value, `##normal_sample (line ${t.line})`, 'normal');
+    else if (s) choice.normal = pick(header, s.id, `##SAMPLE (line ${s.line})`, 'normal');
+    else if (col) choice.normal = pick(header, col, `column name ${col}`, 'normal');
+  }
+  if (choice.tumor && choice.normal && choice.tumor.index === choice.normal.index) {
+    throw new VcfFormatError(header.file, undefined, 'tumor sample', `expected different tumor and normal samples, found ${JSON.stringify(choice.tumor.name)} for both`);
+  }
+  return choice;
+}
+
+/** Which convention a record's FORMAT follows (see EvidenceConvention). */
+export function detectConvention(record: SplitVcfRecord): EvidenceConvention {
+  const f = new Set(record.format);
+  const alt = record.alts[0] ?? '';
+  if (f.has('AU') && f.has('CU') && f.has('GU') && f.has('TU') && record.ref.length === 1 && alt.length === 1) return 'strelka2-snv';
+  if (f.has('TAR') && f.has('TIR')) return 'strelka2-indel';
+  if (f.has('FREQ')) return 'varscan';
+  if (f.has('AD')) return 'allele-depth';
+  if (f.has('PR') || f.has('SR')) return 'manta';
+  return 'none';
+}
+
+function fraction(alt: number | undefined, total: number | undefined): number | undefined {
+  if (alt === undefined || total === undefined || !Number.isFinite(alt) || !Number.isFinite(total) || total <= 0) return undefined;
+  return alt / total;
+}
+
+function finite(v: number | undefined): number | undefined {
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Depth, allele depths and VAF of one sample, by the caller's convention. Messages name the column as
+ * "<sample>.<FORMAT key>" and quote only the offending value.
+ */
+export function readSampleEvidence(record: SplitVcfRecord, sample: ChosenSample): SampleEvidence {
+  const fields = sampleFields(record, sample.index);
+  const col = (k: string) => `${sample.name}.${k}`;
+  const num = (k: string, kind: 'Integer' | 'Float' = 'Integer') => sampleNumbers(record, fields, k, col(k), kind);
+  const convention = detectConvention(record);
+  const gt = fields.get('GT');
+  const ev: SampleEvidence = { sample: sample.name, convention, ...(gt !== undefined && gt !== '.' ? { genotype: gt } : {}) };
+  const dp = finite(num('DP')?.[0]);
+  let ref: number | undefined;
+  let alt: number | undefined;
+  let vaf: number | undefined;
+  let depth = dp;
+  switch (convention) {
+    case 'strelka2-snv': {
+      ref = finite(num(`${record.ref}U`)?.[0]);
+      alt = finite(num(`${record.alts[0]}U`)?.[0]);
+      vaf = fraction(alt, (ref ?? 0) + (alt ?? 0));
+      break;
+    }
+    case 'strelka2-indel': {
+      ref = finite(num('TAR')?.[0]);
+      alt = finite(num('TIR')?.[0]);
+      vaf = fraction(alt, (ref ?? 0) + (alt ?? 0));
+      break;
+    }
+    case 'varscan': {
+      const freq = fields.get('FREQ');
+      if (freq !== undefined && freq !== '.' && freq !== '') {
+        const m = /^(\d+(?:\.\d+)?)%?$/.exec(freq.replace(',', '.'));
+        if (!m) throw new VcfFormatError(record.file, record.place, col('FREQ'), expectedFound('a percentage like "23.5%"', freq));
+        vaf = Number(m[1]) / 100;
+      }
+      ref = finite(num('RD')?.[0]);
+      alt = finite(num('AD')?.[0]);
+      if (vaf === undefined) vaf = fraction(alt, (ref ?? 0) + (alt ?? 0));
+      break;
+    }
+    case 'allele-depth': {
+      const ad = num('AD');
+      if (ad) {
+        ref = finite(ad[0]);
+        alt = finite(ad.length > 2 ? ad[record.altIndex] : ad[1]);
+        if (depth === undefined) depth = ad.every(Number.isFinite) ? ad.reduce((s, v) => s + v, 0) : undefined;
+      }
+      const af = num('AF', 'Float');
+      vaf = finite(af ? (af.length > 1 ? af[record.altIndex - 1] : af[0]) : undefined);
+      if (vaf === undefined && ad) vaf = fraction(alt, ad.filter(Number.isFinite).reduce((s, v) => s + v, 0));
+      break;
+    }
+    case 'manta': {
+      const pr = num('PR');
+      const sr = num('SR');
+      const r = (finite(pr?.[0]) ?? 0) + (finite(sr?.[0]) ?? 0);
+      const a = (finite(pr?.[1]) ?? 0) + (finite(sr?.[1]) ?? 0);
+      if (pr || sr) {
+        ref = r;
+        alt = a;
+        depth = r + a;
+        vaf = fraction(a, r + a);
+      }
+      break;
+    }
+    case 'none':
+      break;
+  }
+  if (vaf !== undefined && (vaf < 0 || vaf > 1)) {
+    throw new VcfFormatError(record.file, record.place, col(convention === 'varscan' ? 'FREQ' : 'AF'), `expected an allele fraction between 0 and 1, found ${vaf}`);
+  }
+  return {
+    ...ev,
+    ...(depth !== undefined ? { depth } : {}),
+    ...(ref !== undefined ? { refDepth: ref } : {}),
+    ...(alt !== undefined ? { altDepth: alt } : {}),
+    ...(vaf !== undefined ? { vaf } : {}),
+  };
+}

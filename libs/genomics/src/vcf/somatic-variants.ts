@@ -1,0 +1,377 @@
+/**
+ * From VCF records to `SomaticVariant`s: genome build resolved (never guessed), tumor/normal chosen, FILTER
+ * honoured, multi-allelic records split, alleles trimmed and keyed, evidence read by the caller's convention,
+ * VEP/SnpEff annotations attached, symbolic SVs described and breakend pairs joined into one rearrangement.
+ */
+import type { Provenance } from '@oncoboard/facts';
+import { annotationLayouts, chooseAnnotation, readAnnotations, type AnnotationLayout } from './annotations.js';
+import { VcfFormatError, expectedFound } from './errors.js';
+import { resolveAssembly, type VcfHeader } from './header.js';
+import { classifySmallVariant, makeVariantKey, normalizeChromosome, splitMultiallelic, variantKeyString, type SplitVcfRecord } from './normalize.js';
+import { openVcf, type VcfCompression } from './reader.js';
+import { infoFlag, infoNumber, infoNumbers, infoString, type VcfRecord } from './record.js';
+import { readSampleEvidence, selectSamples, type ChosenSample, type SampleSelectionOptions } from './samples.js';
+import { BreakendJoiner, isBreakendAlt, isSymbolicAlt, parseBreakendAlt, structuralVariantType } from './sv.js';
+import { formatRegion, queryRegion } from './tabix.js';
+import type { Breakpoint, GenomeAssembly, SomaticVariant, StructuralDetail, VariantSource } from './types.js';
+
+/**
+ * Which FILTER values pass:
+ * - 'pass' (default): only records with FILTER=PASS.
+ * - 'pass-or-missing': PASS or "." (filters not applied, e.g. an unfiltered caller output).
+ * - 'all': every record (the variant's `filters`/`filterStatus` still say what the file said).
+ * - { allow: [...] }: PASS, plus records whose every filter is in the list.
+ */
+export type FilterPolicy = 'pass' | 'pass-or-missing' | 'all' | { allow: string[] };
+
+export interface VariantReadOptions extends SampleSelectionOptions {
+  /** The build, when the header does not state it (a header that states another build is an error). */
+  assembly?: GenomeAssembly;
+  filter?: FilterPolicy;
+  /** Name used in messages and provenance instead of the file's base name. */
+  displayName?: string;
+  /**
+   * Read only this region (needs a bgzipped file with a .tbi/.csi index), e.g. "chr7:140453100-140453200".
+   * A breakend whose mate lies outside the region comes alone (`structural.mateMissing`, mate position from its ALT).
+   */
+  region?: string;
+}
+
+/** Counts of one read, filled while iterating (complete once the iteration ends). */
+export interface VariantReadSummary {
+  records: number;
+  variants: number;
+  /** Records (or breakend pairs) left out by the FILTER policy. */
+  skippedByFilter: number;
+  /** ALT "*" (an overlapping deletion), gVCF <*>/<NON_REF> and ALT "." (no variant). */
+  skippedNoVariant: number;
+  /** Breakends emitted without their mate (mate not in the file or the region). */
+  unpairedBreakends: number;
+}
+
+export interface VariantReader {
+  header: VcfHeader;
+  compression: VcfCompression;
+  assembly: { assembly: GenomeAssembly; from: string };
+  tumor?: ChosenSample;
+  normal?: ChosenSample;
+  summary: VariantReadSummary;
+  /** The variants, streamed; breakend pairs come when their second record is read. Iterate once. */
+  variants(): AsyncGenerator<SomaticVariant>;
+}
+
+/**
+ * Open a VCF (plain, gzip or bgzip; or a region of an indexed one) for reading somatic variants.
+ * Header problems (version, build, sample choice) are thrown here, before any variant is returned. A record error
+ * later in the file throws from `variants()` after the earlier variants were yielded: a caller that must not keep
+ * a partial import collects first (`readSomaticVariants` does) and writes only when the whole file was read.
+ */
+export async function openVariantReader(path: string, options: VariantReadOptions = {}): Promise<VariantReader> {
+  if (options.region) {
+    const q = await queryRegion(path, options.region, options.displayName ? { displayName: options.displayName } : {});
+    const assembler = new VariantAssembler(q.header, options, formatRegion(q.region));
+    const records = q.records;
+    return {
+      header: q.header,
+      compression: 'bgzip',
+      assembly: assembler.assembly,
+      ...(assembler.tumor ? { tumor: assembler.tumor } : {}),
+      ...(assembler.normal ? { normal: assembler.normal } : {}),
+      summary: assembler.summary,
+      async *variants() {
+        for (const r of records) yield* assembler.push(r);
+        yield* assembler.finish();
+      },
+    };
+  }
+  const vcf = await openVcf(path, options.displayName ? { displayName: options.displayName } : {});
+  let assembler: VariantAssembler;
+  try {
+    assembler = new VariantAssembler(vcf.header, options);
+  } catch (e) {
+    await vcf.close();
+    throw e;
+  }
+  return {
+    header: vcf.header,
+    compression: vcf.compression,
+    assembly: assembler.assembly,
+    ...(assembler.tumor ? { tumor: assembler.tumor } : {}),
+    ...(assembler.normal ? { normal: assembler.normal } : {}),
+    summary: assembler.summary,
+    async *variants() {
+      for await (const r of vcf.records()) yield* assembler.push(r);
+      yield* assembler.finish();
+    },
+  };
+}
+
+/** Read all variants of a file into an array (for files that fit in memory: one tumor's somatic calls). */
+export async function readSomaticVariants(path: string, options: VariantReadOptions = {}): Promise<{ variants: SomaticVariant[]; reader: VariantReader }> {
+  const reader = await openVariantReader(path, options);
+  const variants: SomaticVariant[] = [];
+  for await (const v of reader.variants()) variants.push(v);
+  return { variants, reader };
+}
+
+function filterStatus(filters: string[]): SomaticVariant['filterStatus'] {
+  if (filters.length === 0) return 'missing';
+  return filters.length === 1 && filters[0] === 'PASS' ? 'pass' : 'fail';
+}
+
+export function passesFilter(filters: string[], policy: FilterPolicy): boolean {
+  const status = filterStatus(filters);
+  if (policy === 'all' || status === 'pass') return true;
+  if (policy === 'pass') return false;
+  if (policy === 'pass-or-missing') return status === 'missing';
+  return status === 'fail' && filters.every((f) => f === 'PASS' || policy.allow.includes(f));
+}
+
+interface PendingBreakend {
+  record: SplitVcfRecord;
+  variant: SomaticVariant;
+}
+
+const CHROM_ORDER = (c: string) => {
+  const n = Number(c);
+  if (Number.isInteger(n)) return n;
+  return ({ X: 23, Y: 24, MT: 25 } as Record<string, number>)[c] ?? 1000;
+};
+
+/** Turns records (of one file, in file order) into variants. Usable directly with records from any source. */
+export class VariantAssembler {
+  readonly assembly: { assembly: GenomeAssembly; from: string };
+  readonly tumor?: ChosenSample;
+  readonly normal?: ChosenSample;
+  readonly summary: VariantReadSummary = { records: 0, variants: 0, skippedByFilter: 0, skippedNoVariant: 0, unpairedBreakends: 0 };
+  private readonly layouts: AnnotationLayout[];
+  private readonly policy: FilterPolicy;
+  private readonly joiner = new BreakendJoiner<PendingBreakend>();
+
+  constructor(
+    private readonly header: VcfHeader,
+    options: VariantReadOptions = {},
+    /** Set for region reads: the region label used in `source.region`. */
+    private readonly regionLabel?: string,
+  ) {
+    this.assembly = resolveAssembly(header, options.assembly);
+    const choice = selectSamples(header, options);
+    if (choice.tumor) this.tumor = choice.tumor;
+    if (choice.normal) this.normal = choice.normal;
+    this.layouts = annotationLayouts(header);
+    this.policy = options.filter ?? 'pass';
+  }
+
+  /** The variants of one record (none when filtered out, or while a breakend waits for its mate). */
+  *push(record: VcfRecord): Generator<SomaticVariant> {
+    this.summary.records++;
+    if (record.alts.length === 0) {
+      this.summary.skippedNoVariant++;
+      return;
+    }
+    for (const split of splitMultiallelic(this.header, record)) {
+      const alt = split.alts[0] as string;
+      // "*": an overlapping deletion; <*> and <NON_REF>: gVCF reference blocks. None is a variant of its own.
+      if (alt === '*' || alt === '<*>' || alt === '<NON_REF>') {
+        this.summary.skippedNoVariant++;
+        continue;
+      }
+      if (isBreakendAlt(alt) || (isSymbolicAlt(alt) && /^<(BND|TRA)>$/i.test(alt))) {
+        yield* this.pushBreakend(split);
+        continue;
+      }
+      if (!passesFilter(split.filters, this.policy)) {
+        this.summary.skippedByFilter++;
+        continue;
+      }
+      const v = isSymbolicAlt(alt) ? this.symbolicVariant(split) : this.smallVariant(split);
+      this.summary.variants++;
+      yield v;
+    }
+  }
+
+  /** Breakends whose mate never came: emitted alone, `structural.mateMissing` set. Call once at the end. */
+  *finish(): Generator<SomaticVariant> {
+    for (const p of this.joiner.drain()) yield* this.emitUnpaired(p);
+  }
+
+  private *emitUnpaired(p: PendingBreakend): Generator<SomaticVariant> {
+    if (!passesFilter(p.record.filters, this.policy)) {
+      this.summary.skippedByFilter++;
+      return;
+    }
+    this.summary.unpairedBreakends++;
+    this.summary.variants++;
+    yield p.variant;
+  }
+
+  private source(r: SplitVcfRecord): VariantSource & { kind: 'vcf' } {
+    return {
+      kind: 'vcf',
+      file: r.file,
+      ...(typeof r.place === 'number' ? { line: r.place } : {}),
+      ...(this.regionLabel !== undefined ? { region: { query: this.regionLabel, ordinal: Number(/record (\d+)$/.exec(String(r.place))?.[1] ?? 0) } } : {}),
+      ...(r.ids.length > 0 ? { recordId: r.ids.join(';') } : {}),
+      altIndex: r.altIndex,
+    };
+  }
+
+  private base(r: SplitVcfRecord): Omit<SomaticVariant, 'id' | 'key' | 'variantType'> {
+    const annotations = readAnnotations(r, this.layouts);
+    const chosen = chooseAnnotation(annotations);
+    const tumor = this.tumor ? readSampleEvidence(r, this.tumor) : undefined;
+    const normal = this.normal ? readSampleEvidence(r, this.normal) : undefined;
+    return {
+      filters: r.filters,
+      filterStatus: filterStatus(r.filters),
+      ...(r.qual !== undefined ? { quality: r.qual } : {}),
+      ...(chosen?.gene ? { gene: chosen.gene } : {}),
+      ...(chosen?.transcript ? { transcript: chosen.transcript } : {}),
+      consequences: chosen?.consequences ?? [],
+      ...(chosen?.hgvsc ? { hgvsc: chosen.hgvsc } : {}),
+      ...(chosen?.hgvsp ? { hgvsp: chosen.hgvsp } : {}),
+      annotations,
+      ...(tumor ? { tumor } : {}),
+      ...(normal ? { normal } : {}),
+      ...(tumor?.vaf !== undefined ? { vaf: tumor.vaf } : {}),
+      ...(tumor?.depth !== undefined ? { depth: tumor.depth } : {}),
+      ...(infoFlag(r, 'SOMATIC') ? { origin: 'somatic' as const } : {}),
+      source: this.source(r),
+    };
+  }
+
+  private smallVariant(r: SplitVcfRecord): SomaticVariant {
+    const key = makeVariantKey(this.assembly.assembly, r.chrom, r.pos, r.ref, r.alts[0] as string);
+    return { id: variantKeyString(key), key, variantType: classifySmallVariant(key.ref, key.alt), ...this.base(r) };
+  }
+
+  private structural(r: SplitVcfRecord): StructuralDetail {
+    const alt = r.alts[0] as string;
+    const svType = infoString(r, 'SVTYPE') ?? (isSymbolicAlt(alt) ? alt.slice(1, -1).split(':')[0] ?? 'SV' : 'BND');
+    const end = infoNumber(r, 'END', 'Integer');
+    const svlen = infoNumbers(r, 'SVLEN', 'Integer');
+    const svLength = svlen ? (svlen.length > 1 ? svlen[r.altIndex - 1] : svlen[0]) : undefined;
+    if (end !== undefined && end < r.pos) {
+      throw new VcfFormatError(r.file, r.place, 'INFO.END', expectedFound(`an end position ≥ POS (${r.pos})`, String(end)));
+    }
+    const event = infoString(r, 'EVENT');
+    return {
+      svType,
+      ...(isSymbolicAlt(alt) ? { symbolicAllele: alt } : {}),
+      ...(end !== undefined ? { end } : {}),
+      ...(svLength !== undefined && Number.isFinite(svLength) ? { svLength } : {}),
+      imprecise: infoFlag(r, 'IMPRECISE'),
+      ...(event ? { event } : {}),
+    };
+  }
+
+  private symbolicVariant(r: SplitVcfRecord): SomaticVariant {
+    const alt = r.alts[0] as string;
+    const key = makeVariantKey(this.assembly.assembly, r.chrom, r.pos, r.ref, alt);
+    const structural = this.structural(r);
+    const type = structuralVariantType(infoString(r, 'SVTYPE') ?? alt);
+    return { id: variantKeyString(key), key, variantType: type === 'rearrangement' ? 'other' : type, ...this.base(r), structural };
+  }
+
+  private breakpoint(r: SplitVcfRecord): Breakpoint {
+    const ci = infoNumbers(r, 'CIPOS', 'Integer');
+    return { chrom: normalizeChromosome(r.chrom), pos: r.pos, ...(ci && ci.length === 2 && ci.every(Number.isFinite) ? { ci: [ci[0] as number, ci[1] as number] as [number, number] } : {}) };
+  }
+
+  private singleBreakendVariant(r: SplitVcfRecord): SomaticVariant {
+    const alt = r.alts[0] as string;
+    const key = makeVariantKey(this.assembly.assembly, r.chrom, r.pos, r.ref, alt);
+    const parsed = parseBreakendAlt(alt);
+    const structural: StructuralDetail = { ...this.structural(r), svType: 'BND', ...(parsed ? { breakends: [parsed] } : {}), ...(r.ids.length ? { recordIds: [...r.ids] } : {}) };
+    if (parsed) {
+      structural.breakpoints = [this.breakpoint(r), { chrom: normalizeChromosome(parsed.mate.chrom), pos: parsed.mate.pos }];
+      structural.mateMissing = true;
+    }
+    const base = this.base(r);
+    const partners = partnerGenes([base]);
+    if (partners.length) structural.partnerGenes = partners;
+    // A fusion annotation names both partners ("EML4&ALK"): they go to partnerGenes, not to the single `gene`.
+    if (base.gene?.includes('&')) delete base.gene;
+    return { id: variantKeyString(key), key, variantType: 'rearrangement', ...base, structural };
+  }
+
+  private *pushBreakend(r: SplitVcfRecord): Generator<SomaticVariant> {
+    const mateIds = [...(infoString(r, 'MATEID')?.split(',') ?? []), ...(infoString(r, 'PARID')?.split(',') ?? [])];
+    const pending: PendingBreakend = { record: r, variant: this.singleBreakendVariant(r) };
+    if (!this.joiner.canPair(r.ids, mateIds)) {
+      yield* this.emitUnpaired(pending);
+      return;
+    }
+    const pair = this.joiner.offer(r.ids, mateIds, pending);
+    if (!pair) return;
+    const joined = this.joinPair(pair[0], pair[1]);
+    if (!passesFilter(joined.filters, this.policy)) {
+      this.summary.skippedByFilter++;
+      return;
+    }
+    this.summary.variants++;
+    yield joined;
+  }
+
+  private joinPair(a: PendingBreakend, b: PendingBreakend): SomaticVariant {
+    const [first, second] = [a, b].sort((x, y) => {
+      const kx = x.variant.key as NonNullable<SomaticVariant['key']>;
+      const ky = y.variant.key as NonNullable<SomaticVariant['key']>;
+      return CHROM_ORDER(kx.chrom) - CHROM_ORDER(ky.chrom) || kx.chrom.localeCompare(ky.chrom) || kx.pos - ky.pos;
+    }) as [PendingBreakend, PendingBreakend];
+    const filters = unionFilters(first.record.filters, second.record.filters);
+    const sFirst = first.variant.structural as StructuralDetail;
+    const sSecond = second.variant.structural as StructuralDetail;
+    const partners = partnerGenes([first.variant, second.variant]);
+    const structural: StructuralDetail = {
+      svType: sFirst.svType,
+      imprecise: sFirst.imprecise || sSecond.imprecise,
+      breakpoints: [this.breakpoint(first.record), this.breakpoint(second.record)],
+      breakends: [...(sFirst.breakends ?? []), ...(sSecond.breakends ?? [])],
+      recordIds: [...first.record.ids, ...second.record.ids],
+      ...(sFirst.event ? { event: sFirst.event } : {}),
+      ...(partners.length ? { partnerGenes: partners } : {}),
+    };
+    const firstSource = first.variant.source as VariantSource & { kind: 'vcf' };
+    const secondSource = second.variant.source as VariantSource & { kind: 'vcf' };
+    return {
+      ...first.variant,
+      id: `${first.variant.id}::${second.variant.id}`,
+      filters,
+      filterStatus: filterStatus(filters),
+      annotations: [...first.variant.annotations, ...second.variant.annotations],
+      structural,
+      source: { ...firstSource, ...(secondSource.line !== undefined ? { mateLine: secondSource.line } : {}) },
+    };
+  }
+}
+
+function unionFilters(a: string[], b: string[]): string[] {
+  const all = [...new Set([...a, ...b])];
+  if (all.length === 0) return [];
+  const failing = all.filter((f) => f !== 'PASS');
+  return failing.length > 0 ? failing : ['PASS'];
+}
+
+/** Partner genes of a rearrangement from the annotations of its sides (SnpEff writes fusions as "BCR&ABL1"). */
+function partnerGenes(sides: Pick<SomaticVariant, 'gene' | 'annotations' | 'structural'>[]): string[] {
+  const out: string[] = [];
+  for (const s of sides) {
+    const genes = s.structural?.partnerGenes ?? (s.gene ? s.gene.split('&') : []);
+    for (const g of genes) if (g && !out.includes(g)) out.push(g);
+  }
+  return out;
+}
+
+/**
+ * The facts-lib Provenance of a variant: the caller supplies the store's key for the verbatim source record (the
+ * VCF file or the FHIR resource); the element path says where inside it, e.g. "line 57 (7:140453136 A>T)".
+ */
+export function variantProvenance(v: SomaticVariant, sourceRecordKey: string): Provenance {
+  if (v.source.kind === 'fhir') return { sourceRecordKey, elementPath: v.source.elementPath };
+  const where = v.source.line !== undefined ? `line ${v.source.line}` : v.source.region ? `region ${v.source.region.query}, record ${v.source.region.ordinal}` : 'record';
+  const k = v.key;
+  const what = k ? `${k.chrom}:${k.pos} ${k.ref}>${k.alt}` : v.id;
+  const mate = v.source.mateLine !== undefined ? ` + line ${v.source.mateLine}` : '';
+  return { sourceRecordKey, elementPath: `${where}${mate} (${what})` };
+}
