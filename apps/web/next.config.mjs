@@ -12,6 +12,8 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   transpilePackages: ['@oncoboard/facts', '@oncoboard/api-router'],
+  // The packet PDF route drives Debian's Chromium through playwright-core (a Node library, not bundled).
+  serverExternalPackages: ['playwright-core'],
   // The e2e suite builds once and starts the server on a free port; keep the build output in the app folder.
   distDir: '.next',
   async headers() {

@@ -7,6 +7,7 @@ import { useTRPC } from '../lib/trpc';
 
 const NAV = [
   { href: '/', label: 'Patients', active: (p: string) => p === '/' || p.startsWith('/patients') },
+  { href: '/boards', label: 'Tumor boards', active: (p: string) => p.startsWith('/boards') },
   { href: '/import', label: 'Import', active: (p: string) => p.startsWith('/import') },
 ] as const;
 
@@ -15,7 +16,7 @@ export function SiteHeader() {
   const trpc = useTRPC();
   const info = useQuery(trpc.system.info.queryOptions(undefined, { staleTime: 60_000 }));
   return (
-    <header className="border-b border-slate-200 bg-white">
+    <header className="border-b border-slate-200 bg-white print:hidden">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-1">
         Skip to content
       </a>

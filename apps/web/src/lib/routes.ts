@@ -37,3 +37,24 @@ export function keyFromParam(param: string | string[] | undefined): string {
 export function imagingHref(patientKey: string): string {
   return `${patientHref(patientKey)}/imaging`;
 }
+
+export function boardsHref(): string {
+  return '/boards';
+}
+
+export function boardHref(boardId: string): string {
+  return `/boards/${encodeURIComponent(boardId)}`;
+}
+
+export function boardCaseHref(boardId: string, caseId: string): string {
+  return `${boardHref(boardId)}/cases/${encodeURIComponent(caseId)}`;
+}
+
+export function boardPacketHref(boardId: string): string {
+  return `${boardHref(boardId)}/packet`;
+}
+
+/** The board packet as PDF, printed by headless Chromium on the server. */
+export function boardPacketPdfHref(boardId: string): string {
+  return `/api/boards/${encodeURIComponent(boardId)}/packet.pdf`;
+}

@@ -1,0 +1,169 @@
+// ConText (Harkema et al. 2009), built on NegEx (Chapman et al. 2001), as released in chapmanbe/negex genConText:
+//   for each pass (negation+uncertainty, historical, hypothetical, experiencer) the sentence is tagged with the
+//   pass's triggers, longest phrase first, left to right (pseudo-triggers claim their words, so "no increase" is
+//   never the negation trigger "no"); the target's own words are never triggers. A pre-trigger's scope runs forward
+//   from the trigger to the end of the sentence, and a post-trigger's scope backward to its start; a scope ends
+//   early at the next termination term ([CONJ]) or any other trigger of the same pass ("closest trigger" policy of
+//   genConText), and, for negation, at the punctuation genConText terminates on (":", ")", "}"). An [ONEW]
+//   trigger ("prior", "s/p") reaches only the next word or two. A target is in a trigger's scope when all of it is.
+//   Option `window` switches to the original NegEx (2001) limit: scopes reach at most that many words (5 there).
+import type { Span } from '../span';
+import { loadDefaultLexicon, type ContextCategory, type ContextLexicon, type ContextPass, type TriggerDirection, type TriggerRule } from './lexicon';
+import { sentenceAt, splitSentences } from './sentences';
+import { tokenize, type Token } from './tokens';
+
+/** The context of one finding: what ConText says about it. A finding with no trigger is affirmed, current, the patient's. */
+export interface FindingContext {
+  negated: boolean;
+  uncertain: boolean;
+  historical: boolean;
+  hypothetical: boolean;
+  experiencer: 'patient' | 'other';
+}
+
+export const AFFIRMED_CONTEXT: Readonly<FindingContext> = Object.freeze({ negated: false, uncertain: false, historical: false, hypothetical: false, experiencer: 'patient' });
+
+/** A trigger that put the target in its scope. */
+export interface AppliedTrigger {
+  category: ContextCategory;
+  phrase: string;
+  direction: TriggerDirection;
+  /** The trigger's words in the text. */
+  span: Span;
+  /** The scope it reached, in the text. */
+  scope: Span;
+  source: string;
+}
+
+export interface ContextAssessment extends FindingContext {
+  triggers: AppliedTrigger[];
+}
+
+export interface ContextOptions {
+  /** NegEx (2001) window: a scope reaches at most this many words. Default: none (ConText: to the end of the sentence). */
+  window?: number;
+}
+
+const PASSES: readonly ContextPass[] = ['negation', 'historical', 'hypothetical', 'experiencer'];
+/** genConText tags these as negation terminators before any lexicon rule. */
+const NEGATION_PUNCTUATION = new Set([':', ')', '}']);
+
+interface Tagged {
+  rule: TriggerRule;
+  first: number;
+  last: number;
+}
+
+export class ConTextAnalyzer {
+  private readonly byFirst = new Map<ContextPass, Map<string, TriggerRule[]>>();
+
+  constructor(
+    lexicon: ContextLexicon = loadDefaultLexicon(),
+    private readonly options: ContextOptions = {},
+  ) {
+    for (const pass of PASSES) this.byFirst.set(pass, new Map());
+    for (const rule of lexicon.rules) {
+      const first = rule.tokens[0];
+      if (first === undefined) continue;
+      const map = this.byFirst.get(rule.pass) as Map<string, TriggerRule[]>;
+      const list = map.get(first) ?? [];
+      list.push(rule);
+      map.set(first, list);
+    }
+    for (const map of this.byFirst.values()) for (const list of map.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
+  }
+
+  /**
+   * The context of the target span of text. `sentence` is the sentence holding it (default: found with
+   * splitSentences over the whole text); the target must lie inside it.
+   */
+  assess(text: string, target: Span, sentence?: Span): ContextAssessment {
+    const scopeUnit = sentence ?? sentenceAt(splitSentences(text), target.start) ?? { start: target.start, end: target.end };
+    const tokens = tokenize(text, Math.min(scopeUnit.start, target.start), Math.max(scopeUnit.end, target.end));
+    const inTarget = tokens.map((t) => t.start < target.end && target.start < t.end);
+    const ts = inTarget.indexOf(true);
+    const te = inTarget.lastIndexOf(true);
+    const result: ContextAssessment = { ...AFFIRMED_CONTEXT, triggers: [] };
+    if (ts < 0) return result;
+    for (const pass of PASSES) {
+      const tagged = this.tag(tokens, inTarget, pass);
+      const stops = new Set<number>();
+      for (const t of tagged) for (let i = t.first; i <= t.last; i++) stops.add(i);
+      if (pass === 'negation') tokens.forEach((t, i) => NEGATION_PUNCTUATION.has(t.norm) && !inTarget[i] && stops.add(i));
+      for (const t of tagged) {
+        const { rule } = t;
+        if (!rule.category) continue;
+        const scope = this.scopeOf(t, tokens, stops, ts, te);
+        if (!scope) continue;
+        applyCategory(result, rule.category);
+        result.triggers.push({
+          category: rule.category,
+          phrase: rule.phrase,
+          direction: rule.direction,
+          span: { start: (tokens[t.first] as Token).start, end: (tokens[t.last] as Token).end },
+          scope,
+          source: rule.source,
+        });
+      }
+    }
+    return result;
+  }
+
+  /** Longest-first, left-to-right trigger tagging of one pass; target words are never part of a trigger. */
+  private tag(tokens: Token[], inTarget: boolean[], pass: ContextPass): Tagged[] {
+    const map = this.byFirst.get(pass) as Map<string, TriggerRule[]>;
+    const out: Tagged[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const candidates = inTarget[i] ? undefined : map.get((tokens[i] as Token).norm);
+      const rule = candidates?.find((r) => r.tokens.every((norm, k) => tokens[i + k]?.norm === norm && !inTarget[i + k]));
+      if (rule) {
+        out.push({ rule, first: i, last: i + rule.tokens.length - 1 });
+        i += rule.tokens.length;
+      } else i++;
+    }
+    return out;
+  }
+
+  /** The scope (in text offsets) of a trigger when it covers all of target tokens [ts, te]; else undefined. */
+  private scopeOf(t: Tagged, tokens: Token[], stops: Set<number>, ts: number, te: number): Span | undefined {
+    const { direction } = t.rule;
+    const window = this.options.window;
+    const forward = direction === 'forward' || direction === 'both' || direction === 'one-word';
+    const backward = direction === 'backward' || direction === 'both';
+    if (forward && t.last < ts) {
+      if (direction === 'one-word' && tokens.slice(t.last + 1, ts).filter((k) => k.word).length > 1) return undefined;
+      const limit = direction === 'one-word' ? Infinity : (window ?? Infinity);
+      let end = t.last + 1;
+      let words = 0;
+      while (end < tokens.length && !stops.has(end)) {
+        if ((tokens[end] as Token).word && ++words > limit) break;
+        end++;
+      }
+      if (te < end) return { start: (tokens[t.last + 1] as Token).start, end: (tokens[end - 1] as Token).end };
+    }
+    if (backward && t.first > te) {
+      const limit = window ?? Infinity;
+      let start = t.first - 1;
+      let words = 0;
+      while (start >= 0 && !stops.has(start)) {
+        if ((tokens[start] as Token).word && ++words > limit) break;
+        start--;
+      }
+      if (ts > start) return { start: (tokens[start + 1] as Token).start, end: (tokens[t.first - 1] as Token).end };
+    }
+    return undefined;
+  }
+}
+
+function applyCategory(result: FindingContext, category: ContextCategory): void {
+  if (category === 'experiencer') result.experiencer = 'other';
+  else result[category] = true;
+}
+
+let defaultAnalyzer: ConTextAnalyzer | undefined;
+
+/** ConText with the default lexicon and sentence scope. */
+export function assessContext(text: string, target: Span, sentence?: Span): ContextAssessment {
+  defaultAnalyzer ??= new ConTextAnalyzer();
+  return defaultAnalyzer.assess(text, target, sentence);
+}

@@ -1,0 +1,57 @@
+import type { ReportSection } from '../sections';
+import type { Span } from '../span';
+
+/** One line or sentence of a report that extractors read, with its synoptic "Label: value" parts when it has them. */
+export interface ExtractionUnit {
+  /** The whole report text (spans index into it). */
+  text: string;
+  span: Span;
+  section: ReportSection;
+  /** "Label: value" lines (CAP-style synoptic, also "- TUMOR SIZE: 2.3 CM" bullets). */
+  label?: { span: Span; norm: string };
+  value?: Span;
+}
+
+/** "Label: value" on one line: the label up to 80 characters, not a time/clock position ("2:00"). */
+const LABEL_LINE = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*:(?!\d\d)[ \t]*(\S[^\n]*?)[ \t]*$/;
+
+export function labelledUnit(text: string, span: Span, section: ReportSection): ExtractionUnit {
+  const line = text.slice(span.start, span.end);
+  if (line.includes('\n')) return { text, span, section };
+  const m = LABEL_LINE.exec(line);
+  if (!m) return { text, span, section };
+  const labelStart = span.start + (m[1] as string).length;
+  const label = m[2] as string;
+  const valueStart = span.start + line.lastIndexOf(m[3] as string);
+  return {
+    text,
+    span: { start: labelStart, end: span.end },
+    section,
+    label: { span: { start: labelStart, end: labelStart + label.length }, norm: normalizeLabel(label) },
+    value: { start: valueStart, end: valueStart + (m[3] as string).length },
+  };
+}
+
+export function normalizeLabel(label: string): string {
+  return label.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+export function sliceOf(unit: ExtractionUnit, span: Span = unit.span): string {
+  return unit.text.slice(span.start, span.end);
+}
+
+/** The span [start+from, start+to) of the unit, trimmed of spaces and trailing , ; . */
+export function subSpan(unit: ExtractionUnit, from: number, to: number, base: Span = unit.span): Span {
+  let start = base.start + from;
+  let end = base.start + to;
+  while (start < end && /\s/.test(unit.text[start] as string)) start++;
+  while (end > start && /[\s,;.:]/.test(unit.text[end - 1] as string)) end--;
+  return { start, end };
+}
+
+/** The unit's line without a trailing period (what synoptic findings point at). */
+export function lineSpan(unit: ExtractionUnit): Span {
+  let end = unit.span.end;
+  while (end > unit.span.start && /[\s.;]/.test(unit.text[end - 1] as string)) end--;
+  return { start: unit.span.start, end };
+}

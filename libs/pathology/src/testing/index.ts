@@ -1,0 +1,1 @@
+export { writeMinimalPdf } from './minimal-pdf';
