@@ -85,6 +85,7 @@ describe('importImagingSeries', () => {
     expect(fact.provenance).toEqual([
       { sourceRecordKey: result.lesionsKey, elementPath: 'lesions[0]' },
       { sourceRecordKey: result.seriesKey, elementPath: 'seriesInstanceUid' },
+      { sourceRecordKey: result.seriesKey, elementPath: 'seriesDate' },
     ]);
     expect(lesions.lesions[0].volumeMl).toBe(volume);
 

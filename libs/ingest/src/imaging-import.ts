@@ -421,6 +421,7 @@ async function prepareRecords(
     embeddings,
   });
   const seriesProvenance = { sourceRecordKey: seriesKey, elementPath: 'seriesInstanceUid' };
+  const dateElement = series.seriesDate ? 'seriesDate' : series.studyDate ? 'studyDate' : undefined;
   const facts: Fact[] = [];
   lesions.forEach((l, i) => {
     facts.push({
@@ -428,8 +429,18 @@ async function prepareRecords(
       patientKey,
       ...(date ? { effectiveStart: date } : {}),
       value: { type: 'quantity', quantity: { value: l.volumeMl, unit: 'mL', system: 'http://unitsofmeasure.org', code: 'mL' } },
-      attributes: { lesion: l.lesion, label: l.label, longestDiameterMm: l.longestDiameterMm, shortAxisMm: l.shortAxisMm, centroidLps: l.centroidLps, seriesInstanceUid: uid, modality: series.modality },
-      provenance: [{ sourceRecordKey: lesionsKey, elementPath: `lesions[${i}]` }, seriesProvenance],
+      attributes: {
+        lesion: l.lesion,
+        label: l.label,
+        longestDiameterMm: l.longestDiameterMm,
+        shortAxisMm: l.shortAxisMm,
+        centroidLps: l.centroidLps,
+        seriesInstanceUid: uid,
+        modality: series.modality,
+        // Where each stated value sits: the measurement in the lesion record, the date in the series record.
+        elementPaths: { value: `lesions[${i}]`, ...(dateElement ? { effectiveStart: dateElement } : {}) },
+      },
+      provenance: [{ sourceRecordKey: lesionsKey, elementPath: `lesions[${i}]` }, seriesProvenance, ...(dateElement ? [{ sourceRecordKey: seriesKey, elementPath: dateElement }] : [])],
     });
   });
   radiomics.forEach((r, i) => {

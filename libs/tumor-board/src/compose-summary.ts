@@ -230,10 +230,10 @@ function lesionSentence(f: SummaryFact): SentenceBuilder {
   const s = new SentenceBuilder(f);
   const a = f.attributes;
   s.text(`Lesion ${String(a.lesion ?? '')}`.trim()).text(a.modality ? ` on ${String(a.modality)}` : '');
-  if (f.effectiveStart) s.text(' of ').add(day(f.effectiveStart));
+  if (f.effectiveStart) s.text(' of ').add(day(f.effectiveStart), 'effectiveStart');
   s.text(': volume ').add(f.value?.type === 'quantity' ? `${f.value.quantity.value} mL` : undefined, 'value');
-  if (typeof a.longestDiameterMm === 'number') s.text(', longest axial diameter ').add(`${a.longestDiameterMm} mm`);
-  if (typeof a.shortAxisMm === 'number') s.text(', short axis ').add(`${a.shortAxisMm} mm`);
+  if (typeof a.longestDiameterMm === 'number') s.text(', longest axial diameter ').add(`${a.longestDiameterMm} mm`, 'value');
+  if (typeof a.shortAxisMm === 'number') s.text(', short axis ').add(`${a.shortAxisMm} mm`, 'value');
   return s;
 }
 
