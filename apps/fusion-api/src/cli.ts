@@ -7,6 +7,9 @@
  *   oncoboard imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
  *                             store a DICOM series (geometry + file hashes; pixels stay in the files) and, with a
  *                             mask, its lesion measurements, radiomics and lesion embeddings, all in one transaction
+ *   oncoboard pathology-import <file|folder...> [--patient <Patient/id>]
+ *                             pathology reports (.txt, .html, .pdf with a text layer, FHIR DiagnosticReport .json):
+ *                             each kept verbatim with its extracted findings (spans, negation/context), one transaction per report
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
@@ -21,6 +24,7 @@ import {
   importFhirServer,
   importImagingSeries,
   importImagingStudiesFromDicomWeb,
+  importPathologyReports,
   type ImagingImportProgress,
   type ImagingImportRequest,
   type ImagingLinkRequest,
@@ -35,10 +39,11 @@ import { startApiServer } from './server';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 
-const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|demo|serve|migrate> [options]
+const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-import|demo|serve|migrate> [options]
   import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
   link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
   imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
+  pathology-import <file|folder...> [--patient <Patient/id>]
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -134,6 +139,32 @@ async function runImagingImport(target: string, request: ImagingImportRequest): 
   }
 }
 
+async function runPathologyImport(targets: string[], patientKey: string | undefined): Promise<number> {
+  const missing = targets.find((t) => !existsSync(t));
+  if (missing) {
+    console.error(`oncoboard pathology-import: ${missing}: no such file or directory`);
+    return 1;
+  }
+  const databaseUrl = resolveDatabaseUrl();
+  const store = await openStore({ databaseUrl });
+  const progress = new ProgressLine('pathology-import');
+  const started = performance.now();
+  try {
+    console.error(`importing pathology reports from ${targets.map((t) => resolve(t)).join(', ')} into ${describeDatabase(databaseUrl)}`);
+    const result = await importPathologyReports(targets, patientKey ? { patientKey } : {}, {
+      store,
+      onProgress: (p) => progress.update(`${bar(p.total > 0 ? p.done / p.total : 0)} ${p.done}/${p.total} reports`, p.done === p.total),
+    });
+    progress.done('done');
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${result.reports} report${result.reports === 1 ? '' : 's'}, ${result.findings} findings; imported ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged} records in ${seconds.toFixed(1)} s (import run ${result.runId})`);
+    for (const f of result.failed) console.log(`  error: ${f.message}`);
+    return result.failed.length > 0 ? 2 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -190,6 +221,10 @@ async function main(argv: string[]): Promise<number> {
         ...(values['no-radiomics'] ? { radiomics: false } : {}),
         ...(values['no-encoder'] ? { encoder: false as const } : values.encoder ? { encoder: resolve(values.encoder) } : {}),
       });
+    }
+    case 'pathology-import': {
+      if (positionals.length === 0) throw new UsageError('pathology-import: expected report files or folders');
+      return runPathologyImport(positionals, values.patient);
     }
     case 'demo':
       return runImport(DEMO_COHORT_DIR, { validate: true });

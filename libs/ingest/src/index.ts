@@ -1,3 +1,4 @@
 export * from './fhir-import';
 export * from './imaging-link';
 export * from './imaging-import';
+export * from './pathology-import';
