@@ -182,10 +182,16 @@ export async function getCase(store: Store, caseId: string): Promise<BoardCaseVi
   return { ...caseView(row), prepared: row.summaryJson ? (JSON.parse(row.summaryJson) as PreparedSummary) : null };
 }
 
+/** The patient's report texts (pathology), so the composer can quote findings as written. */
+export async function reportTexts(store: Store, patientKey: string): Promise<(key: string) => string | undefined> {
+  const texts = new Map((await store.listPatientRecords(patientKey, 'report-text')).map((r) => [r.key, r.content]));
+  return (key) => texts.get(key);
+}
+
 /** Composes and verifies the case summary; stores the verified summary (never an unverified sentence) and marks the case ready. */
 export async function prepareCase(store: Store, caseId: string, options: { today?: Date } = {}): Promise<PreparedSummary> {
   const row = await findCase(store, caseId);
-  const composed = composeCaseSummary(row.patientKey, await store.getFacts(row.patientKey), options);
+  const composed = composeCaseSummary(row.patientKey, await store.getFacts(row.patientKey), { ...options, recordText: await reportTexts(store, row.patientKey) });
   const verified = await verifyCaseSummary(composed, storeRecordLookup(store));
   const prepared: PreparedSummary = { summary: verified.summary, rejected: verified.rejected, citations: verified.citations };
   await store.prisma.boardCase.update({

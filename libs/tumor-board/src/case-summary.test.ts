@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFhirPath } from '@oncoboard/ingest';
+import { importFhirPath, importPathologyReports } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
 import {
   composeCaseSummary,
@@ -25,6 +25,7 @@ import {
 const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
 const JENNY = 'Patient/cancer-patient-jenny-m';
 const JOHN = 'Patient/cancer-patient-john-anyperson';
+const EVE = 'Patient/cancer-patient-eve-anyperson';
 
 let work: string;
 let store: Store;
@@ -37,6 +38,7 @@ beforeAll(async () => {
   store = await openStore({ databaseUrl: `file:${join(work, 'board.db')}` });
   await importFhirPath(demoDir, { store });
   lookup = storeRecordLookup(store);
+  await importPathologyReports(resolve(__dirname, '../../pathology/fixtures/breast-core-biopsy.txt'), { patientKey: EVE }, { store });
   jenny = composeCaseSummary(JENNY, await store.getFacts(JENNY), { today: new Date('2019-01-15') });
   john = composeCaseSummary(JOHN, await store.getFacts(JOHN), { today: new Date('2019-06-01') });
 });
@@ -159,5 +161,30 @@ describe('rephraseCaseSummary (LangChain; a fake chat model stands in for a user
       ['Oncotype DX Breast Recurrence Score Assay: 12 Recurrence score, 2018-04-12, low risk.', ['value 12 is not in the cited records']],
       ['The patient is a candidate for trastuzumab.', ['cites no evidence']],
     ]);
+  });
+});
+
+describe('pathology report findings in the summary', () => {
+  it('quotes each finding as written, says negated and family-history findings as such, and the verifier holds them to it', async () => {
+    const texts = new Map((await store.listPatientRecords(EVE, 'report-text')).map((r) => [r.key, r.content]));
+    const eve = composeCaseSummary(EVE, await store.getFacts(EVE), { recordText: (k) => texts.get(k) });
+    const pathology = eve.sections.find((s) => s.id === 'pathology')!.sentences.map((s) => s.text);
+    expect(pathology).toContain('Lymphovascular invasion: absent — “lymphovascular invasion is identified”.');
+    expect(pathology).toContain('Perineural invasion: “Perineural invasion is not identified”.');
+    expect(pathology).toContain('Family history: Histologic type: “ductal carcinoma”.');
+    expect(eve.sections.find((s) => s.id === 'biomarkers')!.sentences.map((s) => s.text)).toContain('ER: “Estrogen Receptor (ER): Positive, 95% of tumor cells, strong intensity, Allred score 8/8”.');
+    const verified = await verifyCaseSummary(eve, lookup);
+    expect(verified.rejected).toEqual([]);
+
+    const check = (sentence: SummarySentence) => verifySentence(eve, sentence, lookup);
+    const lvi = find(eve, 'Lymphovascular invasion: absent');
+    expect(await check({ ...lvi, text: lvi.text.replace('absent — ', '') })).toEqual(['the cited records state a negative finding the sentence does not']);
+    const family = find(eve, 'Family history: Histologic type');
+    expect(await check({ ...family, text: family.text.replace('Family history: ', '') })).toEqual([
+      'the cited report speaks of someone other than the patient; the sentence does not say so',
+      'the cited report speaks of the past; the sentence does not say so',
+    ]);
+    const er = find(eve, 'Estrogen Receptor (ER)');
+    expect(await check({ ...er, text: er.text.replace('95%', '59%') })).toEqual(['value 59 % is not in the cited records']);
   });
 });

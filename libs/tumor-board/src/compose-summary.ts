@@ -3,7 +3,7 @@
 // provenance). Sections without data say so; conflicting facts are stated with both sources, never resolved.
 import type { Coding, FactValue, Provenance } from '@oncoboard/facts';
 import { formatFactValue } from '@oncoboard/facts';
-import { evidenceFrom, type Evidence } from './evidence';
+import { evidenceFrom, negationCue, type Evidence } from './evidence';
 
 /** The fact shape the composer reads (what the store returns: a Fact with its id and record key). */
 export interface SummaryFact {
@@ -237,6 +237,76 @@ function lesionSentence(f: SummaryFact): SentenceBuilder {
   return s;
 }
 
+/** Pathology-report findings (libs/pathology facts: span provenance, attributes.context). */
+const PATHOLOGY_LABEL: Record<string, string> = {
+  'pathology-specimen': 'Specimen',
+  'pathology-procedure': 'Procedure',
+  'tumor-site': 'Primary site',
+  'tumor-laterality': 'Laterality',
+  'histology-morphology-behavior': 'Histologic type',
+  'histologic-grade': 'Grade',
+  'tumor-size': 'Tumor size',
+  'surgical-margin': 'Margin',
+  'lymphovascular-invasion': 'Lymphovascular invasion',
+  'perineural-invasion': 'Perineural invasion',
+  'regional-lymph-nodes': 'Lymph nodes',
+  'staging-edition': 'Staging edition',
+};
+
+interface FindingContextLike {
+  negated?: boolean;
+  uncertain?: boolean;
+  historical?: boolean;
+  hypothetical?: boolean;
+  experiencer?: string;
+}
+
+/** A fact read from a report text (its provenance is a character span). */
+function isTextFinding(f: SummaryFact): boolean {
+  return f.provenance.some((p) => p.span !== undefined);
+}
+
+function findingValueText(f: SummaryFact): string | undefined {
+  const a = f.attributes;
+  if (f.kind === 'tumor-marker') {
+    const parts = [typeof a.result === 'string' ? a.result : undefined, typeof a.score === 'string' ? `${String(a.method ?? '')} ${a.score}`.trim() : undefined, typeof a.percent === 'number' ? `${a.percent}%` : undefined];
+    const text = parts.filter(Boolean).join(', ');
+    if (text) return text;
+  }
+  if (f.value?.type === 'ratio') return `${f.value.numerator.value} ${f.value.numerator.unit ?? ''} of ${f.value.denominator.value} ${f.value.denominator.unit ?? ''}`.replace(/\s+/g, ' ').trim();
+  if (f.value?.type === 'coding') return f.value.text ?? codingText(f.value.coding);
+  if (f.value?.type === 'integer' && f.kind === 'histologic-grade') return `grade ${f.value.value}`;
+  return formatFactValue(f.value) || (typeof a.name === 'string' ? a.name : undefined);
+}
+
+/**
+ * "Lymphovascular invasion: absent", "Possible lymphovascular invasion: present", "Family history: ...": negated
+ * and uncertain findings are said as such; hypothetical and superseded ones are left out of the summary (the
+ * report view shows them).
+ */
+function textFindingSentence(f: SummaryFact, recordText?: RecordText): SentenceBuilder | undefined {
+  const context = (f.attributes.context ?? {}) as FindingContextLike;
+  if (context.hypothetical || f.status === 'superseded') return undefined;
+  const label = f.kind === 'tumor-marker' ? String(f.attributes.marker ?? codingText(f.code) ?? 'Marker') : (PATHOLOGY_LABEL[f.kind] ?? codingText(f.code) ?? f.kind);
+  const prefix = context.experiencer === 'other' ? 'Family history: ' : context.historical ? 'History of ' : context.uncertain ? 'Possible ' : '';
+  const head = prefix ? `${prefix}${prefix.endsWith(': ') ? label : label.toLowerCase()}: ` : `${label}: `;
+  const s = new SentenceBuilder(f);
+  // With the report text at hand the finding is quoted as written (units, wording, negation and all).
+  const cited = f.provenance.find((p) => p.span);
+  const text = cited?.span ? recordText?.(cited.sourceRecordKey) : undefined;
+  if (cited?.span && text !== undefined) {
+    const quote = text.slice(cited.span.start, cited.span.end).replace(/\s+/g, ' ').trim();
+    // A negated finding whose span does not carry the negation itself ("No [lymphovascular invasion] identified").
+    const absent = context.negated && !negationCue(quote) ? 'absent — ' : '';
+    if (quote) return s.text(head + absent).add(`“${quote.length > 200 ? `${quote.slice(0, 199)}…` : quote}”`, 'value');
+  }
+  const value = findingValueText(f);
+  if (!value) return undefined;
+  s.text(head).add(value, 'value');
+  if (context.negated && !/\b(absent|negative|not|no)\b/i.test(value)) s.text(' (negated in the report)');
+  return s;
+}
+
 const SECTION_OF_KIND: Record<string, SummarySectionId> = {
   'primary-cancer-condition': 'diagnosis',
   'secondary-cancer-condition': 'diagnosis',
@@ -256,9 +326,14 @@ const SECTION_OF_KIND: Record<string, SummarySectionId> = {
   'karnofsky-performance-status': 'performance',
   'cancer-disease-status': 'performance',
   'tumor-size': 'pathology',
+  ...Object.fromEntries(Object.keys(PATHOLOGY_LABEL).map((k) => [k, 'pathology' as const])),
 };
 
-function sentenceFor(f: SummaryFact): SentenceBuilder | undefined {
+/** The verbatim text of a text record (a pathology report), when the caller has it. */
+export type RecordText = (sourceRecordKey: string) => string | undefined;
+
+function sentenceFor(f: SummaryFact, recordText?: RecordText): SentenceBuilder | undefined {
+  if (isTextFinding(f)) return textFindingSentence(f, recordText);
   switch (SECTION_OF_KIND[f.kind]) {
     case 'diagnosis':
       return diagnosisSentence(f);
@@ -298,6 +373,9 @@ function stageConflicts(facts: SummaryFact[]): SentenceBuilder[] {
   const byKey = new Map<string, SummaryFact[]>();
   for (const f of facts) {
     if (SECTION_OF_KIND[f.kind] !== 'stage' || f.kind === 'cancer-stage') continue;
+    // Only current findings about the patient can conflict (not a history, a relative, or a superseded value).
+    const context = (f.attributes.context ?? {}) as FindingContextLike;
+    if (context.historical || context.hypothetical || context.experiencer === 'other' || f.status === 'superseded') continue;
     const key = `${f.kind}|${String(f.attributes.stageType ?? '')}|${String(f.attributes.focusConditionRef ?? '')}`;
     byKey.set(key, [...(byKey.get(key) ?? []), f]);
   }
@@ -337,6 +415,8 @@ function openQuestions(facts: SummaryFact[], today: Date): OpenQuestion[] {
 export interface ComposeOptions {
   /** "Today" for the 90-day imaging rule (tests pass a fixed date). */
   today?: Date;
+  /** Report texts, so report findings are quoted as written; without them findings are stated from their values. */
+  recordText?: RecordText;
 }
 
 /** Composes the case summary of one patient from their facts. */
@@ -355,9 +435,17 @@ export function composeCaseSummary(patientKey: string, facts: readonly SummaryFa
     sections.get(section)!.push({ section, text: built.text, citations });
   };
   const ordered = [...own].sort((a, b) => (a.effectiveStart ?? '').localeCompare(b.effectiveStart ?? '') || a.id.localeCompare(b.id));
+  // A report states a finding in its diagnosis, its synoptic and its comment: say it once (first place cited).
+  const seenFindings = new Set<string>();
   for (const f of ordered) {
     const section = SECTION_OF_KIND[f.kind];
-    if (section) push(section, sentenceFor(f), f.kind);
+    if (!section) continue;
+    if (isTextFinding(f)) {
+      const key = `${f.kind}|${findingValueText(f) ?? ''}|${JSON.stringify(f.attributes.context ?? {})}`;
+      if (seenFindings.has(key)) continue;
+      seenFindings.add(key);
+    }
+    push(section, sentenceFor(f, options.recordText), f.kind);
   }
   for (const conflict of stageConflicts(ordered)) push('stage', conflict, 'tnm-stage-group');
   return {

@@ -86,3 +86,12 @@ export function spanText(content: string, span: { start: number; end: number }):
   if (span.start < 0 || span.end > content.length || span.start >= span.end) return undefined;
   return content.slice(span.start, span.end);
 }
+
+const NEGATION = /\b(no|not|negative|absent|without|none)\b/i;
+// Phrases with a negation word that negate nothing (NegEx's pseudo-triggers, as met in pathology reports).
+const PSEUDO_NEGATION = /\b(no special type|not otherwise specified|no change|not only|no increase|without difficulty|not ruled out)\b/gi;
+
+/** Whether a text carries a negation cue (pseudo-negations removed): the composer and the verifier read alike. */
+export function negationCue(text: string): boolean {
+  return NEGATION.test(text.replace(PSEUDO_NEGATION, ' '));
+}

@@ -3,7 +3,8 @@
 // itself — numbers with units, dates, stage and TNM values, protein changes, negation and uncertainty — and
 // requires each to be stated by a cited record element of THIS patient. A sentence it cannot support is dropped
 // and reported; a summary is never shown with an unverified sentence.
-import { atomsOf, resolveElement, spanText, type EvidenceAtoms } from './evidence';
+import { assessContext } from '@oncoboard/pathology';
+import { atomsOf, negationCue, resolveElement, spanText, type EvidenceAtoms } from './evidence';
 import type { CaseSummary, SummarySentence } from './compose-summary';
 import { plainTerm } from './compose-summary';
 
@@ -26,7 +27,7 @@ export interface VerificationResult {
   citations: { checked: number; accepted: number };
 }
 
-const NEGATION = /\b(no|not|negative|absent|without|none)\b/i;
+
 const UNCERTAIN = /\b(suspicious|possible|possibly|probable|cannot be excluded|equivocal|indeterminate|uncertain)\b/i;
 const DATE = /\b\d{4}-\d{2}(?:-\d{2})?\b/g;
 // A standalone number: not part of a word or code (cT3, V600E, c.1076T>G, 8th) and not inside a date.
@@ -57,9 +58,17 @@ export function extractClaims(sentence: string): Claims {
       ...[...sentence.matchAll(TNM)].map((m) => m[1]!),
       ...[...sentence.matchAll(PROTEIN_CHANGE)].map((m) => m[1]!),
     ],
-    negated: NEGATION.test(sentence),
+    negated: negationCue(sentence),
     uncertain: UNCERTAIN.test(sentence),
   };
+}
+
+/** Context of a report span, by the same ConText algorithm the extractor uses, over the span's sentence. */
+interface SpanContext {
+  negated: boolean;
+  uncertain: boolean;
+  historical: boolean;
+  otherExperiencer: boolean;
 }
 
 function textAtoms(text: string): EvidenceAtoms {
@@ -98,8 +107,29 @@ function codeTokens(sentence: string): string[] {
  * display) appears in the sentence, one of its dates or numbers does, or a code-like token of the sentence
  * appears in one of its strings.
  */
-function mentions(sentence: string, sentenceClaims: Claims, atoms: EvidenceAtoms): boolean {
+/** Length of the longest common substring (both normalized), for report spans quoted in part. */
+function longestCommonSubstring(a: string, b: string): number {
+  let best = 0;
+  let prev = new Uint16Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    const row = new Uint16Array(b.length + 1);
+    for (let j = 1; j <= b.length; j++) {
+      if (a[i - 1] === b[j - 1]) {
+        row[j] = prev[j - 1]! + 1;
+        if (row[j]! > best) best = row[j]!;
+      }
+    }
+    prev = row;
+  }
+  return best;
+}
+
+function mentions(sentence: string, sentenceClaims: Claims, atoms: EvidenceAtoms, span = false): boolean {
   const text = normText(sentence);
+  if (span) {
+    const quoted = normText(atoms.strings[0] ?? '');
+    if (quoted.length > 0 && longestCommonSubstring(text.slice(0, 1000), quoted.slice(0, 1000)) >= Math.min(8, quoted.length)) return true;
+  }
   if (atoms.strings.some((s) => s.trim().length > 0 && text.includes(normText(s)))) return true;
   if (atoms.strings.some((s) => headOf(s).length >= 3 && text.includes(headOf(s)))) return true;
   const tokens = codeTokens(sentence);
@@ -119,6 +149,8 @@ export async function verifySentence(
   if (sentence.citations.length === 0) return ['cites no evidence'];
   const claims = extractClaims(sentence.text);
   const cited: EvidenceAtoms[] = [];
+  const spanContexts: SpanContext[] = [];
+  const structuredAtoms: EvidenceAtoms[] = [];
   for (const id of sentence.citations) {
     tally.checked++;
     const evidence = summary.evidence[id];
@@ -138,7 +170,12 @@ export async function verifySentence(
     let atoms: EvidenceAtoms | undefined;
     if (evidence.span) {
       const text = spanText(record.content, evidence.span);
-      if (text !== undefined) atoms = textAtoms(text);
+      if (text !== undefined) {
+        atoms = textAtoms(text);
+        // ConText on the span's sentence, and any cue inside the span itself ("No perineural invasion").
+        const c = assessContext(record.content, evidence.span);
+        spanContexts.push({ negated: c.negated || negationCue(text), uncertain: c.uncertain || UNCERTAIN.test(text), historical: c.historical, otherExperiencer: c.experiencer === 'other' });
+      }
     } else {
       let json: unknown;
       try {
@@ -153,12 +190,13 @@ export async function verifySentence(
       reasons.push(`citation ${id}: ${evidence.elementPath}${evidence.span ? ` [${evidence.span.start}, ${evidence.span.end})` : ''} not found in ${evidence.sourceRecordKey}`);
       continue;
     }
-    if (!mentions(sentence.text, claims, atoms)) {
+    if (!mentions(sentence.text, claims, atoms, evidence.span !== undefined)) {
       reasons.push(`citation ${id}: the sentence states nothing that ${evidence.sourceRecordKey} ${evidence.elementPath} says`);
       continue;
     }
     tally.accepted++;
     cited.push(atoms);
+    if (!evidence.span) structuredAtoms.push(atoms);
   }
   if (reasons.length > 0) return reasons;
   const all: EvidenceAtoms = {
@@ -178,12 +216,16 @@ export async function verifySentence(
       reasons.push(`"${term}" is not in the cited records`);
     }
   }
-  const evidenceNegated = all.strings.some((s) => NEGATION.test(s));
+  // Negation and uncertainty: of a report span, as ConText reads its sentence; of a structured element, by its words.
+  const structuredStrings = structuredAtoms.flatMap((a) => a.strings);
+  const evidenceNegated = spanContexts.some((c) => c.negated) || structuredStrings.some(negationCue);
   if (claims.negated !== evidenceNegated) {
     reasons.push(claims.negated ? 'the sentence negates what the cited records state' : 'the cited records state a negative finding the sentence does not');
   }
-  const evidenceUncertain = all.strings.some((s) => UNCERTAIN.test(s));
+  const evidenceUncertain = spanContexts.some((c) => c.uncertain) || structuredStrings.some((s) => UNCERTAIN.test(s));
   if (evidenceUncertain && !claims.uncertain) reasons.push('the cited records are uncertain; the sentence states it as certain');
+  if (spanContexts.some((c) => c.otherExperiencer) && !/\bfamily\b/i.test(sentence.text)) reasons.push('the cited report speaks of someone other than the patient; the sentence does not say so');
+  if (spanContexts.some((c) => c.historical) && !/\b(history|historical|prior|previous)\b/i.test(sentence.text)) reasons.push('the cited report speaks of the past; the sentence does not say so');
   return reasons;
 }
 
