@@ -31,7 +31,11 @@ export interface VerificationResult {
 const UNCERTAIN = /\b(suspicious|possible|possibly|probable|cannot be excluded|equivocal|indeterminate|uncertain)\b/i;
 const DATE = /\b\d{4}-\d{2}(?:-\d{2})?\b/g;
 // A standalone number: not part of a word or code (cT3, V600E, c.1076T>G, 8th) and not inside a date.
-const NUMBER = /(?<![\w.\-/>])(\d+(?:\.\d+)?)(?![\w.]*\d)(?:\s*(%|mm|cm|mL|ml|mg|Gy|cGy|mg\/m2)\b|%)?/g;
+const NUMBER = /(?<![\w.\-/>])(\d+(?:\.\d+)?)(?![\w.]*\d)(?:\s*(mm|cm|mL|ml|mg|Gy|cGy|mg\/m2)\b|\s*(%))?/g;
+const numberClaim = (m: RegExpMatchArray) => {
+  const unit = m[2] ?? m[3];
+  return unit ? { value: Number(m[1]), unit: normUnit(unit) } : { value: Number(m[1]) };
+};
 const STAGE = /\bstage\s+([0IV]{1,4}[A-C]?\d?)\b/gi;
 const TNM = /\b([cpyra]{0,2}[TNM](?:X|is|[0-4])(?:mi|[a-d])?)\b/g;
 const PROTEIN_CHANGE = /\b([ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs|del|ins|dup))\b/g;
@@ -52,7 +56,7 @@ export function extractClaims(sentence: string): Claims {
   const withoutDates = sentence.replace(DATE, ' ');
   return {
     dates: [...sentence.matchAll(DATE)].map((m) => m[0]),
-    numbers: [...withoutDates.matchAll(NUMBER)].map((m) => (m[2] ? { value: Number(m[1]), unit: normUnit(m[2]) } : { value: Number(m[1]) })),
+    numbers: [...withoutDates.matchAll(NUMBER)].map(numberClaim),
     terms: [
       ...[...sentence.matchAll(STAGE)].map((m) => m[1]!),
       ...[...sentence.matchAll(TNM)].map((m) => m[1]!),
@@ -74,7 +78,7 @@ interface SpanContext {
 function textAtoms(text: string): EvidenceAtoms {
   return {
     strings: [text],
-    quantities: [...text.replace(DATE, ' ').matchAll(NUMBER)].map((m) => (m[2] ? { value: Number(m[1]), unit: normUnit(m[2]) } : { value: Number(m[1]) })),
+    quantities: [...text.replace(DATE, ' ').matchAll(NUMBER)].map(numberClaim),
     dates: [...text.matchAll(DATE)].map((m) => m[0]),
   };
 }
