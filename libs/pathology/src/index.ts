@@ -4,6 +4,7 @@
 export { htmlToText } from './html-text';
 export { readPdfTextLayer } from './pdf-text';
 export {
+  MAX_REPORT_CHARS,
   PathologyReportError,
   readDiagnosticReport,
   readReportFile,
@@ -36,6 +37,7 @@ export {
   REPORT_TEXT_RECORD_KIND,
   reportTextKey,
   reportTimelineEvent,
+  STAGING_EDITION_FACT,
   SURGICAL_MARGIN_FACT,
   TUMOR_LATERALITY_FACT,
   TUMOR_SITE_FACT,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { formatFactValue, type Fact } from '@oncoboard/facts';
 import { describe, expect, it } from 'vitest';
 import { PathologyFactsError, pathologyReportRecords } from './report-facts';
-import { readReportFile } from './report-text';
+import { readDiagnosticReport, readReportFile } from './report-text';
 
 const fixture = (name: string) => resolve(import.meta.dirname, '../fixtures', name);
 const spanned = (content: string, fact: Fact) => content.slice(fact.provenance[0]!.span!.start, fact.provenance[0]!.span!.end);
@@ -101,12 +101,15 @@ describe('pathologyReportRecords: negated, hypothetical, superseded findings', a
   });
 
   it('turns a negated finding without an "absent" value into value "no", the stated value kept aside', async () => {
-    const doc = await readReportFile(fixture('colon-resection.txt'));
-    const { records } = pathologyReportRecords(doc, { patientKey: 'Patient/synth-colon-1' });
-    const negatedCarcinoma = records[0]!.facts.find((f) => f.kind === 'histology-morphology-behavior' && f.attributes.assertion === 'negated')!;
+    // "Margins negative for carcinoma" is a margin statement (not a histologic type); a part negative for carcinoma is
+    const biopsy = await readDiagnosticReport({ resourceType: 'DiagnosticReport', id: 'neg-1', presentedForm: [{ contentType: 'text/plain', data: Buffer.from('FINAL DIAGNOSIS:\nB. Liver, wedge biopsy:\n- Negative for carcinoma.\n').toString('base64') }] });
+    const negatedCarcinoma = pathologyReportRecords(biopsy, { patientKey: 'Patient/synth-colon-1' }).records[0]!.facts.find((f) => f.kind === 'histology-morphology-behavior' && f.attributes.assertion === 'negated')!;
     expect(negatedCarcinoma.value).toEqual({ type: 'boolean', value: false });
     expect(formatFactValue(negatedCarcinoma.value)).toBe('no');
     expect(negatedCarcinoma.attributes.statedValue).toEqual({ type: 'coding', coding: { display: 'carcinoma' }, text: 'carcinoma' });
+    const doc = await readReportFile(fixture('colon-resection.txt'));
+    const { records } = pathologyReportRecords(doc, { patientKey: 'Patient/synth-colon-1' });
+    expect(records[0]!.facts.filter((f) => f.kind === 'histology-morphology-behavior' && f.attributes.assertion === 'negated')).toEqual([]);
     const pni = records[0]!.facts.filter((f) => f.kind === 'perineural-invasion');
     expect(pni.map((f) => formatFactValue(f.value))).toEqual(['absent', 'absent']);
     const nodes = records[0]!.facts.find((f) => f.kind === 'regional-lymph-nodes')!;

@@ -33,10 +33,12 @@ export const SURGICAL_MARGIN_FACT = 'surgical-margin';
 export const LYMPHOVASCULAR_INVASION_FACT = 'lymphovascular-invasion';
 export const PERINEURAL_INVASION_FACT = 'perineural-invasion';
 export const REGIONAL_LYMPH_NODES_FACT = 'regional-lymph-nodes';
+export const STAGING_EDITION_FACT = 'staging-edition';
 
 export const PATHOLOGY_FACT_KINDS = [
   PATHOLOGY_SPECIMEN_FACT, PATHOLOGY_PROCEDURE_FACT, TUMOR_SITE_FACT, TUMOR_LATERALITY_FACT, HISTOLOGIC_GRADE_FACT,
   SURGICAL_MARGIN_FACT, LYMPHOVASCULAR_INVASION_FACT, PERINEURAL_INVASION_FACT, REGIONAL_LYMPH_NODES_FACT,
+  STAGING_EDITION_FACT,
 ] as const;
 
 const LOINC = 'http://loinc.org';
@@ -236,7 +238,15 @@ function factParts(finding: Finding): { kind: string; code?: Coding; value?: Fac
     }
     case 'grade': {
       const g = finding.value;
-      return { kind: HISTOLOGIC_GRADE_FACT, value: g.grade !== undefined ? { type: 'integer', value: g.grade } : { type: 'string', value: `${g.differentiation} differentiated` }, attributes: { ...g } };
+      const value: FactValue =
+        g.gradeGroup !== undefined
+          ? { type: 'string', value: `Grade Group ${g.gradeGroup}` }
+          : g.grade !== undefined
+            ? { type: 'integer', value: g.grade }
+            : g.twoTier
+              ? { type: 'string', value: `${g.twoTier} grade` }
+              : { type: 'string', value: `${g.differentiation} differentiated` };
+      return { kind: HISTOLOGIC_GRADE_FACT, value, attributes: { ...g } };
     }
     case 'tumor-size': {
       const s = finding.value;
@@ -275,6 +285,8 @@ function factParts(finding: Finding): { kind: string; code?: Coding; value?: Fac
           : { type: 'integer', value: (n.positive ?? n.examined) as number };
       return { kind: REGIONAL_LYMPH_NODES_FACT, value, attributes: { ...n, counted: n.positive !== undefined && n.examined !== undefined ? 'positive/examined' : n.positive !== undefined ? 'positive' : 'examined' } };
     }
+    case 'ajcc-edition':
+      return { kind: STAGING_EDITION_FACT, value: { type: 'integer', value: finding.value.edition }, attributes: { stagingSystem: `AJCC ${finding.value.edition}th` } };
     case 'tnm': {
       const t = finding.value;
       const stageType = t.prefix.includes('p') ? 'pathological' : t.prefix.includes('c') ? 'clinical' : undefined;

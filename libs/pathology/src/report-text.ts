@@ -61,6 +61,13 @@ export class PathologyReportError extends Error {
   override name = 'PathologyReportError';
 }
 
+/**
+ * The largest report text read and extracted, in characters (UTF-16 code units). A pathology report is a few
+ * thousand characters; a multi-megabyte "report" is a concatenated export or a wrong file. Extraction time grows
+ * linearly (about 4 s per MB on one core), so the cap bounds a request at well under a minute.
+ */
+export const MAX_REPORT_CHARS = 5_000_000;
+
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 const CodingSchema = z.object({ system: z.string().optional(), code: z.string().optional(), display: z.string().optional() }).passthrough();
@@ -152,7 +159,8 @@ export async function readDiagnosticReport(resource: unknown, options: ReadDiagn
     const bytes = decodeBase64(attachment.data, where([...path, 'data']));
     const elementPathText = `DiagnosticReport.presentedForm[${n}]`;
     const meta = { ...(attachment.title ? { title: attachment.title } : {}), ...(attachment.language ? { language: attachment.language } : {}) };
-    const part = await textOfBytes(bytes, contentType as ReportContentType, where(path));
+    const charset = /;\s*charset\s*=\s*"?([A-Za-z0-9._-]+)"?/i.exec(attachment.contentType ?? '')?.[1];
+    const part = await textOfBytes(bytes, contentType as ReportContentType, where(path), charset);
     if (part.text.trim() === '') throw new PathologyReportError(`${where(path)}: expected report text, found ${contentType === 'application/pdf' ? 'a PDF without a text layer (scanned? no OCR here)' : 'empty text'}`);
     texts.push({ ...part, source, elementPath: elementPathText, contentType: contentType as ReportContentType, sha256: sha256(part.text), ...meta });
   }
@@ -207,7 +215,7 @@ export async function readReportFile(path: string): Promise<PathologyReportDocum
   };
 }
 
-async function textOfBytes(bytes: Uint8Array, contentType: ReportContentType, where: string): Promise<{ text: string; derivation: TextDerivation; pages?: number; sourceBytes?: Uint8Array }> {
+async function textOfBytes(bytes: Uint8Array, contentType: ReportContentType, where: string, charset?: string): Promise<{ text: string; derivation: TextDerivation; pages?: number; sourceBytes?: Uint8Array }> {
   if (contentType === 'application/pdf') {
     if (bytes.length < 5 || String.fromCharCode(...bytes.subarray(0, 5)) !== '%PDF-') throw new PathologyReportError(`${where}: expected a PDF (starting "%PDF-"), found other bytes`);
     try {
@@ -217,15 +225,66 @@ async function textOfBytes(bytes: Uint8Array, contentType: ReportContentType, wh
       throw new PathologyReportError(`${where}: expected a readable PDF, found one pdf.js cannot read (${error instanceof Error ? error.name : 'error'})`);
     }
   }
-  const decoded = stripBom(decodeUtf8(bytes, where));
+  const decoded = stripBom(decodeText(bytes, where, charset));
+  checkReportText(decoded, where);
   return contentType === 'text/html' ? { text: htmlToText(decoded), derivation: 'html-to-text', sourceBytes: bytes } : { text: decoded, derivation: 'verbatim' };
+}
+
+/** Charsets a text attachment may declare (or a BOM may show), by the name TextDecoder knows them. */
+const CHARSETS: Record<string, string> = {
+  'utf-8': 'utf-8', utf8: 'utf-8', 'us-ascii': 'utf-8', ascii: 'utf-8',
+  'utf-16': 'utf-16le', 'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be',
+  'iso-8859-1': 'windows-1252', latin1: 'windows-1252', 'latin-1': 'windows-1252', 'windows-1252': 'windows-1252', cp1252: 'windows-1252',
+};
+
+/**
+ * Text bytes → string: UTF-8 by default; UTF-16 when the bytes start with a UTF-16 byte-order mark; the declared
+ * charset (FHIR contentType "text/plain; charset=iso-8859-1") when one is given. Anything else is an error that
+ * names the encoding found.
+ */
+function decodeText(bytes: Uint8Array, where: string, charset?: string): string {
+  const bom16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (bom16 && !(bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0)) {
+    return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be', { fatal: false }).decode(bytes);
+  }
+  if (bytes.length >= 4 && ((bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff))) {
+    throw new PathologyReportError(`${where}: expected UTF-8 text, found UTF-32 text (byte-order mark); convert it to UTF-8`);
+  }
+  if (charset !== undefined) {
+    const known = CHARSETS[charset.toLowerCase()];
+    if (!known) throw new PathologyReportError(`${where}: expected charset utf-8, utf-16 or iso-8859-1/windows-1252, found ${sanitizeToken(charset)}`);
+    if (known !== 'utf-8') {
+      try {
+        return new TextDecoder(known, { fatal: true }).decode(bytes);
+      } catch {
+        throw new PathologyReportError(`${where}: expected ${known} text as declared, found bytes that are not`);
+      }
+    }
+  }
+  return decodeUtf8(bytes, where);
+}
+
+/**
+ * Decoded text that is not report text: NUL bytes or many control characters (a binary file named .txt, an image
+ * in a text attachment), or more than MAX_REPORT_CHARS characters.
+ */
+function checkReportText(text: string, where: string): void {
+  if (text.length > MAX_REPORT_CHARS) throw new PathologyReportError(`${where}: expected a report of at most ${MAX_REPORT_CHARS.toLocaleString('en-US')} characters, found ${text.length.toLocaleString('en-US')} (split it into reports)`);
+  let control = 0;
+  const sample = Math.min(text.length, 65_536);
+  for (let i = 0; i < sample; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) throw new PathologyReportError(`${where}: expected report text, found binary data (NUL bytes)`);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) control++;
+  }
+  if (sample > 0 && control / sample > 0.05) throw new PathologyReportError(`${where}: expected report text, found binary data (${Math.round((100 * control) / sample)}% control or undecodable characters)`);
 }
 
 function decodeUtf8(bytes: Uint8Array, where: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new PathologyReportError(`${where}: expected UTF-8 text, found invalid UTF-8 bytes`);
+    throw new PathologyReportError(`${where}: expected UTF-8 text, found invalid UTF-8 bytes (another encoding such as Windows-1252? declare it as charset in the contentType, or convert the file to UTF-8)`);
   }
 }
 

@@ -56,6 +56,8 @@ interface Tagged {
 
 export class ConTextAnalyzer {
   private readonly byFirst = new Map<ContextPass, Map<string, TriggerRule[]>>();
+  private cacheText: string | undefined;
+  private readonly cache = new Map<string, { tokens: Token[]; tagged: Map<ContextPass, Tagged[]> }>();
 
   constructor(
     lexicon: ContextLexicon = loadDefaultLexicon(),
@@ -79,17 +81,42 @@ export class ConTextAnalyzer {
    */
   assess(text: string, target: Span, sentence?: Span): ContextAssessment {
     const scopeUnit = sentence ?? sentenceAt(splitSentences(text), target.start) ?? { start: target.start, end: target.end };
-    const tokens = tokenize(text, Math.min(scopeUnit.start, target.start), Math.max(scopeUnit.end, target.end));
-    const inTarget = tokens.map((t) => t.start < target.end && target.start < t.end);
-    const ts = inTarget.indexOf(true);
-    const te = inTarget.lastIndexOf(true);
+    const from = Math.min(scopeUnit.start, target.start);
+    const to = Math.max(scopeUnit.end, target.end);
+    // Several findings share a sentence: its tokens and its target-free tagging are computed once per text
+    if (this.cacheText !== text) {
+      this.cacheText = text;
+      this.cache.clear();
+    }
+    const cacheKey = `${from}:${to}`;
+    let cached = this.cache.get(cacheKey);
+    if (!cached) {
+      const tokens = tokenize(text, from, to);
+      const none = tokens.map(() => false);
+      cached = { tokens, tagged: new Map(PASSES.map((pass) => [pass, this.tag(tokens, none, pass)])) };
+      if (this.cache.size > 4096) this.cache.clear();
+      this.cache.set(cacheKey, cached);
+    }
+    const { tokens } = cached;
+    let ts = -1;
+    let te = -1;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (t.start < target.end && target.start < t.end) {
+        if (ts < 0) ts = i;
+        te = i;
+      }
+    }
     const result: ContextAssessment = { ...AFFIRMED_CONTEXT, triggers: [] };
     if (ts < 0) return result;
     for (const pass of PASSES) {
-      const tagged = this.tag(tokens, inTarget, pass);
+      // the target's own words are never triggers: re-tag only when a cached trigger touches them
+      const pre = cached.tagged.get(pass) as Tagged[];
+      const tagged = pre.some((t) => t.last >= ts && t.first <= te) ? this.tag(tokens, tokens.map((_, i) => i >= ts && i <= te), pass) : pre;
+      if (tagged.length === 0) continue;
       const stops = new Set<number>();
       for (const t of tagged) for (let i = t.first; i <= t.last; i++) stops.add(i);
-      if (pass === 'negation') tokens.forEach((t, i) => NEGATION_PUNCTUATION.has(t.norm) && !inTarget[i] && stops.add(i));
+      if (pass === 'negation') tokens.forEach((t, i) => NEGATION_PUNCTUATION.has(t.norm) && (i < ts || i > te) && stops.add(i));
       for (const t of tagged) {
         const { rule } = t;
         if (!rule.category) continue;

@@ -52,6 +52,16 @@ export const PYCONTEXT_UNCERTAINTY_ROWS: readonly { lex: string; type: string }[
   { lex: 'favor', type: 'PROBABLE_EXISTENCE' },
 ];
 
+/**
+ * Family members as experiencer pre-triggers, added here (not in the verbatim lists): genConText's experiencer list
+ * has possessives and compounds ("father's", "grandfather") but not the plain nouns pathology histories use
+ * ("father had colon cancer", "her sister, age 44"). Source "oncoboard:family".
+ */
+export const FAMILY_EXPERIENCER_TRIGGERS: readonly string[] = [
+  'mother', 'father', 'sister', 'sisters', 'brother', 'brothers', 'aunt', 'aunts', 'uncle', 'uncles', 'son', 'daughter',
+  'cousin', 'cousins', 'grandmother', 'niece', 'nephew', 'sibling', 'siblings', 'maternal', 'paternal', 'parents',
+];
+
 const NEGEX_TAGS: Record<string, { direction: TriggerDirection; category?: ContextCategory }> = {
   '[PREN]': { direction: 'forward', category: 'negated' },
   '[POST]': { direction: 'backward', category: 'negated' },
@@ -157,6 +167,7 @@ export function loadDefaultLexicon(): ContextLexicon {
     ...parseTriggerFile(read('history_triggers.txt'), 'history_triggers.txt', 'historical', 'historical'),
     ...parseTriggerFile(read('hypothetical_triggers.txt'), 'hypothetical_triggers.txt', 'hypothetical', 'hypothetical'),
     ...parseTriggerFile(read('experiencer_triggers.txt'), 'experiencer_triggers.txt', 'experiencer', 'experiencer'),
+    ...FAMILY_EXPERIENCER_TRIGGERS.map((phrase): TriggerRule => ({ phrase, tokens: phraseTokens(phrase), pass: 'experiencer', direction: 'both', category: 'experiencer', source: 'oncoboard:family' })),
   ];
   const seen = new Set<string>();
   const rules = all.filter((r) => {

@@ -42,6 +42,8 @@ export function splitSentences(text: string, from = 0, to = text.length, options
       const after = text[i + 1];
       if (after !== undefined && i + 1 < to && !/\s/.test(after)) continue;
       if (c === '.') {
+        // a dotted leader ("Tumor size ........ 2.1 cm") or an ellipsis does not end a sentence
+        if (text[i - 1] === '.' && text[i - 2] === '.') continue;
         const before = /([A-Za-z.]+)$/.exec(text.slice(Math.max(start, i - 12), i));
         const word = before?.[1]?.toLowerCase() ?? '';
         if (ABBREVIATIONS.has(word)) continue;
@@ -58,5 +60,15 @@ export function splitSentences(text: string, from = 0, to = text.length, options
 
 /** The sentence (of `sentences`) that holds the position, if any. */
 export function sentenceAt(sentences: readonly Span[], position: number): Span | undefined {
-  return sentences.find((s) => position >= s.start && position < s.end);
+  // sentences are in text order and do not overlap: binary search (a 50 MB text has ~10^6 sentences)
+  let lo = 0;
+  let hi = sentences.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = sentences[mid] as Span;
+    if (position < s.start) hi = mid - 1;
+    else if (position >= s.end) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
 }

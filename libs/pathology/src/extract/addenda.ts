@@ -2,20 +2,33 @@ import type { Finding } from './finding';
 
 /**
  * Addenda amend: when an addendum restates something (same kind and aspect, e.g. "her2/IHC"), the latest statement
- * wins. Earlier findings are kept and marked `supersededBy` the id of the one that replaces them; the replacing
- * finding lists them in `supersedes`. Only the patient's current findings take part (not negated-by-trigger
- * hypotheticals, historical statements or statements about someone else).
+ * wins. Earlier findings are kept and marked `supersededBy` the id of the one that replaces them (the latest
+ * addendum's statement of that key); the replacing finding lists them in `supersedes`. Only the patient's current
+ * findings take part (not negated-by-trigger hypotheticals, historical statements or statements about someone
+ * else). Work is per key and linear in the number of findings (a very long text has many).
  */
 export function markSupersededFindings(findings: Finding[]): void {
   const eligible = (f: Finding) => !f.context.hypothetical && !f.context.historical && f.context.experiencer === 'patient';
-  const addenda = findings.filter((f) => f.addendum !== undefined && eligible(f)).sort((a, b) => (a.addendum as number) - (b.addendum as number) || a.span.start - b.span.start);
-  for (const later of addenda) {
-    for (const earlier of findings) {
-      if (earlier === later || earlier.key !== later.key || !eligible(earlier)) continue;
-      const before = earlier.addendum === undefined || (earlier.addendum as number) < (later.addendum as number);
-      if (!before) continue;
-      earlier.supersededBy = later.id;
-      later.supersedes = [...(later.supersedes ?? []), earlier.id];
+  const byKey = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!eligible(f)) continue;
+    const list = byKey.get(f.key);
+    if (list) list.push(f);
+    else byKey.set(f.key, [f]);
+  }
+  for (const list of byKey.values()) {
+    // the latest statement of the key: highest addendum ordinal, then last in the text
+    let latest: Finding | undefined;
+    for (const f of list) {
+      if (f.addendum === undefined) continue;
+      if (!latest || (f.addendum as number) > (latest.addendum as number) || ((f.addendum as number) === (latest.addendum as number) && f.span.start > latest.span.start)) latest = f;
+    }
+    if (!latest) continue;
+    for (const earlier of list) {
+      if (earlier === latest) continue;
+      if (earlier.addendum !== undefined && (earlier.addendum as number) >= (latest.addendum as number)) continue;
+      earlier.supersededBy = latest.id;
+      (latest.supersedes ??= []).push(earlier.id);
     }
   }
 }

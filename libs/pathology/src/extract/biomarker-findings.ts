@@ -1,5 +1,6 @@
 // ER, PR, HER2 (IHC score, ISH result, ratio, copy number), Ki-67, mismatch-repair proteins, MSI and PD-L1, from
 // synoptic lines ("Estrogen Receptor (ER): Positive, 95%, strong, Allred 8/8") and prose ("ER positive (95%)").
+import type { Span } from '../span';
 import type { Candidate, FindingValues } from './finding';
 import { lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 import { parseIntensity, parsePercent } from './value-parsers';
@@ -30,12 +31,15 @@ type Her2 = FindingValues['her2'];
 const ISH_WORDS = /\b(?:fish|sish|cish|dish|ish|in situ hybridi[sz]ation|cep17|copy number|signals? per cell)\b/i;
 const IHC_WORDS = /\b(?:ihc|immunohistochemi(?:stry|cal)|hercept ?test|4b5)\b/i;
 
+const BARE_ZERO_SCORE = /^\s*(?:HER-?2(?:\/neu)?|ERBB2)?\s*(?:\((?:by\s+)?(?:IHC|immunohistochemistry)\)|IHC|by IHC)?\s*[:=-]?\s*(0)\b(?![.,]\d|\s*%)/i;
+
 export function parseHer2(s: string, methodHint?: Her2['method']): Her2 | undefined {
   const method: Her2['method'] = methodHint ?? (ISH_WORDS.test(s) ? 'ISH' : IHC_WORDS.test(s) || /\b[0-3]\s*\+/.test(s) ? 'IHC' : 'unspecified');
   const out: Her2 = { method };
   const t = s.toLowerCase();
-  const score = /(?:score\s*(?:of\s*)?)?\b([0-3])\s*\+|\bscore\s*(?:of\s*|:\s*)?(0)\b/i.exec(s);
-  if (score && method !== 'ISH') out.score = (score[2] === '0' || score[1] === '0' ? '0' : `${score[1]}+`) as Her2['score'];
+  // "3+", "score 0", and a bare 0 stated as the IHC result ("HER2 (IHC): 0", "HER2 0", "HER2: 0 (negative) by IHC")
+  const score = /(?:score\s*(?:of\s*)?)?\b([0-3])\s*\+|\bscore\s*(?:of\s*|:\s*)?(0)\b/i.exec(s) ?? BARE_ZERO_SCORE.exec(s);
+  if (score && method !== 'ISH') out.score = (score[1] === undefined || score[1] === '0' ? '0' : `${score[1]}+`) as Her2['score'];
   if (/\bnot amplified\b|\bnon-?amplified\b|\bno amplification\b/.test(t)) out.result = 'not-amplified';
   else if (/\bamplified\b|\bamplification\b/.test(t)) out.result = 'amplified';
   else if (/\bequivocal\b/.test(t)) out.result = 'equivocal';
@@ -118,6 +122,8 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
     const p = parsePercent(value);
     return p ? [{ kind: 'ki67', value: { percent: p.percent, ...(p.comparator ? { comparator: p.comparator } : {}), ...(p.range ? { range: p.range } : {}) }, span, key: 'ki67', source: 'synoptic', target: unit.label.span, affirmedByValue: true }] : [];
   }
+  // "MSH2 and MSH6: retained": several proteins share the label's value
+  if ((label.match(/\b(?:mlh1|pms2|msh2|msh6)\b/g) ?? []).length > 1) return mmrProteinsOf(unit).map((c) => ({ ...c, source: 'synoptic' as const }));
   const protein = /^(mlh1|pms2|msh2|msh6)\b/.exec(label);
   if (protein) {
     const status = mmrStatus(value);
@@ -130,6 +136,9 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
   if (/^(?:mismatch repair|mmr)\b/.test(label)) {
     const t = value.toLowerCase();
     const status = /\bdeficient\b|\bdmmr\b|\bloss\b/.test(t) ? 'deficient' : /\bproficient\b|\bpmmr\b|\bintact\b/.test(t) ? 'proficient' : undefined;
+    // "MMR IHC: MLH1 intact, PMS2 intact, MSH2 intact, MSH6 loss": each protein is its own finding
+    const proteins = mmrProteinsOf(unit, unit.value).map((c) => ({ ...c, source: 'synoptic' as const }));
+    if (proteins.length) return proteins;
     return status ? [{ kind: 'mmr', value: { protein: 'overall', status }, span, key: 'mmr/overall', source: 'synoptic', target: unit.label.span, affirmedByValue: true }] : [];
   }
   if (/^pd-?l1\b|^programmed death/.test(label)) {
@@ -148,28 +157,23 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
   const mentions = [...s.matchAll(MARKER)];
-  // "Loss of MLH1 and PMS2": proteins sharing one status word
-  const handledProteins = new Set<number>();
-  for (const shared of s.matchAll(/\b(loss|lost|absence|intact|retained|preserved)\b(?: of)?(?: nuclear expression)?(?: of)?\s+((?:MLH1|PMS2|MSH2|MSH6)(?:\s*(?:,|and|&)\s*(?:MLH1|PMS2|MSH2|MSH6))*)/gi)) {
-    const status = mmrStatus(shared[1] as string) as 'intact' | 'lost';
-    const at0 = shared.index ?? 0;
-    const listStart = at0 + shared[0].length - (shared[2] as string).length;
-    for (const p of (shared[2] as string).matchAll(/MLH1|PMS2|MSH2|MSH6/g)) {
-      const at = listStart + (p.index ?? 0);
-      handledProteins.add(at);
-      out.push({ kind: 'mmr', value: { protein: p[0] as MmrProtein, status }, span: subSpan(unit, at0, at + p[0].length), target: subSpan(unit, at, at + p[0].length), key: `mmr/${p[0]}`, source: 'prose' });
-    }
-  }
+  out.push(...mmrProteinsOf(unit));
   mentions.forEach((m, n) => {
     const start = m.index ?? 0;
-    if (handledProteins.has(start)) return;
+    if (/^(?:MLH1|PMS2|MSH2|MSH6)$/.test(m[0])) return;
     const end = mentions[n + 1]?.index ?? s.length;
     const segment = s.slice(start, end);
     const name = m[0].toUpperCase();
     const target = subSpan(unit, start, start + m[0].length);
     const statement = (v: number) => subSpan(unit, start, start + Math.max(v, m[0].length));
     if (/^(?:ESTROGEN|OESTROGEN|ER\b)/.test(name) || /^(?:PROGESTERONE|PR\b|PGR)/.test(name)) {
-      const v = parseReceptor(segment.slice(m[0].length));
+      // "ER+", "PR-": the sign right after the marker is the result
+      const sign = /^([+-])(?![\w+])/.exec(segment.slice(m[0].length));
+      const v = sign ? { result: sign[1] === '+' ? ('positive' as const) : ('negative' as const) } : parseReceptor(segment.slice(m[0].length));
+      if (sign) {
+        out.push({ kind: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', value: v as Receptor, span: statement(m[0].length + 1), target, key: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', source: 'prose' });
+        return;
+      }
       if (v && (v.result || v.percent !== undefined)) out.push({ kind: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', value: v, span: statement(lastValueEnd(segment)), target, key: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', source: 'prose' });
     } else if (name.startsWith('HER')) {
       const v = parseHer2(segment);
@@ -180,9 +184,6 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
     } else if (name.startsWith('PD')) {
       const v = parsePdl1(segment);
       if (v) out.push({ kind: 'pd-l1', value: v, span: statement(lastValueEnd(segment)), target, key: v.cps !== undefined && v.tps === undefined ? 'pd-l1/CPS' : 'pd-l1/TPS', source: 'prose' });
-    } else {
-      const status = mmrStatus(segment.slice(m[0].length, m[0].length + 40));
-      if (status) out.push({ kind: 'mmr', value: { protein: name as MmrProtein, status }, span: statement(lastValueEnd(segment)), target, key: `mmr/${name}`, source: 'prose' });
     }
   });
   const msi = /\b(?:MSI-?H(?:igh)?|MSI-?L(?:ow)?|MSS|microsatellite (?:instability[- ](?:high|low)|stable)|(?:high|low)(?:[- ]level)? microsatellite instability)\b/i.exec(s);
@@ -194,6 +195,62 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   if (dmmr) {
     const status = /^d|deficient/i.test(dmmr[1] ?? dmmr[2] ?? '') ? 'deficient' : 'proficient';
     out.push({ kind: 'mmr', value: { protein: 'overall', status }, span: subSpan(unit, dmmr.index ?? 0, (dmmr.index ?? 0) + dmmr[0].length), key: 'mmr/overall', source: 'prose' });
+  }
+  return out;
+}
+
+const MMR_PROTEIN = /\b(MLH1|PMS2|MSH2|MSH6)\b/g;
+const MMR_STATUS_AFTER = /^\s*\)?\s*(?:[:–—-]\s*)?(?:(?:all|both|are|is|was|were|show|shows|showed|with|demonstrate|demonstrates)\s+)*(?:(?:intact|retained|preserved|present|positive|normal)\b|(?:loss|lost|absent|deficient|negative)\b)(?:\s+(?:nuclear\s+)?(?:expression|staining|immunoreactivity))?|^\s*\)?\s*(?:[:–—-]\s*)?(?:intact|retained|preserved|lost|absent)\s+(?:nuclear\s+)?expression/i;
+const MMR_STATUS_BEFORE = /\b(?:loss|lost|absence|absent|intact|retained|preserved)\s+(?:of\s+)?(?:(?:nuclear\s+)?(?:expression|staining|immunoreactivity)\s+)?(?:of|for)?\s*$/i;
+
+/**
+ * MMR proteins and their IHC status, one finding per protein: "MLH1 intact", "MLH1 – retained", "MLH1+",
+ * "MLH1, PMS2, MSH2 and MSH6 retained" (a list sharing the status after it), "Loss of nuclear expression of MLH1
+ * and PMS2" (the status before it), "(MLH1/PMS2/MSH2/MSH6 retained)". A protein followed by other words ("MLH1
+ * promoter methylation") is not an IHC result. Each list member's span is its name; the member next to the status
+ * words spans them too.
+ */
+export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): Candidate[] {
+  const s = unit.text.slice(within.start, within.end);
+  const base = within.start - unit.span.start;
+  const mentions = [...s.matchAll(MMR_PROTEIN)];
+  const out: Candidate[] = [];
+  // groups of proteins joined by , / and &
+  const groups: RegExpMatchArray[][] = [];
+  for (const m of mentions) {
+    const last = groups.at(-1)?.at(-1);
+    const between = last ? s.slice((last.index ?? 0) + last[0].length, m.index) : undefined;
+    if (last && between !== undefined && /^\s*(?:,|\/|and|&|,\s*and)?\s*$/.test(between)) groups.at(-1)?.push(m);
+    else groups.push([m]);
+  }
+  for (const group of groups) {
+    const first = group[0] as RegExpMatchArray;
+    const last = group.at(-1) as RegExpMatchArray;
+    const groupEnd = (last.index ?? 0) + last[0].length;
+    // "MLH1+ PMS2+": a sign right after each name
+    const signs = group.map((m) => /^([+-])(?![\w+])/.exec(s.slice((m.index ?? 0) + m[0].length)));
+    const after = MMR_STATUS_AFTER.exec(s.slice(groupEnd));
+    const before = MMR_STATUS_BEFORE.exec(s.slice(Math.max(0, (first.index ?? 0) - 60), first.index));
+    group.forEach((m, k) => {
+      const at = m.index ?? 0;
+      const sign = signs[k];
+      let status: 'intact' | 'lost' | undefined;
+      let spanStart = at;
+      let spanEnd = at + m[0].length;
+      if (sign) {
+        status = sign[1] === '+' ? 'intact' : 'lost';
+        spanEnd += 1;
+      } else if (after) {
+        status = mmrStatus(after[0]) as 'intact' | 'lost' | undefined;
+        if (k === group.length - 1) spanEnd = groupEnd + after[0].length;
+      } else if (before) {
+        status = mmrStatus(before[0]) as 'intact' | 'lost' | undefined;
+        if (k === 0) spanStart = (first.index ?? 0) - before[0].length + (before[0].length - before[0].trimStart().length);
+      }
+      if (!status) return;
+      const target = subSpan(unit, base + at, base + at + m[0].length);
+      out.push({ kind: 'mmr', value: { protein: m[0] as MmrProtein, status }, span: subSpan(unit, base + spanStart, base + spanEnd), target, key: `mmr/${m[0]}`, source: 'prose', affirmedByValue: true });
+    });
   }
   return out;
 }

@@ -44,12 +44,15 @@ describe('breast core biopsy (prose diagnosis + CAP biomarker synoptic)', () => 
       ['NOTTINGHAM GRADE 2', { grade: 2, system: 'Nottingham', nottinghamScore: 6, tubules: 3, nuclei: 2, mitoses: 1 }, 'diagnosis', ''],
       ['Histologic Grade (Nottingham): Grade 2', { grade: 2, system: 'Nottingham' }, 'synoptic', ''],
     ]);
-    expect(table(report, 'tumor-size')).toEqual([['carcinoma measures 1.4 cm', { greatestDimensionMm: 14, dimensionsMm: [14], unit: 'cm' }, 'diagnosis', '']]);
+    expect(table(report, 'tumor-size')).toEqual([
+      ['2.0 cm', { greatestDimensionMm: 20, dimensionsMm: [20], unit: 'cm' }, 'clinical-history', ''],
+      ['carcinoma measures 1.4 cm', { greatestDimensionMm: 14, dimensionsMm: [14], unit: 'cm' }, 'diagnosis', ''],
+    ]);
   });
 
   it('gives every invasion statement its context: negated, uncertain', () => {
     expect(table(report, 'lymphovascular-invasion')).toEqual([
-      ['lymphovascular invasion', { status: 'absent' }, 'diagnosis', 'negated'],
+      ['lymphovascular invasion is identified', { status: 'absent' }, 'diagnosis', 'negated'],
       ['Lymphovascular Invasion: Not identified', { status: 'absent' }, 'synoptic', 'negated'],
       ['Lymphovascular invasion', { status: 'present' }, 'microscopic', 'uncertain'],
     ]);
@@ -65,8 +68,19 @@ describe('breast core biopsy (prose diagnosis + CAP biomarker synoptic)', () => 
       ['LEFT BREAST, 2:00', { description: 'LEFT BREAST, 2:00' }],
       ['Specimen: Left breast', { description: 'Left breast' }],
     ]);
-    expect(table(report, 'primary-site').map((r) => r[1])).toEqual([{ site: 'breast' }, { site: 'breast' }, { site: 'upper outer quadrant' }]);
-    expect(table(report, 'laterality').map((r) => [r[0], r[1]])).toEqual([['Left', { laterality: 'left' }], ['LEFT', { laterality: 'left' }], ['Laterality: Left', { laterality: 'left' }]]);
+    // primary site: organs named with a tumour (the patient's, and a family member's), and the synoptic site
+    expect(table(report, 'primary-site').map((r) => [r[0], r[1], r[3]])).toEqual([
+      ['breast', { site: 'breast', organ: 'breast' }, ''],
+      ['breast', { site: 'breast', organ: 'breast' }, 'historical,other'],
+      ['Tumor Site: Upper outer quadrant', { site: 'upper outer quadrant', organ: 'breast' }, ''],
+    ]);
+    expect(table(report, 'laterality').map((r) => [r[0], r[1], r[2]])).toEqual([
+      ['left', { laterality: 'left' }, 'clinical-history'],
+      ['Left', { laterality: 'left' }, 'specimen'],
+      ['LEFT', { laterality: 'left' }, 'diagnosis'],
+      ['Laterality: Left', { laterality: 'left' }, 'synoptic'],
+      ['left', { laterality: 'left' }, 'gross'],
+    ]);
   });
 
   it('does not take a hypothetical test without a result as a finding', () => {
@@ -82,6 +96,7 @@ describe('colon resection (MMR, MSI, nodes, margins, pTNM)', () => {
       ['TWO OF SEVENTEEN LYMPH NODES (2/17)', { examined: 17, positive: 2 }, 'diagnosis', ''],
       ['Number of Lymph Nodes Examined: 17', { examined: 17 }, 'synoptic', ''],
       ['Number of Lymph Nodes Involved: 2', { positive: 2 }, 'synoptic', ''],
+      ['Seventeen\nlymph nodes', { examined: 17 }, 'gross', ''],
     ]);
   });
 
@@ -128,20 +143,22 @@ describe('colon resection (MMR, MSI, nodes, margins, pTNM)', () => {
       ['MSH2: Intact nuclear expression', { protein: 'MSH2', status: 'intact' }, 'ancillary', ''],
       ['MSH6: Intact nuclear expression', { protein: 'MSH6', status: 'intact' }, 'ancillary', ''],
       ['Loss of MLH1', { protein: 'MLH1', status: 'lost' }, 'comment', ''],
-      ['Loss of MLH1 and PMS2', { protein: 'PMS2', status: 'lost' }, 'comment', ''],
+      ['PMS2', { protein: 'PMS2', status: 'lost' }, 'comment', ''],
     ]);
     expect(table(report, 'msi')).toEqual([['Microsatellite instability (PCR): MSI-High (MSI-H)', { status: 'MSI-H' }, 'ancillary', '']]);
     expect(table(report, 'gene-alteration')).toEqual([
       ['KRAS: G12D (c.35G>A) detected', { gene: 'KRAS', alteration: 'G12D', proteinChange: 'p.G12D', cdnaChange: 'c.35G>A', detected: true }, 'ancillary', ''],
       ['NRAS: Wild-type (no mutation detected)', { gene: 'NRAS', alteration: 'mutation', detected: false }, 'ancillary', 'negated'],
       ['BRAF V600E: Not detected', { gene: 'BRAF', alteration: 'V600E', proteinChange: 'p.V600E', detected: false }, 'ancillary', 'negated'],
+      // the comment's hedged cause of the MLH1 loss: an uncertain alteration without a result
+      ['MLH1 promoter hypermethylation', { gene: 'MLH1', alteration: 'promoter hypermethylation', detected: null }, 'comment', 'uncertain'],
     ]);
   });
 
-  it('marks "negative for carcinoma" negated', () => {
-    const negated = report.findings.filter((f) => f.kind === 'histologic-type' && f.context.negated);
-    expect(negated.map((f) => report.text.slice(f.span.start, f.span.end))).toEqual(['CARCINOMA']);
-    expect(report.text.slice(negated[0]!.span.start - 13, negated[0]!.span.end)).toBe('NEGATIVE FOR CARCINOMA');
+  it('reads "margins negative for carcinoma" as a margin statement, not as a (negated) histologic type', () => {
+    expect(report.findings.filter((f) => f.kind === 'histologic-type' && f.context.negated)).toEqual([]);
+    const margin = report.findings.find((f) => f.kind === 'margin' && f.value.status === 'negative')!;
+    expect(report.text.slice(margin.span.start, margin.span.end)).toBe('MARGINS NEGATIVE');
   });
 });
 
@@ -208,7 +225,7 @@ describe('addendum amending HER2', () => {
     expect(table(report, 'er')[0]?.[1]).toEqual({ result: 'positive', percent: 90, comparator: '>', intensity: 'strong' });
     expect(table(report, 'pr')[0]?.[1]).toEqual({ result: 'positive', percent: 20, intensity: 'weak-to-moderate' });
     expect(table(report, 'ki67')).toEqual([['Ki-67: 10-15%', { percent: 15, range: [10, 15] }, 'ancillary', '']]);
-    expect(table(report, 'lymph-nodes')).toEqual([['ONE OF THREE SENTINEL LYMPH NODES', { examined: 3, positive: 1, sentinel: true }, 'diagnosis', '']]);
+    expect(table(report, 'lymph-nodes')).toEqual([['ONE OF THREE SENTINEL LYMPH NODES POSITIVE FOR METASTATIC CARCINOMA (1/3)', { examined: 3, positive: 1, sentinel: true }, 'diagnosis', '']]);
     expect(table(report, 'tnm').map((r) => r[0])).toEqual(['pT2', 'pN1a(sn)']);
     expect(table(report, 'tumor-size')).toEqual([['TUMOR SIZE: 2.3 CM', { greatestDimensionMm: 23, dimensionsMm: [23], unit: 'cm' }, 'diagnosis', '']]);
     expect(table(report, 'margin')).toEqual([
@@ -267,9 +284,9 @@ describe('prose statements', () => {
     ]);
     expect(rows('mmr')).toEqual([
       ['loss of MLH1', { protein: 'MLH1', status: 'lost' }],
-      ['loss of MLH1 and PMS2', { protein: 'PMS2', status: 'lost' }],
+      ['PMS2', { protein: 'PMS2', status: 'lost' }],
       ['retained MSH2', { protein: 'MSH2', status: 'intact' }],
-      ['retained MSH2 and MSH6', { protein: 'MSH6', status: 'intact' }],
+      ['MSH6', { protein: 'MSH6', status: 'intact' }],
     ]);
     expect(rows('msi')).toEqual([['microsatellite stable', { status: 'MSS' }]]);
     expect(rows('margin')).toEqual([['0.5 cm from the deep margin', { distanceMm: 5, namedMargin: 'deep' }]]);

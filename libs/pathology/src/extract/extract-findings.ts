@@ -2,15 +2,17 @@
 // context, and marks findings an addendum supersedes.
 import { ConTextAnalyzer, type FindingContext } from '../context/context-algorithm';
 import { sentenceAt, splitSentences } from '../context/sentences';
+import { MAX_REPORT_CHARS, PathologyReportError } from '../report-text';
 import { detectSections, type ReportSection } from '../sections';
 import type { Span } from '../span';
 import { markSupersededFindings } from './addenda';
 import { biomarkerFromLabel, biomarkersFromProse } from './biomarker-findings';
-import { labelledUnit, type ExtractionUnit } from './extraction-unit';
+import { labelledUnit, labelWithValueBelow, type ExtractionUnit } from './extraction-unit';
 import type { Candidate, Finding, FindingKind, FindingValues } from './finding';
 import { geneAlterationsOf } from './gene-alteration-findings';
-import { specimenOf } from './specimen-findings';
-import { gradeOf, histologyOf, invasionOf, lymphNodesOf, marginsOf, reportEditionOf, tnmOf, tumorSizeOf } from './tumor-findings';
+import { lateralityMentionsOf, organMentionsOf, organOfSite, specimenOf } from './specimen-findings';
+import { correctSpelling } from './spelling';
+import { gradeOf, histologyOf, invasionOf, lymphNodesOf, marginsOf, reportEditionOf, stagingEditionsOf, tnmOf, tumorSizeOf } from './tumor-findings';
 
 export interface ExtractedReport {
   /** The text every span indexes into. */
@@ -28,18 +30,33 @@ export interface ExtractOptions {
 let defaultAnalyzer: ConTextAnalyzer | undefined;
 
 /** Finds what an oncologist looks for in a pathology report, each finding with its span, section and context. */
-export function extractFindings(text: string, options: ExtractOptions = {}): ExtractedReport {
+export function extractFindings(original: string, options: ExtractOptions = {}): ExtractedReport {
+  if (typeof original !== 'string') throw new PathologyReportError(`text: expected a string, found ${original === null ? 'null' : typeof original}`);
+  if (original.length > MAX_REPORT_CHARS) throw new PathologyReportError(`text: expected a report of at most ${MAX_REPORT_CHARS.toLocaleString('en-US')} characters, found ${original.length.toLocaleString('en-US')} (split it into reports)`);
   const analyzer = options.analyzer ?? (defaultAnalyzer ??= new ConTextAnalyzer());
+  // Extraction reads a copy with keyword typos corrected ("lymphovascualr"); spans are mapped back at the end.
+  const spelling = correctSpelling(original);
+  const text = spelling.text;
   const sections = detectSections(text);
   const contextSentences = splitSentences(text);
   const edition = reportEditionOf(text);
   const candidates: { candidate: Candidate; unit: ExtractionUnit }[] = [];
   for (const section of sections) {
-    for (const span of splitSentences(text, section.bodySpan.start, section.bodySpan.end, { semicolons: false })) {
-      const unit = labelledUnit(text, span, section);
+    const spans = splitSentences(text, section.bodySpan.start, section.bodySpan.end, { semicolons: false }).flatMap((span) => boundedUnits(text, span));
+    for (let n = 0; n < spans.length; n++) {
+      // "Label:" alone on its line with the value on the next line reads as one "Label: value" line
+      const joined = labelWithValueBelow(text, spans[n] as Span, spans[n + 1], section);
+      if (joined) n++;
+      const unit = joined ?? labelledUnit(text, spans[n] as Span, section);
       const found = unitCandidates(unit, edition);
       const synoptic = found.some((c) => c.source === 'synoptic');
       for (const candidate of found) if (!synoptic || candidate.source === 'synoptic') candidates.push({ candidate, unit });
+    }
+    // a heading may name the staging edition: "SYNOPTIC REPORT (CAP ..., AJCC 8th Edition)"
+    if (section.headingSpan) {
+      const lineEnd = text.indexOf('\n', section.headingSpan.start);
+      const unit: ExtractionUnit = { text, span: { start: section.headingSpan.start, end: lineEnd < 0 ? text.length : lineEnd }, section };
+      for (const candidate of stagingEditionsOf(unit)) candidates.push({ candidate, unit });
     }
   }
   const seen = new Set<string>();
@@ -51,23 +68,72 @@ export function extractFindings(text: string, options: ExtractOptions = {}): Ext
   });
   unique.sort((a, b) => a.candidate.span.start - b.candidate.span.start || a.candidate.span.end - b.candidate.span.end);
   const findings = unique.map(({ candidate, unit }, id) => toFinding(candidate, unit, id, text, contextSentences, analyzer));
+  assignReportOrgan(findings);
   markSupersededFindings(findings);
-  return { text, sections, findings };
+  if (spelling.corrections.length === 0) return { text, sections, findings };
+  const map = (span: Span): Span => ({ start: spelling.toOriginal(span.start), end: spelling.toOriginal(span.end) });
+  return {
+    text: original,
+    sections: sections.map((s) => ({ ...s, ...(s.headingSpan ? { headingSpan: map(s.headingSpan) } : {}), bodySpan: map(s.bodySpan), span: map(s.span) })),
+    findings: findings.map((f) => ({ ...f, span: map(f.span), contextTriggers: f.contextTriggers.map((t) => ({ ...t, span: map(t.span) })) })),
+  };
 }
 
+/** No report sentence is this long; longer runs (junk, text without punctuation) are read in windows so work stays linear. */
+export const MAX_UNIT_CHARS = 4000;
+
+function boundedUnits(text: string, span: Span): Span[] {
+  if (span.end - span.start <= MAX_UNIT_CHARS) return [span];
+  const out: Span[] = [];
+  let start = span.start;
+  while (start < span.end) {
+    let end = Math.min(span.end, start + MAX_UNIT_CHARS);
+    if (end < span.end) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start + MAX_UNIT_CHARS / 2) end = space;
+    }
+    out.push({ start, end });
+    start = end;
+  }
+  return out;
+}
+
+/** A site statement that names no organ ("Tumor Site: 7 o'clock") is in the organ the report's other sites name. */
+function assignReportOrgan(findings: Finding[]): void {
+  const counts = new Map<string, number>();
+  for (const f of findings) if (f.kind === 'primary-site' && f.value.organ && !f.context.historical && f.context.experiencer === 'patient') counts.set(f.value.organ, (counts.get(f.value.organ) ?? 0) + 1);
+  for (const f of findings) if (f.kind === 'specimen') {
+    const organ = organOfSite(f.value.description);
+    if (organ) counts.set(organ, (counts.get(organ) ?? 0) + 1);
+  }
+  const organ = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (!organ) return;
+  for (const f of findings) if (f.kind === 'primary-site' && !f.value.organ) f.value = { ...f.value, organ };
+}
+
+/** Cheap tests that a unit may hold a kind of finding at all (each extractor runs only where its words occur). */
+const MAY_HOLD = {
+  histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom/i,
+  grade: /grade|differentiat|gleason|\bG[1-4]\b|\bGG\s*[1-5]/i,
+  invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop/i,
+  edition: /AJCC|UICC|TNM/,
+  biomarker: /receptor|\bER\b|\bPR\b|PgR|HER|Ki-?67|MIB|PD-?L1|MLH1|PMS2|MSH[26]|MSI|MSS|microsatellite|mismatch|MMR|CPS|TPS/i,
+  gene: /\b[A-Z][A-Z0-9]{1,7}\b/,
+};
+
 function unitCandidates(unit: ExtractionUnit, edition: number | undefined): Candidate[] {
-  return [
-    ...specimenOf(unit),
-    ...histologyOf(unit),
-    ...gradeOf(unit),
-    ...tumorSizeOf(unit),
-    ...marginsOf(unit),
-    ...invasionOf(unit),
-    ...lymphNodesOf(unit),
-    ...tnmOf(unit, edition),
-    ...(biomarkerFromLabel(unit) ?? biomarkersFromProse(unit)),
-    ...geneAlterationsOf(unit),
-  ];
+  const s = unit.text.slice(unit.span.start, unit.span.end);
+  const out: Candidate[] = [...specimenOf(unit), ...organMentionsOf(unit), ...lateralityMentionsOf(unit)];
+  if (MAY_HOLD.histology.test(s)) out.push(...histologyOf(unit));
+  if (MAY_HOLD.grade.test(s)) out.push(...gradeOf(unit));
+  out.push(...tumorSizeOf(unit), ...marginsOf(unit));
+  if (MAY_HOLD.invasion.test(s)) out.push(...invasionOf(unit));
+  out.push(...lymphNodesOf(unit));
+  if (MAY_HOLD.edition.test(s)) out.push(...stagingEditionsOf(unit));
+  out.push(...tnmOf(unit, edition));
+  if (MAY_HOLD.biomarker.test(s)) out.push(...(biomarkerFromLabel(unit) ?? biomarkersFromProse(unit)));
+  if (MAY_HOLD.gene.test(s)) out.push(...geneAlterationsOf(unit));
+  return out;
 }
 
 function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text: string, sentences: Span[], analyzer: ConTextAnalyzer): Finding {
@@ -76,7 +142,7 @@ function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text:
   const assessed = analyzer.assess(text, target, { start: Math.max(sentence.start, unit.span.start), end: Math.min(sentence.end, unit.span.end) });
   const context: FindingContext = {
     negated: candidate.negatedByValue ? true : candidate.affirmedByValue ? false : assessed.negated,
-    uncertain: assessed.uncertain,
+    uncertain: candidate.uncertainByValue || assessed.uncertain,
     historical: assessed.historical,
     hypothetical: assessed.hypothetical,
     experiencer: assessed.experiencer,

@@ -12,8 +12,8 @@ export interface ExtractionUnit {
   value?: Span;
 }
 
-/** "Label: value" on one line: the label up to 80 characters, not a time/clock position ("2:00"). */
-const LABEL_LINE = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*:(?!\d\d)[ \t]*(\S[^\n]*?)[ \t]*$/;
+/** "Label: value" on one line (or a dotted leader: "Tumor size ........ 2.3 cm"): the label up to 80 characters, not a time/clock position ("2:00"). */
+const LABEL_LINE = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
 
 export function labelledUnit(text: string, span: Span, section: ReportSection): ExtractionUnit {
   const line = text.slice(span.start, span.end);
@@ -29,6 +29,35 @@ export function labelledUnit(text: string, span: Span, section: ReportSection): 
     section,
     label: { span: { start: labelStart, end: labelStart + label.length }, norm: normalizeLabel(label) },
     value: { start: valueStart, end: valueStart + (m[3] as string).length },
+  };
+}
+
+/** "Label:" alone on a line (the value on the next line). */
+const LABEL_ONLY = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*:[ \t]*$/;
+
+/**
+ * A label whose value sits on the next line ("Lymphovascular invasion:" / "  Not identified") as one labelled
+ * unit spanning both lines; undefined unless `span` is such a label line and `next` is a value line (not itself a
+ * label line) directly below it.
+ */
+export function labelWithValueBelow(text: string, span: Span, next: Span | undefined, section: ReportSection): ExtractionUnit | undefined {
+  if (!next) return undefined;
+  const line = text.slice(span.start, span.end);
+  const m = LABEL_ONLY.exec(line);
+  // a part line ("A. LEFT BREAST, LUMPECTOMY:") heads the part's diagnosis lines; it is not a label
+  if (!m || /^(?:[A-Z]\d?[.)]|\d+[.)])\s/.test(m[2] as string) || (m[2] as string).includes(',') || (m[2] as string).length > 50) return undefined;
+  const between = text.slice(span.end, next.start);
+  if (!/^[ \t]*\r?\n[ \t]*$/.test(between)) return undefined;
+  const value = text.slice(next.start, next.end);
+  if (value.includes('\n') || LABEL_LINE.test(value) || value.length > 120) return undefined;
+  const labelStart = span.start + (m[1] as string).length;
+  const label = m[2] as string;
+  return {
+    text,
+    span: { start: labelStart, end: next.end },
+    section,
+    label: { span: { start: labelStart, end: labelStart + label.length }, norm: normalizeLabel(label) },
+    value: { start: next.start, end: next.end },
   };
 }
 

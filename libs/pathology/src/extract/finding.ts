@@ -18,10 +18,24 @@ export type StainIntensity = 'weak' | 'moderate' | 'strong' | 'weak-to-moderate'
 export interface FindingValues {
   specimen: { description: string };
   procedure: { procedure: string };
-  'primary-site': { site: string };
+  /** `site` as stated (lower case); `organ` the organ it belongs to ("upper outer quadrant" → breast), when known. */
+  'primary-site': { site: string; organ?: string };
   laterality: { laterality: 'left' | 'right' | 'bilateral' };
   'histologic-type': { name: string; icdO3?: string; behavior?: 'in situ' | 'invasive'; metastatic?: boolean };
-  grade: { grade?: 1 | 2 | 3 | 4; system?: 'Nottingham' | 'G'; differentiation?: 'well' | 'moderately' | 'poorly' | 'undifferentiated'; nottinghamScore?: number; tubules?: number; nuclei?: number; mitoses?: number };
+  grade: {
+    grade?: 1 | 2 | 3 | 4;
+    system?: 'Nottingham' | 'G' | 'FIGO' | 'Gleason';
+    differentiation?: 'well' | 'moderately' | 'poorly' | 'undifferentiated';
+    nottinghamScore?: number;
+    tubules?: number;
+    nuclei?: number;
+    mitoses?: number;
+    /** A two-tier grade as stated ("low grade", "high-grade"). */
+    twoTier?: 'low' | 'high';
+    /** Prostate: Gleason pattern primary + secondary = score, and the ISUP Grade Group (stated, or from the score). */
+    gleason?: { primary?: number; secondary?: number; score: number };
+    gradeGroup?: 1 | 2 | 3 | 4 | 5;
+  };
   'tumor-size': { greatestDimensionMm: number; dimensionsMm: number[]; unit: 'cm' | 'mm' };
   margin: {
     status?: 'negative' | 'positive' | 'close';
@@ -35,6 +49,8 @@ export interface FindingValues {
   'lymphovascular-invasion': { status: Presence };
   'perineural-invasion': { status: Presence };
   'lymph-nodes': { examined?: number; positive?: number; sentinel?: boolean };
+  /** An AJCC (or UICC TNM) staging edition the text names: "AJCC 8th edition", "TNM 8". */
+  'ajcc-edition': { edition: number };
   tnm: { category: 'T' | 'N' | 'M'; prefix: string; code: string; stated: string; edition?: number };
   er: { result?: ReceptorResult | 'pending' } & Partial<PercentValue> & { intensity?: StainIntensity; allred?: number };
   pr: { result?: ReceptorResult | 'pending' } & Partial<PercentValue> & { intensity?: StainIntensity; allred?: number };
@@ -67,7 +83,7 @@ export interface FindingValues {
 export type FindingKind = keyof FindingValues;
 export const FINDING_KINDS = [
   'specimen', 'procedure', 'primary-site', 'laterality', 'histologic-type', 'grade', 'tumor-size', 'margin',
-  'lymphovascular-invasion', 'perineural-invasion', 'lymph-nodes', 'tnm', 'er', 'pr', 'her2', 'ki67', 'mmr', 'msi',
+  'lymphovascular-invasion', 'perineural-invasion', 'lymph-nodes', 'ajcc-edition', 'tnm', 'er', 'pr', 'her2', 'ki67', 'mmr', 'msi',
   'pd-l1', 'gene-alteration',
 ] as const satisfies readonly FindingKind[];
 
@@ -110,4 +126,6 @@ export interface Candidate<K extends FindingKind = FindingKind> {
   negatedByValue?: boolean;
   /** The value states presence ("Present"): a negation trigger elsewhere on the line does not apply. */
   affirmedByValue?: boolean;
+  /** The value itself hedges ("LVI: suspicious", "equivocal for perineural invasion"): context.uncertain is set. */
+  uncertainByValue?: boolean;
 }

@@ -11,13 +11,18 @@ export const REPORTED_GENES = [
   'NF1', 'TSC1', 'TSC2', 'NRG1', 'MYC', 'MDM2', 'CDK4', 'EWSR1', 'SMARCB1', 'VHL', 'H3F3A', 'TERT', 'GNAQ', 'GNA11',
 ] as const;
 
-const GENE = new RegExp(String.raw`\b(?:([A-Z][A-Z0-9]{1,7})(?:-|::))?(${REPORTED_GENES.join('|')})\b(?!-)`, 'g');
-const TYPE_WORDS = String.raw`rearrangements?|fusions?|translocations?|amplifications?|mutations?|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
+/** Genes whose report names germline variants or promoter methylation (their protein IHC is read as MMR). */
+const GERMLINE_ONLY_GENES = ['MLH1', 'MSH2', 'MSH6', 'PMS2', 'EPCAM', 'CDH1'] as const;
+/** Genes whose actionable alteration is a fusion: a bare positive/negative result (IHC, FISH, NGS) is about rearrangement. */
+const FUSION_GENES = new Set(['ALK', 'ROS1', 'RET', 'NTRK1', 'NTRK2', 'NTRK3', 'NTRK', 'NRG1']);
+const GENE = new RegExp(String.raw`\b(?:([A-Z][A-Z0-9]{1,7})(?:-|::))?(${[...REPORTED_GENES, ...GERMLINE_ONLY_GENES, 'NTRK'].join('|')})\b(?!-(?!positive|negative|rearranged|mutated|mutant))`, 'g');
+const TYPE_WORDS = String.raw`(?:likely )?pathogenic (?:germline )?variants?|germline (?:variants?|alterations?|mutations?)|promoter (?:hyper)?methylation|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
 const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup))\b\)?/;
 const CDNA = /\bc\.((?:\d+[_+\-*]?)+(?:[ACGT]>[ACGT]|del[ACGT]*|dup[ACGT]*|ins[ACGT]+))/;
+const TYPE_BEFORE_LIST = new RegExp(String.raw`\b(${TYPE_WORDS})\s+(?:in|of|for|involving|affecting)\s+(?:the\s+)?$`, 'i');
 const TYPE = new RegExp(String.raw`\b(${TYPE_WORDS})\b`, 'i');
-const NOT_DETECTED = /\b(?:not detected|not identified|not present|negative|absent|wild[- ]?type|no (?:pathogenic |reportable |clinically significant )?(?:variants?|mutations?|alterations?|rearrangements?|fusions?|amplifications?)(?: (?:was |were )?(?:detected|identified|found))?)\b/i;
+const NOT_DETECTED = /\b(?:not detected|not identified|not present|not amplified|not mutated|unmutated|non-?amplified|negative|absent|wild[- ]?type|no (?:pathogenic |reportable |clinically significant )?(?:variants?|mutations?|alterations?|rearrangements?|fusions?|amplifications?)(?: (?:was |were )?(?:detected|identified|found))?)\b/i;
 const DETECTED = /\b(?:detected|identified|present|positive|harbou?rs?|found)\b/i;
 
 type Gene = FindingValues['gene-alteration'];
@@ -36,26 +41,32 @@ function parseSegment(segment: string, gene: string, partner: string | undefined
   const value: Omit<Gene, 'detected'> = { gene };
   let end = geneEnd;
   const parts: string[] = [];
-  const exon = EXON.exec(rest);
+  const notDetectedEarly = NOT_DETECTED.exec(rest);
+  let exon = EXON.exec(rest.replace(/\bex(\d{1,2})\b/gi, 'exon$1'));
+  // exons listed as what was tested ("NRAS wild type (exons 2, 3, 4)") are not the alteration
+  if (exon && notDetectedEarly && /\bexons\b|\(\s*exons?/i.test(rest) && !exon[2]) exon = null;
+  const protein = PROTEIN.exec(rest);
   if (exon) {
     value.exon = Number(exon[1]);
-    parts.push(`exon ${exon[1]}${exon[2] ? ` ${singular(exon[2])}` : ''}`);
+    const typed = exon[2] ? singular(exon[2]) : gene === 'MET' && exon[1] === '14' ? 'skipping' : undefined;
+    // "KRAS exon 2 codon 12 mutation: p.G12C" is G12C; "exon 19 deletion (p.E746_A750del)" stays the exon deletion
+    if (!(protein && (!typed || typed === 'mutation'))) parts.push(`exon ${exon[1]}${typed ? ` ${gene === 'MET' && exon[1] === '14' ? 'skipping' : typed}` : ''}`);
     end = Math.max(end, geneEnd + (exon.index ?? 0) + exon[0].length);
   }
-  const protein = PROTEIN.exec(rest);
   if (protein) {
     value.proteinChange = `p.${protein[1]}`;
-    if (!exon) parts.push(protein[1] as string);
+    if (!parts.length) parts.push(protein[1] as string);
     end = Math.max(end, geneEnd + (protein.index ?? 0) + protein[0].length);
   }
   const cdna = CDNA.exec(rest);
   if (cdna) {
     value.cdnaChange = `c.${cdna[1]}`;
+    if (!parts.length && !TYPE.test(rest.slice(0, cdna.index))) parts.push(`c.${cdna[1]}`);
     end = Math.max(end, geneEnd + (cdna.index ?? 0) + cdna[0].length + (rest[(cdna.index ?? 0) + cdna[0].length] === ')' ? 1 : 0));
   }
   const type = exon ? undefined : TYPE.exec(rest);
   if (type && (type.index ?? 0) < 40) {
-    const word = singular(type[1] as string);
+    const word = typeWord(type[1] as string);
     // "T790M mutation" is "T790M"; a structural word stays ("rearrangement", "EML4::ALK fusion")
     if (!protein || /rearrangement|fusion|translocation|amplification/.test(word)) parts.push(partner ? `${partner}::${gene} ${word}` : word);
     end = Math.max(end, geneEnd + (type.index ?? 0) + type[0].length);
@@ -64,9 +75,26 @@ function parseSegment(segment: string, gene: string, partner: string | undefined
   if (vaf) value.vafPercent = Number(vaf[1]);
   const notDetected = NOT_DETECTED.exec(rest);
   const wildType = notDetected && /wild/i.test(notDetected[0]);
+  // a test ordered or recommended, without a result ("MLH1 promoter methylation testing has been requested")
+  if (!notDetected && !DETECTED.test(rest) && /^[\w\s-]{0,40}?\b(?:testing|analysis|test|studies|sequencing)\b/i.test(rest) && !PROTEIN.test(rest)) return undefined;
+  // a fusion gene's bare result ("ALK (D5F3) IHC: Negative", "ALK-positive") is about rearrangement
+  if (parts.length === 0 && FUSION_GENES.has(gene) && (notDetected || /^[-\s]*(?:\([^)]*\)\s*)?(?:IHC|FISH|by [A-Za-z]+)?\s*:?\s*(?:positive|detected|present)\b|^-positive/i.test(rest))) parts.push('rearrangement');
+  if ((GERMLINE_ONLY_GENES as readonly string[]).includes(gene) && !/pathogenic|germline|methylation|variant|mutation|alteration/i.test(parts.join(' ')) && !/^\s*(?:testing|test)\b/i.test(rest)) return undefined;
   if (parts.length === 0 && !wildType && !notDetected) return undefined;
   if (parts.length) value.alteration = parts.join(' ');
   return { value, end, ...(notDetected ? { notDetectedWord: true } : DETECTED.test(rest) ? { detectedWord: true } : {}) };
+}
+
+/** The alteration word as the vocabulary names it: "rearranged" → rearrangement, "amplified" → amplification. */
+function typeWord(word: string): string {
+  const w = word.toLowerCase().replace(/\s+/g, ' ');
+  if (w === 'rearranged') return 'rearrangement';
+  if (w === 'amplified') return 'amplification';
+  if (w === 'mutated') return 'mutation';
+  if (/promoter (?:hyper)?methylation/.test(w)) return 'promoter hypermethylation';
+  if (/pathogenic/.test(w)) return 'pathogenic variant';
+  if (/^germline/.test(w)) return singular(w);
+  return singular(w);
 }
 
 function singular(word: string): string {
@@ -79,14 +107,38 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const genes = [...s.matchAll(GENE)];
   const out: Candidate[] = [];
+  // "EGFR, ALK, ROS1, BRAF or MET: negative", "No EGFR, KRAS or BRAF alterations": a list shares its statement
+  const sharedFrom: number[] = genes.map((_, n) => n);
+  for (let n = genes.length - 2; n >= 0; n--) {
+    const here = genes[n] as RegExpMatchArray;
+    const between = s.slice((here.index ?? 0) + here[0].length, genes[n + 1]?.index);
+    if (/^\s*(?:,|\/|and|or|,\s*(?:and|or))\s*$/.test(between)) sharedFrom[n] = sharedFrom[n + 1] as number;
+  }
   genes.forEach((m, n) => {
     const start = m.index ?? 0;
     const segEnd = genes[n + 1]?.index ?? s.length;
     const segment = s.slice(start, segEnd);
     const partner = m[1];
     const gene = m[2] as string;
-    const parsed = parseSegment(segment, gene, partner, m[0].length);
+    let parsed = parseSegment(segment, gene, partner, m[0].length);
+    const last = genes[sharedFrom[n] as number] as RegExpMatchArray;
+    if (last !== m) {
+      const shared = s.slice((last.index ?? 0) + last[0].length, genes[(sharedFrom[n] as number) + 1]?.index ?? s.length);
+      const lastParsed = parseSegment(`${gene}${shared}`, gene, partner, gene.length);
+      if (lastParsed) {
+        const alteration = lastParsed.value.alteration && !/^exon|^[A-Z]\d/.test(lastParsed.value.alteration) ? lastParsed.value.alteration : FUSION_GENES.has(gene) ? 'rearrangement' : 'mutation';
+        parsed = { value: { gene, alteration }, end: m[0].length, ...(lastParsed.notDetectedWord ? { notDetectedWord: true } : lastParsed.detectedWord ? { detectedWord: true } : {}) };
+      }
+    }
+    // "no pathogenic variants in BRCA1, BRCA2, PALB2": the type stated before the list
+    const first = genes[genes.findIndex((_, k) => sharedFrom[k] === sharedFrom[n])] as RegExpMatchArray;
+    const typeBefore = TYPE_BEFORE_LIST.exec(s.slice(Math.max(0, (first.index ?? 0) - 60), first.index));
+    if (typeBefore && (!parsed || !parsed.value.alteration)) parsed = { value: { gene, alteration: typeWord(typeBefore[1] as string) }, end: m[0].length, ...(parsed?.notDetectedWord ? { notDetectedWord: true } : {}) };
     if (!parsed) return;
+    // MLH1/MSH2/... "loss" is an IHC result (read as MMR); only germline variants and methylation are alterations here
+    if ((GERMLINE_ONLY_GENES as readonly string[]).includes(gene) && !/pathogenic|germline|methylation|variant|mutation|alteration/i.test(`${parsed.value.alteration ?? ''} ${s.slice(Math.max(0, start - 12), start)}`)) return;
+    // "germline MSH6 variant", "germline MSH2 or EPCAM alteration"
+    if (parsed.value.alteration && /^(?:variant|alteration|mutation)$/.test(parsed.value.alteration) && /\bgermline\s+$/i.test(s.slice(Math.max(0, (first.index ?? 0) - 12), first.index))) parsed.value = { ...parsed.value, alteration: `germline ${parsed.value.alteration}` };
     const synoptic = unit.label !== undefined && start < unit.label.span.end - unit.span.start;
     const wordsSpan = subSpan(unit, start, start + parsed.end);
     const value: Gene = { ...parsed.value, detected: parsed.notDetectedWord ? false : parsed.detectedWord ? true : null };

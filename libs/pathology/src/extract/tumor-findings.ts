@@ -2,7 +2,7 @@
 // perineural invasion, lymph nodes, pTNM with AJCC edition — from synoptic lines and prose.
 import type { Candidate, FindingValues } from './finding';
 import { lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
-import { COUNT, parseComparator, parseCount, parseEdition, parsePresence, parseSize, toMm } from './value-parsers';
+import { COUNT, parseComparator, parseCount, parseEdition, parsePresence, parseSize, SIZE, toMm } from './value-parsers';
 
 // ------------------------------------------------------------------ histologic type
 
@@ -29,9 +29,16 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   const from = base ? base.start - unit.span.start : 0;
   const out: Candidate[] = [];
   const matches = [...s.slice(from).matchAll(HISTOLOGY)];
+  const aboutNodes = /\blymph nodes?\b|\bnodes?\b|\(\d+\/\d+\)/i.test(s);
   for (const m of matches) {
     const start = from + (m.index ?? 0);
     const modifier = m[1]?.toLowerCase();
+    // "negative for metastatic carcinoma (0/3)" is a node statement; "margins free of carcinoma" a margin statement;
+    // "the carcinoma measures ..." refers back to a type already stated
+    if (!base && modifier === 'metastatic' && aboutNodes) continue;
+    const clause = clauseAround(s, start, start + m[0].length);
+    if (!base && /\bmargins?\b/i.test(clause)) continue;
+    if (!base && !modifier && /^(?:carcinoma|adenocarcinoma)$/i.test(m[2] as string) && /\b(?:the|this|that|residual)\s+$/i.test(s.slice(Math.max(0, start - 10), start))) continue;
     let name = [modifier && modifier !== 'metastatic' ? modifier : undefined, (m[2] as string).toLowerCase().replace(/\s+/g, ' '), m[3]?.toLowerCase()].filter(Boolean).join(' ');
     if (/carcinoma of no special type/.test(name) && /\(ductal\)/i.test(s.slice(start))) name = `${name} (ductal)`;
     // "carcinoma" inside a longer match's words is covered by that match (regex is leftmost-longest per position)
@@ -54,18 +61,79 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   return out;
 }
 
+/** The clause (between , ; . : and parentheses) around [start, end) of s. */
+function clauseAround(s: string, start: number, end: number): string {
+  const before = s.slice(0, start);
+  const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':'), before.search(/\.\s[^.]*$/));
+  const after = s.slice(end).search(/[,;:]|\.(?:\s|$)/);
+  return s.slice(cut + 1, after < 0 ? s.length : end + after);
+}
+
 // ------------------------------------------------------------------ grade
 
-const DIFFERENTIATION = /\b(well|moderately|poorly)[- ]differentiated\b|\bundifferentiated\b/i;
+const DIFFERENTIATION = /\b(?:(well|moderately|poorly)(?:\s*(?:to|-|–)\s*(well|moderately|poorly))?[- ]differentiated|undifferentiated)\b/i;
+const TWO_TIER = /\b(low|high)[- ]grade\b(?!\s+(?:dysplasia|squamous intraepithelial|intraepithelial|prostatic intraepithelial|PIN\b|DCIS|ductal carcinoma in situ|adenoma|tubular|serous carcinoma))/i;
+const GLEASON = /\bGleason(?:\s+score)?\s*(?:[:=]\s*)?(?:(\d)\s*\+\s*(\d)(?:\s*=\s*(\d{1,2}))?|(\d{1,2})(?:\s*\/\s*10)?\b)/i;
+const GRADE_GROUP = /\b(?:(?:ISUP|WHO)\s+)?grade\s+group\s*(?:[:=]\s*)?(\d)\b|\bGG\s*([1-5])\b/i;
+
+const GLEASON_ALL = new RegExp(GLEASON.source, 'gi');
+const GRADE_GROUP_ALL = new RegExp(GRADE_GROUP.source, 'gi');
+
+/** ISUP Grade Group of a Gleason score: 3+3 → 1, 3+4 → 2, 4+3 → 3, 8 → 4, 9-10 → 5. */
+export function gradeGroupOf(primary: number | undefined, secondary: number | undefined, score: number): 1 | 2 | 3 | 4 | 5 | undefined {
+  if (score <= 6) return 1;
+  if (score === 7) return primary === 4 ? 3 : primary === 3 ? 2 : undefined;
+  if (score === 8) return 4;
+  return score <= 10 ? 5 : undefined;
+}
+
+/** Prostate grading: "Gleason score 3+4=7, Grade Group 2", "Gleason 4+3", "ISUP grade group 5". */
+function prostateGradeOf(unit: ExtractionUnit, scope: string, labelled: boolean | undefined): Candidate[] {
+  const out: Candidate[] = [];
+  const gleasons = [...scope.matchAll(GLEASON_ALL)];
+  const groups = [...scope.matchAll(GRADE_GROUP_ALL)];
+  const usedGroups = new Set<number>();
+  for (const g of gleasons) {
+    const primary = g[1] ? Number(g[1]) : undefined;
+    const secondary = g[2] ? Number(g[2]) : undefined;
+    const score = g[3] ? Number(g[3]) : primary !== undefined && secondary !== undefined ? primary + secondary : Number(g[4]);
+    if (!(score >= 2 && score <= 10)) continue;
+    const start = g.index ?? 0;
+    let end = start + g[0].length;
+    // a Grade Group stated right after the score belongs to it
+    const next = groups.find((m) => (m.index ?? 0) >= end && (m.index ?? 0) - end < 25 && !/[.;]/.test(scope.slice(end, m.index)));
+    let gradeGroup = gradeGroupOf(primary, secondary, score);
+    if (next) {
+      usedGroups.add(next.index ?? 0);
+      gradeGroup = Number(next[1] ?? next[2]) as 1 | 2 | 3 | 4 | 5;
+      end = (next.index ?? 0) + next[0].length;
+    }
+    const value: FindingValues['grade'] = { system: 'Gleason', gleason: { ...(primary !== undefined ? { primary } : {}), ...(secondary !== undefined ? { secondary } : {}), score }, ...(gradeGroup ? { gradeGroup } : {}) };
+    out.push({ kind: 'grade', value, span: labelled ? lineSpan(unit) : subSpan(unit, start, end), key: 'grade', source: labelled ? 'synoptic' : 'prose', affirmedByValue: true });
+  }
+  for (const m of groups) {
+    if (usedGroups.has(m.index ?? 0)) continue;
+    const n = Number(m[1] ?? m[2]);
+    if (n < 1 || n > 5) continue;
+    const start = m.index ?? 0;
+    out.push({ kind: 'grade', value: { system: 'Gleason', gradeGroup: n as 1 | 2 | 3 | 4 | 5 }, span: labelled ? lineSpan(unit) : subSpan(unit, start, start + m[0].length), key: 'grade', source: labelled ? 'synoptic' : 'prose', affirmedByValue: true });
+  }
+  return out;
+}
 const GRADE_NUMBER = /\b(?:(nottingham|histologic(?:al)?|combined histologic|overall|elston[- ]ellis|modified bloom[- ]richardson|sbr|fnclcc|who|fuhrman|isup(?:\/who)?)\s+)?(?<!nuclear )grade\s*(?:\(nottingham\)\s*)?(?::\s*)?(?:g\s*)?(1|2|3|4|iv|iii|ii|i)\b(?:\s*(?:of|\/)\s*(?:3|4|iii))?|\bG([1-4])\b/i;
 const ROMAN: Record<string, 1 | 2 | 3 | 4> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
 
 export function gradeOf(unit: ExtractionUnit): Candidate[] {
-  const labelled = unit.label && /^(?:histologic(?:al)? |nottingham |overall |tumou?r |combined histologic )?grade\b/.test(unit.label.norm);
-  const scope = labelled ? sliceOf(unit) : sliceOf(unit);
-  const num = GRADE_NUMBER.exec(scope);
+  const labelled = unit.label && /^(?:histologic(?:al)? |nottingham |overall |tumou?r |combined histologic |figo |who |gleason |isup )?(?:grade|gleason)\b/.test(unit.label.norm);
+  const scope = sliceOf(unit);
+  if (/gleason|grade group|\bGG\s*[1-5]\b/i.test(scope)) {
+    const prostate = prostateGradeOf(unit, scope, labelled);
+    if (prostate.length) return prostate;
+  }
+  const num = /\bgrade group\b/i.test(scope) ? null : GRADE_NUMBER.exec(scope);
   const diff = DIFFERENTIATION.exec(scope);
-  if (!num && !diff) return [];
+  const twoTier = /\bDCIS\b|in situ|dysplasia|adenoma|\bPIN\b/i.test(scope) ? null : TWO_TIER.exec(scope);
+  if (!num && !diff && !twoTier) return [];
   if (!labelled && num && /\bnuclear\s+$/i.test(scope.slice(0, num.index))) return [];
   const value: FindingValues['grade'] = {};
   if (num) {
@@ -75,16 +143,21 @@ export function gradeOf(unit: ExtractionUnit): Candidate[] {
     else if (/nottingham|elston|bloom|sbr/i.test(num[1] ?? '') || /nottingham/i.test(unit.label?.norm ?? '')) value.system = 'Nottingham';
   }
   if (diff) {
-    value.differentiation = (diff[1]?.toLowerCase() ?? 'undifferentiated') as FindingValues['grade']['differentiation'];
-    value.grade ??= diff[1] ? ({ well: 1, moderately: 2, poorly: 3 } as const)[diff[1].toLowerCase() as 'well' | 'moderately' | 'poorly'] : 4;
+    // a range ("well to moderately differentiated") is graded by its worse end
+    const ends = [diff[1], diff[2]].filter((d): d is string => d !== undefined).map((d) => d.toLowerCase() as 'well' | 'moderately' | 'poorly');
+    const worst = ends.sort((a, b) => ({ well: 1, moderately: 2, poorly: 3 })[b] - ({ well: 1, moderately: 2, poorly: 3 })[a])[0];
+    value.differentiation = (worst ?? 'undifferentiated') as FindingValues['grade']['differentiation'];
+    value.grade ??= worst ? ({ well: 1, moderately: 2, poorly: 3 } as const)[worst] : 4;
   }
+  if (twoTier) value.twoTier = (twoTier[1] as string).toLowerCase() as 'low' | 'high';
+  if (num && /figo/i.test(scope.slice(Math.max(0, (num.index ?? 0) - 6), num.index))) value.system = 'FIGO';
   const scoreMatch = /(?:total\s+)?score\s*(?:of\s*|:\s*)?([3-9])\s*(?:\/|of|out of)\s*9\b/i.exec(scope);
   if (scoreMatch) value.nottinghamScore = Number(scoreMatch[1]);
   for (const [part, re] of [['tubules', /tubul(?:es|e formation)\s*(?:score)?\s*[:=]?\s*([1-3])\b/i], ['nuclei', /nucle(?:i|ar pleomorphism)\s*(?:score)?\s*[:=]?\s*([1-3])\b/i], ['mitoses', /mitos[ie]s\s*(?:score|count)?\s*[:=]?\s*([1-3])\b/i]] as const) {
     const m = re.exec(scope);
     if (m) value[part] = Number(m[1]);
   }
-  const pieces = [num, diff].filter((m): m is RegExpExecArray => m !== null);
+  const pieces = [num, diff, twoTier].filter((m): m is RegExpExecArray => m !== null);
   const start = Math.min(...pieces.map((m) => m.index ?? 0));
   const end = Math.max(...pieces.map((m) => (m.index ?? 0) + m[0].length));
   return [{ kind: 'grade', value, span: labelled ? lineSpan(unit) : subSpan(unit, start, end), key: 'grade', source: labelled ? 'synoptic' : 'prose' }];
@@ -92,22 +165,80 @@ export function gradeOf(unit: ExtractionUnit): Candidate[] {
 
 // ------------------------------------------------------------------ size
 
-const SIZE_LABEL = /^(?:tumou?r size|size of (?:the )?(?:largest )?(?:invasive )?(?:carcinoma|tumou?r|focus)|greatest (?:tumou?r )?dimension|size \(greatest dimension\)|invasive tumou?r size)\b/;
-const SIZE_PROSE = /\b(?:tumou?r|mass|carcinoma|lesion|neoplasm)\b[^.;:]{0,40}?\b(?:measur(?:es|ing|ed)|is|of)\s+(?:up to\s+|approximately\s+|about\s+)?(\d+(?:\.\d+)?(?:\s*(?:x|×)\s*\d+(?:\.\d+)?){0,2}\s*(?:cm|mm)\b)/i;
+const SIZE_LABEL = /^(?:size|tumou?r size|size of (?:the )?(?:largest )?(?:invasive )?(?:carcinoma|tumou?r|focus)|greatest (?:tumou?r )?dimension|size \(greatest dimension\)|invasive tumou?r size)\b/;
 
 export function tumorSizeOf(unit: ExtractionUnit): Candidate[] {
   if (unit.label && unit.value && SIZE_LABEL.test(unit.label.norm)) {
     const size = parseSize(sliceOf(unit, unit.value));
     return size ? [{ kind: 'tumor-size', value: { greatestDimensionMm: size.greatestDimensionMm, dimensionsMm: size.dimensionsMm, unit: size.unit }, span: lineSpan(unit), target: unit.label.span, key: 'tumor-size', source: 'synoptic', affirmedByValue: true }] : [];
   }
+  return sizeStatementsOf(unit);
+}
+
+const SIZE_ALL = new RegExp(SIZE.source, 'gi');
+/** Words naming the tumour a size belongs to. */
+const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|neoplasm|polyps?|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
+/** A tumour noun within the next three words: "2.1 x 1.9 cm tumor", "1.1 cm satellite lesion". */
+const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z-]+\s+){0,3}?(?:${TUMOR_NOUN.source})`, 'i');
+/** Words naming something else that is measured: the specimen, margins, depth, nodes, distances. */
+const OTHER_MEASURE = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|skin|fat|tissue|mucosa|wall|length|circumference|lobes?|gland|uterus|breast|lung|colon|bowel|stomach|prostate|nodes?|lymph|margins?|mesentery|mesorectum|depth|thickness|breslow|thick|deep|invad\w*|myometri\w*|from|away|distance|proximal|distal|radial|crm|cavity|clip|seed|vessels?|artery|vein|bronchus|ileum|appendix|attached|up to|apex|base|ranging|range|aggregate|each)\b/i;
+
+/**
+ * Tumour sizes in prose: a measurement whose nearest noun (before it in the clause, or right after it) names the
+ * tumour — "mass measuring 3.2 x 2.9 x 1.1 cm", "a 2.4 cm spiculated nodule", "Invasive size 2.1 cm", "residual
+ * carcinoma, 0.6 cm". Measurements of the specimen, distances to margins, depths and nodes are not sizes.
+ */
+export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const m = SIZE_PROSE.exec(s);
-  if (!m) return [];
-  const sizeText = m[1] as string;
-  const size = parseSize(sizeText);
-  if (!size) return [];
-  const start = m.index ?? 0;
-  return [{ kind: 'tumor-size', value: { greatestDimensionMm: size.greatestDimensionMm, dimensionsMm: size.dimensionsMm, unit: size.unit }, span: subSpan(unit, start, start + m[0].length), key: 'tumor-size', source: 'prose' }];
+  const out: Candidate[] = [];
+  if (!/\d\s*(?:cm|mm|millim|centim)/i.test(s)) return out;
+  for (const m of s.matchAll(SIZE_ALL)) {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    const clauseStart = Math.max(s.lastIndexOf(';', start), lastSentenceBreak(s, start));
+    const before = s.slice(clauseStart + 1, start);
+    const after = s.slice(end, end + 40);
+    // directly after: "2.1 x 1.9 cm tumor", "4.2 cm ill-defined mass", "1.2 cm area of ..."
+    const afterWords = NOUN_AFTER.exec(after);
+    const nounAfter = afterWords !== null && !OTHER_MEASURE.test(afterWords[0]);
+    if (/^\s*(?:from|to|away|of (?:the )?(?:\w+ )?margin|in (?:depth|thickness|length)|deep|thick|proximal|distal)\b/i.test(after) && !nounAfter) continue;
+    // "mass at 25 cm" (from the anal verge) is where the tumour is, not its size
+    if (/\b(?:at|from)\s+$/i.test(s.slice(Math.max(0, start - 6), start))) continue;
+    const tumorAt = lastMatchEnd(before, TUMOR_NOUN);
+    const tumorStart = lastMatchStart(before, TUMOR_NOUN);
+    const otherAt = lastMatchEnd(before, OTHER_MEASURE);
+    const nounBefore = tumorAt >= 0 && tumorAt > otherAt && before.length - tumorAt < 60;
+    if (!nounBefore && !nounAfter) continue;
+    const size = parseSize(m[0]);
+    if (!size) continue;
+    // the span runs from the tumour noun when it leads the clause up to the size ("carcinoma measures 1.4 cm")
+    const from = nounBefore && /^[\s\w,-]*$/.test(before.slice(tumorAt)) && before.length - tumorStart < 40 ? clauseStart + 1 + tumorStart : start;
+    out.push({ kind: 'tumor-size', value: { greatestDimensionMm: size.greatestDimensionMm, dimensionsMm: size.dimensionsMm, unit: size.unit }, span: subSpan(unit, from, end), key: 'tumor-size', source: 'prose', affirmedByValue: true });
+  }
+  return out;
+}
+
+function lastSentenceBreak(s: string, before: number): number {
+  let at = -1;
+  for (const m of s.slice(0, before).matchAll(/\.(?!\d)\s|\n/g)) at = m.index ?? 0;
+  return at;
+}
+
+function lastMatchStart(s: string, re: RegExp): number {
+  let g = GLOBAL.get(re);
+  if (!g) GLOBAL.set(re, (g = new RegExp(re.source, 'gi')));
+  let at = -1;
+  for (const m of s.matchAll(g)) at = m.index ?? 0;
+  return at;
+}
+
+const GLOBAL = new Map<RegExp, RegExp>();
+function lastMatchEnd(s: string, re: RegExp): number {
+  let g = GLOBAL.get(re);
+  if (!g) GLOBAL.set(re, (g = new RegExp(re.source, 'gi')));
+  let at = -1;
+  for (const m of s.matchAll(g)) at = (m.index ?? 0) + m[0].length;
+  return at;
 }
 
 // ------------------------------------------------------------------ margins
@@ -121,15 +252,18 @@ function marginStatus(s: string): FindingValues['margin']['status'] | undefined 
 }
 
 const DISTANCE = /(<=|>=|[<>≤≥]|less than|greater than)?\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b/i;
+const DISTANCE_ALL = new RegExp(DISTANCE.source, 'gi');
 
 export function marginsOf(unit: ExtractionUnit): Candidate[] {
   const out: Candidate[] = [];
   if (unit.label && unit.value) {
     const label = unit.label.norm;
     const value = sliceOf(unit, unit.value);
-    if (/^margins?(?: status)?(?: \(.*\))?$|^(?:surgical |resection )margins?$/.test(label)) {
-      const status = marginStatus(value);
+    if (/^margins?(?: status)?(?: \(.*\))?$|^(?:surgical |resection )margins?$/.test(label) || (/\bmargins?(?: \([^)]*\))?$|^crm$/.test(label) && !/distance|closest|nearest/.test(label))) {
+      const status = /\bclose\b/i.test(value) ? 'close' : marginStatus(value);
       if (status) out.push({ kind: 'margin', value: { status }, span: lineSpan(unit), target: unit.label.span, key: 'margin/status', source: 'synoptic', affirmedByValue: true });
+      const d = DISTANCE.exec(value);
+      if (d && !/\bx\b|×/.test(value)) out.push({ kind: 'margin', value: { distanceMm: toMm(d[2] as string, d[3] as string), namedMargin: label }, span: subSpan(unit, unit.value.start - unit.span.start + (d.index ?? 0), unit.value.start - unit.span.start + (d.index ?? 0) + d[0].length), key: `margin/distance/${label}`, source: 'synoptic', affirmedByValue: true });
       return out;
     }
     if (/^(?:distance|closest margin distance|distance (?:from|of) .*(?:closest|nearest) margin|distance to (?:the )?(?:closest|nearest) margin)/.test(label)) {
@@ -151,12 +285,24 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
     }
   }
   const s = sliceOf(unit);
-  // "Margins negative for carcinoma", "all margins are free of tumor", "the deep margin is involved"
-  const status = /\b((?:all |surgical |resection )?margins?)\b\s*(?:are |is |were )?((?:widely )?(?:negative|uninvolved|not involved|free|clear|positive|involved|close))\b/i.exec(s);
-  if (status) {
-    const st = marginStatus(status[2] as string);
-    const start = status.index ?? 0;
-    if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start, start + status[0].length), target: subSpan(unit, start, start + (status[1] as string).length), key: 'margin/status', source: 'prose', affirmedByValue: true });
+  if (!/margin|CRM|staple/i.test(s)) return out;
+  // "Margins negative for carcinoma", "all margins are free of tumor", "the deep margin is involved", "CRM clear",
+  // "positive circumferential margin", "carcinoma present at the inked deep margin", "radial margin clear at 1 mm (close)"
+  for (const m of s.matchAll(MARGIN_STATUS_AFTER)) {
+    const start = m.index ?? 0;
+    const clause = clauseAround(s, start, start + m[0].length);
+    const st = /\bclose\b/i.test(clause) ? 'close' : marginStatus(m[2] as string);
+    if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start, start + m[0].length), target: subSpan(unit, start, start + (m[1] as string).length), key: 'margin/status', source: 'prose', affirmedByValue: true });
+  }
+  for (const m of s.matchAll(MARGIN_STATUS_BEFORE)) {
+    const start = m.index ?? 0;
+    if (out.some((c) => c.span.start - unit.span.start < start + m[0].length && start < c.span.end - unit.span.start)) continue;
+    const st = /^(?:present|extends?|extending|reach|reaches|involvement)/i.test(m[1] as string) ? 'positive' : marginStatus(m[1] as string);
+    if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
+  }
+  for (const m of s.matchAll(/\b((?:[A-Za-z]+\s+)?margins?)\s+involvement\b/gi)) {
+    const start = m.index ?? 0;
+    out.push({ kind: 'margin', value: { status: 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
   }
   // "closest (radial) margin is 0.8 cm from the tumor", "closest margin (posterior) 2 mm"
   const closest = /\b(?:closest|nearest)\s*(?:\(([a-z ]+)\)\s*)?margin\s*(?:\(([a-z ]+)\))?[^.;\d]{0,30}?(<=|>=|[<>≤≥]|less than)?\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b/i.exec(s);
@@ -176,50 +322,97 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
       out.push({ kind: 'margin', value, span: subSpan(unit, start, start + from[0].length), key: from[3] ? 'margin/distance' : `margin/distance/${name ?? 'unnamed'}`, source: 'prose', affirmedByValue: true });
     }
   }
+  return [...out, ...marginDistancesOf(unit, out)];
+}
+
+const MARGIN_WORDS = String.raw`(?:(?:all|surgical|resection|(?!(?:the|a|an|and|or|are|is|of|at|to|with)\b)[a-z]+)\s+){0,3}?(?:margins?|CRM)`;
+const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,30}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|close)\b`, 'gi');
+const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved|uninvolved|close|clear|present at|extends? to|extending to|reach(?:es)?)\s+(?:the\s+)?(?:inked\s+)?(${MARGIN_WORDS})\b`, 'gi');
+
+/**
+ * Distances from the tumour to a margin in prose, every one stated: "closest margin is posterior at 4 mm",
+ * "1.2 cm from the deep (posterior) margin", "tumor 4 mm from CRM", "within 0.2 cm of the superior margin",
+ * "radial margin 15 mm", "clear at 1 mm (close)". A distance belongs to a margin when its clause names a margin
+ * (or CRM, the staple line) and the measurement is not a size (no "x", no tumour noun right after it).
+ */
+function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidate[] {
+  const s = sliceOf(unit);
+  if (!/\bmargins?\b|\bCRM\b|staple line/i.test(s)) return [];
+  const out: Candidate[] = [];
+  for (const m of s.matchAll(DISTANCE_ALL)) {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    const around = s.slice(Math.max(0, start - 8), Math.min(s.length, end + 6));
+    if (/\d\s*(?:x|×|by)\s*$/i.test(s.slice(Math.max(0, start - 6), start)) || /^\s*(?:x|×|by)\s*\d/i.test(s.slice(end))) continue;
+    if (/\bin (?:greatest )?(?:dimension|diameter|length)|\btumou?r size\b/i.test(around)) continue;
+    const clause = clauseAround(s, start, end);
+    const after = s.slice(end, end + 50);
+    const fromMargin = /^\s*(?:\([^)]*\)\s*)?(?:from|to|of|away from)\s+(?:the\s+)?(?:[a-z()/-]+\s+){0,3}?(?:margins?|CRM|staple line|it)\b/i.test(after);
+    const inMarginClause = /\bmargins?\b|\bCRM\b|\bclosest\b/i.test(clause) && !/\b(?:tumou?r|mass|nodule|polyp|lesion)\s+(?:size|measur\w*)/i.test(clause);
+    if (!fromMargin && !inMarginClause) continue;
+    if ([...already, ...out].some((c) => c.span.start - unit.span.start < end && start < c.span.end - unit.span.start && ((c.value as FindingValues['margin']).closestDistanceMm !== undefined || (c.value as FindingValues['margin']).distanceMm !== undefined))) continue;
+    const comparator = parseComparator(m[1]?.toLowerCase());
+    out.push({ kind: 'margin', value: { distanceMm: toMm(m[2] as string, m[3] as string), ...(comparator ? { closestDistanceComparator: comparator } : {}) }, span: subSpan(unit, start, end), key: `margin/distance/${start}`, source: 'prose', affirmedByValue: true });
+  }
   return out;
 }
 
 // ------------------------------------------------------------------ lymphovascular / perineural invasion
 
-const LVI = /\b(?:lympho-?vascular(?: space)? invasion|angiolymphatic invasion|lymphatic(?:\/vascular| and vascular)? invasion|vascular invasion|\bLVSI\b|\bLVI\b)/i;
-const PNI = /\b(?:perineural invasion|\bPNI\b)/i;
+const LVI = /\b(?:lympho-?vascular(?: space)? invasion|lympho-?vascular tumou?r emboli|lympho-?vascular(?= (?:and|or|\/) perineu?ral invasion)|angiolymphatic invasion|lymphatic(?:\/vascular| and vascular)? invasion|(?:extramural )?(?:venous|vascular) invasion|\bEMVI\b|\bLVSI\b|\bLVI\b)/i;
+const PNI = /\b(?:perineu?rial invasion|perineural invasion|neurotropism|\bPNI\b)/i;
+/** What is said right after an invasion term: presence, absence, or a hedge. */
+const INVASION_STATED = /^\s*(?:[:=]\s*)?(?:(?:is|are|was|were)\s+)?(?:(?:also|focally|definitely)\s+)?(not identified|not seen|not present|not detected|absent|negative|none|present|identified|seen|detected|positive|extensive|substantial|conspicuous|prominent|focal|suspicious(?: but not definitive)?|equivocal|indeterminate|possible|probable|cannot be (?:excluded|ruled out)|not definitive)\b|^([+-])(?![\w+])/i;
+const HEDGE = /suspicious|equivocal|possible|probable|cannot be (?:excluded|ruled out)|not definitive/i;
 
+/**
+ * Lymphovascular (also LVSI, extramural venous invasion) and perineural invasion (also neurotropism): synoptic
+ * "Label: value" lines, prose with the result after the term ("LVI is not identified", "PNI present", "LVI-",
+ * "lymphovascular invasion is suspicious but not definitive": present and uncertain), and shared statements
+ * ("Lymphovascular and perineural invasion are not identified").
+ */
 export function invasionOf(unit: ExtractionUnit): Candidate[] {
   const out: Candidate[] = [];
   for (const [kind, re] of [['lymphovascular-invasion', LVI], ['perineural-invasion', PNI]] as const) {
     if (unit.label && unit.value) {
       if (!re.test(unit.label.norm) || re.exec(unit.label.norm)?.index !== 0) continue;
-      const status = parsePresence(sliceOf(unit, unit.value));
-      if (status) out.push({ kind, value: { status }, span: lineSpan(unit), target: unit.label.span, key: kind, source: 'synoptic', ...(status === 'absent' ? { negatedByValue: true } : { affirmedByValue: true }) });
+      const value = sliceOf(unit, unit.value);
+      const hedged = HEDGE.test(value) && !/^\s*(?:not identified|absent|negative)/i.test(value);
+      const status = hedged ? 'present' : parsePresence(value);
+      if (status) out.push({ kind, value: { status }, span: lineSpan(unit), target: unit.label.span, key: kind, source: 'synoptic', ...(status === 'absent' ? { negatedByValue: true } : { affirmedByValue: true }), ...(hedged ? { uncertainByValue: true } : {}) });
       continue;
     }
     const s = sliceOf(unit);
     const m = re.exec(s);
     if (!m) continue;
     const start = m.index ?? 0;
-    const afterText = s.slice(start + m[0].length);
-    const stated = /^\s*(?:is |are |was |were )?(?:not identified|not seen|not present|absent|present|negative|positive|none)\b/i.exec(afterText);
-    const status = stated ? parsePresence(stated[0]) : 'present';
+    let termEnd = start + m[0].length;
+    // "lymphovascular and perineural invasion are not identified": the statement follows the shared noun
+    if (!/invasion$/i.test(m[0]) && /^(?:lympho-?vascular)$/i.test(m[0])) {
+      const shared = /^\s+(?:and|or|\/)\s+perineu?ral invasion/i.exec(s.slice(termEnd));
+      if (shared) termEnd += shared[0].length;
+    }
+    const afterText = s.slice(termEnd);
+    const stated = INVASION_STATED.exec(afterText);
+    const word = stated ? (stated[1] ?? stated[2] ?? '') : '';
+    const hedged = HEDGE.test(word);
+    const status = !stated ? 'present' : word === '+' ? 'present' : word === '-' ? 'absent' : hedged ? 'present' : (parsePresence(word) ?? 'present');
     const words = subSpan(unit, start, start + m[0].length);
-    const span = stated ? subSpan(unit, start, start + m[0].length + stated[0].length) : words;
-    out.push({ kind, value: { status: status ?? 'present' }, span, target: words, key: kind, source: 'prose', ...(status === 'absent' ? { negatedByValue: true } : {}) });
+    const span = stated ? subSpan(unit, start, termEnd + stated[0].length) : words;
+    out.push({ kind, value: { status }, span, target: words, key: kind, source: 'prose', ...(status === 'absent' ? { negatedByValue: true } : {}), ...(hedged ? { uncertainByValue: true } : {}) });
   }
   return out;
 }
 
 // ------------------------------------------------------------------ lymph nodes
 
-const NODES_OF = new RegExp(String.raw`\b(${COUNT})\s+(?:\(\d+\)\s+)?(?:of|out of)\s+(${COUNT})\s+(?:\(\d+\)\s+)?((?:[a-z]+\s+){0,3}?)lymph\s+nodes?`, 'i');
-const NODES_IN = new RegExp(String.raw`\bin\s+(${COUNT})\s+(?:of|out of)\s+(${COUNT})\s+((?:[a-z]+\s+){0,3}?)lymph\s+nodes?`, 'i');
-const NODE_RATIO = /\((\d{1,3})\s*\/\s*(\d{1,3})\)/;
-const NODE_COUNT = new RegExp(String.raw`\b(${COUNT})\s+((?:[a-z]+\s+){0,3}?)lymph\s+nodes?\b`, 'i');
 
 export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
   if (unit.label && unit.value) {
     const label = unit.label.norm;
     const count = /^(\d{1,3})\b/.exec(sliceOf(unit, unit.value).trim());
-    const examined = /(?:lymph )?nodes? examined|number of (?:regional )?(?:lymph )?nodes? (?:examined|retrieved|submitted)|total (?:lymph )?nodes?/.test(label);
-    const involved = /(?:lymph )?nodes? (?:involved|positive|with (?:metastas[ie]s|tumou?r|carcinoma))|number of (?:regional )?(?:lymph )?nodes? (?:involved|positive|with)/.test(label);
+    const examined = /(?:lymph )?nodes? examined|^(?:number |total )?examined\b|number of (?:regional )?(?:lymph )?nodes? (?:examined|retrieved|submitted)|total (?:lymph )?nodes?/.test(label);
+    const involved = /(?:lymph )?nodes? (?:involved|positive|with (?:metastas[ie]s|tumou?r|carcinoma))|^(?:number |total )?(?:involved|positive)\b|number of (?:regional )?(?:lymph )?nodes? (?:involved|positive|with)/.test(label);
     if ((examined || involved) && count) {
       const n = Number(count[1]);
       const sentinel = /sentinel/.test(label);
@@ -229,51 +422,115 @@ export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
     }
     if (examined || involved) return [];
   }
+  return nodeStatementsOf(unit);
+}
+
+const NODE_WORD = /\b(?:lymph[ -]?nodes?|nodes?|LNs?)\b/i;
+/** "a of b" (with "positive"/"involved" between or after), or "a positive of b examined". */
+const COUNT_OF = new RegExp(String.raw`\b(${COUNT})\s+(?:\(\d+\)\s+)?(?:positive\s+|involved\s+)?(?:of|out of)\s+(${COUNT})\b(?:\s+\(\d+\))?((?:\s+(?!of\b)[A-Za-z/-]+){0,4}?\s+(?:lymph[ -]?)?nodes?\b(?:\s*\(\d{1,3}\s*\/\s*\d{1,3}\))?)?`, 'gi');
+/** "0/14", "(2/17)": not part of a date (03/19/2026) or a longer fraction. */
+const RATIO = /(?<![\d/.])\(?(\d{1,3})\s*\/\s*(\d{1,3})(?![\d/]|\.\d)\)?/g;
+/** "Twelve lymph nodes", "All 16 lymph nodes", "two nodes", "lymph nodes (2)". */
+const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(${COUNT})\s+((?:[A-Za-z/-]+\s+){0,3}?)(?:lymph[ -]?)?nodes?\b(?:\s+candidates)?|\b(?:lymph[ -]?)?nodes?\s*\((\d{1,3})\)`, 'gi');
+const NO_NODES = /\bno (?:regional )?lymph nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b/gi;
+
+/**
+ * Node counts in a sentence that speaks of lymph nodes: "2 of 17 lymph nodes (2/17)", "4 OF 11 HILAR NODES",
+ * "0/6 nodes", "1 of 3 sentinel nodes positive", "0 positive of 19 examined", "Twelve lymph nodes", "No lymph nodes
+ * submitted" (0 examined). A count that stands alone is the number examined unless the words after it say the
+ * nodes are involved ("one lymph node with metastatic carcinoma").
+ */
+export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const of = NODES_OF.exec(s) ?? NODES_IN.exec(s);
-  const ratio = NODE_RATIO.exec(s);
-  if (!of && !(ratio && /lymph\s+nodes?|\bnodes?\b/i.test(s))) return [];
-  let positive: number | undefined;
-  let examined: number | undefined;
-  let start: number;
-  let end: number;
-  let qualifier = '';
-  if (of) {
-    positive = parseCount(of[1] as string);
-    examined = parseCount(of[2] as string);
-    qualifier = of[3] ?? '';
-    start = (of.index ?? 0) + (of[0].toLowerCase().startsWith('in ') ? 3 : 0);
-    end = (of.index ?? 0) + of[0].length;
-    if (ratio && (ratio.index ?? 0) >= end && (ratio.index ?? 0) - end < 4) end = (ratio.index ?? 0) + ratio[0].length;
-  } else {
-    const r = ratio as RegExpExecArray;
-    positive = Number(r[1]);
-    examined = Number(r[2]);
-    const count = NODE_COUNT.exec(s);
-    start = count && (count.index ?? 0) < (r.index ?? 0) ? (count.index ?? 0) : (r.index ?? 0);
-    qualifier = count?.[2] ?? '';
-    end = (r.index ?? 0) + r[0].length;
+  const aboutNodes = NODE_WORD.test(s) || /node|nodal/.test(unit.label?.norm ?? '') || (unit.section.headingSpan !== undefined && /\bnodes?\b|\blymph/i.test(sliceOf(unit, unit.section.headingSpan)));
+  if (!aboutNodes) return [];
+  const out: Candidate[] = [];
+  const taken: [number, number][] = [];
+  const free = (a: number, b: number) => taken.every(([x, y]) => b <= x || a >= y);
+  const push = (start: number, end: number, value: FindingValues['lymph-nodes']) => {
+    if (value.positive !== undefined && value.examined !== undefined && value.positive > value.examined) return;
+    taken.push([start, end]);
+    const sentinel = /sentinel/i.test(s);
+    const key = value.positive !== undefined && value.examined !== undefined ? 'ratio' : value.examined !== undefined ? 'examined' : 'positive';
+    out.push({ kind: 'lymph-nodes', value: { ...value, ...(sentinel ? { sentinel: true } : {}) }, span: subSpan(unit, start, end), key: `lymph-nodes/${key}${sentinel ? '/sentinel' : ''}`, source: 'prose', affirmedByValue: true });
+  };
+  for (const m of s.matchAll(COUNT_OF)) {
+    const start = (m.index ?? 0);
+    const positive = parseCount(m[1] as string);
+    const examined = parseCount(m[2] as string);
+    if (positive === undefined || examined === undefined) continue;
+    // isolated tumour cells in a node are not a positive node (pN0(i+)): "isolated tumor cells in one of two nodes"
+    if (/isolated tumou?r cells?\s+(?:\(ITCs?\)\s+)?in\s*$/i.test(s.slice(Math.max(0, start - 40), start))) {
+      push(start, start + m[0].length, { positive: 0, examined });
+      continue;
+    }
+    // "a of b" must be about nodes: node words after it, or a node sentence without other counted things
+    if (!m[3] && !/^\s*(?:positive|involved|examined|with|showed|show|contain|are|were|harbou?r)/i.test(s.slice(start + m[0].length)) && !/node/i.test(s.slice(Math.max(0, start - 40), start))) continue;
+    push(start, start + m[0].length, { positive, examined });
   }
-  if (positive === undefined || examined === undefined || positive > examined) return [];
-  const sentinel = /sentinel/i.test(qualifier) || /sentinel/i.test(s.slice(start, end));
-  return [{ kind: 'lymph-nodes', value: { examined, positive, ...(sentinel ? { sentinel: true } : {}) }, span: subSpan(unit, start, end), key: `lymph-nodes/ratio${sentinel ? '/sentinel' : ''}`, source: 'prose', affirmedByValue: true }];
+  for (const m of s.matchAll(RATIO)) {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    if (!free(start, end)) continue;
+    const positive = Number(m[1]);
+    const examined = Number(m[2]);
+    if (examined === 0 || positive > examined) continue;
+    // "one of three sentinel lymph nodes positive for carcinoma (1/3)": the ratio restates the count before it
+    const same = out.find((c) => {
+      const v = c.value as FindingValues['lymph-nodes'];
+      return v.positive === positive && v.examined === examined && c.span.end - unit.span.start <= start && !/[.;]/.test(s.slice(c.span.end - unit.span.start, start));
+    });
+    if (same) {
+      same.span = subSpan(unit, same.span.start - unit.span.start, end);
+      taken.push([start, end]);
+      continue;
+    }
+    // a ratio right after a count of nodes ("ONE LYMPH NODE, NEGATIVE ... (0/1)") joins it in one statement
+    const count = [...s.slice(0, start).matchAll(COUNT_NODES)].at(-1);
+    if (count && free(count.index ?? 0, start) && parseCount((count[1] ?? count[3]) as string) === examined && !/[.;]/.test(s.slice((count.index ?? 0) + count[0].length, start))) push(count.index ?? 0, end, { positive, examined });
+    else push(start + (m[0].startsWith('(') ? 1 : 0), end - (m[0].endsWith(')') && m[0].startsWith('(') ? 1 : 0), { positive, examined });
+  }
+  for (const m of s.matchAll(COUNT_NODES)) {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    if (!free(start, end)) continue;
+    const n = parseCount((m[1] ?? m[3]) as string);
+    if (n === undefined || /(?:^|\s)(?:cm|mm)\b/i.test(m[2] ?? '')) continue;
+    if (/[\d.]\s*$/.test(s.slice(Math.max(0, start - 2), start)) || /[-x×]\s*$/.test(s.slice(Math.max(0, start - 3), start))) continue;
+    const after = s.slice(end, end + 40);
+    const involved = /^\s*(?:(?:is|are|was|were)\s+)?(?:positive|involved|with (?:metasta|carcinoma|tumou?r|micrometasta|macrometasta))/i.test(after);
+    // "All 16 lymph nodes are free of tumour": examined, none positive
+    const allNegative = /^\s*(?:(?:is|are|was|were)\s+)?(?:all\s+)?(?:negative|free of|uninvolved|benign|without)/i.test(after) && /^all\b|^\w+\s+of\s+\w+/i.test(m[0]) === /^all\b/i.test(m[0]) && /^all\b/i.test(m[0]);
+    const freeEnd = allNegative ? end + (/^\s*(?:(?:is|are|was|were)\s+)?(?:all\s+)?(?:negative|free of \w+|uninvolved|benign)/i.exec(after)?.[0].length ?? 0) : end;
+    push(start, freeEnd, involved ? { positive: n } : allNegative ? { examined: n, positive: 0 } : { examined: n });
+  }
+  for (const m of s.matchAll(NO_NODES)) push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
+  return out;
 }
 
 // ------------------------------------------------------------------ pTNM
 
-const TNM_TOKEN = /(?<![A-Za-z0-9])((?:y|r|yr|ry)?[pca])?([TNM])(is|[0-4][a-d]?(?:\d)?|x|X|mi)(\((?:sn|f|m|\d+|i\+|i-|mol\+|mol-|is)\))?(?![A-Za-z0-9])/g;
+const TNM_TOKEN = /(?<![A-Za-z0-9])((?:y|r|yr|ry)?[pca])?([TNM])(is|[0-4][a-d]?(?:\d)?(?:mi)?|x|X|mi)(\s?\((?:sn|f|m|\d+|i\+|i-|mol\+|mol-|is)\))?(?![A-Za-z0-9])/g;
+/** Upper-case reports write "PT3 PN1B (SN)": the same tokens with every letter upper case (prefix required). */
+const TNM_TOKEN_UPPER = /(?<![A-Za-z0-9])((?:Y|R|YR|RY)?[PC])([TNM])(IS|[0-4][A-D]?(?:\d)?(?:MI)?|X|MI)(\((?:SN|F|M|\d+|I\+|I-|MOL\+|MOL-|IS)\))?(?![A-Za-z0-9])/g;
+
+/** "T1MI" → "T1mi", "TIS" → "Tis", "N0(I+)" → "N0(i+)": AJCC's letter case. */
+function tnmCase(category: string, code: string, suffix: string): string {
+  return `${category}${code.toLowerCase().replace(/^x$/, 'X')}${suffix.toLowerCase().replace(/\s+/g, '')}`;
+}
 
 export function tnmOf(unit: ExtractionUnit, reportEdition: number | undefined): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  const tokens = [...s.matchAll(TNM_TOKEN)];
+  if (!/[TNMtnm](?:[0-4xX]|is|IS|mi|MI)/.test(s)) return out;
+  const tokens = [...s.matchAll(TNM_TOKEN), ...[...s.matchAll(TNM_TOKEN_UPPER)].filter((m) => m[0] === m[0].toUpperCase())].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const edition = parseEdition(s) ?? reportEdition;
   let lastPrefix: string | undefined;
   let lastEnd = -10;
   for (const m of tokens) {
     const start = m.index ?? 0;
     const category = m[2] as 'T' | 'N' | 'M';
-    let prefix = m[1];
+    let prefix = m[1]?.toLowerCase();
     const code = m[3] as string;
     if (category === 'M' && !/^[01x]/i.test(code)) continue;
     if (category === 'N' && !/^[0-3x]/i.test(code)) continue;
@@ -288,12 +545,29 @@ export function tnmOf(unit: ExtractionUnit, reportEdition: number | undefined): 
     const stated = m[0];
     out.push({
       kind: 'tnm',
-      value: { category, prefix, code: `${category}${code}${m[4] ?? ''}`, stated, ...(edition ? { edition } : {}) },
+      value: { category, prefix, code: tnmCase(category, code, m[4] ?? ''), stated, ...(edition ? { edition } : {}) },
       span: synoptic ? lineSpan(unit) : subSpan(unit, start, start + m[0].length),
       target: subSpan(unit, start, start + m[0].length),
       key: `tnm/${category}`,
       source: synoptic ? 'synoptic' : 'prose',
     });
+  }
+  return out;
+}
+
+const EDITION_MENTION = /\b(?:AJCC|UICC|TNM)\b(?:[ \t]+staging)?(?:[ \t]+edition[ \t]*:)?[ \t]*\(?[ \t]*(\d{1,2})(?:st|nd|rd|th)?\b(?:[ \t]*(?:edition\b|ed\b\.?))?\)?|\b(\d{1,2})(?:st|nd|rd|th)[ \t]+(?:edition|ed\.)[ \t]+(?:of[ \t]+(?:the[ \t]+)?)?(?:AJCC|UICC|TNM)\b/gi;
+
+/** Every staging-edition statement of a unit: "AJCC 8th edition", "AJCC 8", "(AJCC 8th ed.)", "TNM 8", "8th edition AJCC". */
+export function stagingEditionsOf(unit: ExtractionUnit): Candidate[] {
+  const s = sliceOf(unit);
+  const out: Candidate[] = [];
+  for (const m of s.matchAll(EDITION_MENTION)) {
+    const edition = Number(m[1] ?? m[2]);
+    if (!(edition >= 5 && edition <= 9)) continue;
+    const start = m.index ?? 0;
+    let end = start + m[0].length;
+    if (m[0].endsWith(')') && !m[0].includes('(')) end--;
+    out.push({ kind: 'ajcc-edition', value: { edition }, span: subSpan(unit, start + (m[0].startsWith('(') ? 1 : 0), end), key: 'ajcc-edition', source: 'prose', affirmedByValue: true });
   }
   return out;
 }

@@ -90,7 +90,7 @@ export function parsePresence(s: string): Presence | undefined {
   const t = s.trim().toLowerCase();
   if (/^(?:is |are |was |were )?(?:not identified|not seen|not present|not detected|absent|negative|none|no\b|not)/.test(t)) return 'absent';
   if (/^(?:cannot be (?:determined|assessed|evaluated)|indeterminate|equivocal|not (?:applicable|assessed))/.test(t)) return 'indeterminate';
-  if (/^(?:is |are |was |were )?(?:present|identified|seen|positive|detected|yes\b|focal|extensive)/.test(t)) return 'present';
+  if (/^(?:is |are |was |were )?(?:present|identified|seen|positive|detected|yes\b|focal|extensive|substantial|conspicuous|prominent|multifocal)/.test(t)) return 'present';
   return undefined;
 }
 

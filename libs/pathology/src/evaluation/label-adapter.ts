@@ -1,0 +1,162 @@
+// The adapter from extractor findings to the label schema of the evaluation set (fixtures/eval/README.md): one
+// explicit rule per finding kind, nothing inferred from the eval texts. A finding may give 0, 1 or 2 predictions
+// (a "2 of 15 lymph nodes" finding gives nodes_positive and nodes_examined on the same span).
+import type { Finding } from '../extract/finding';
+import type { Span } from '../span';
+
+export const EVAL_FIELDS = [
+  'specimen', 'procedure', 'primary_site', 'laterality', 'histologic_type', 'icdo3_morphology', 'grade', 'tumor_size',
+  'margin_status', 'margin_distance', 'lymphovascular_invasion', 'perineural_invasion', 'nodes_examined', 'nodes_positive',
+  'pT', 'pN', 'pM', 'ajcc_edition', 'er', 'pr', 'her2_ihc', 'her2_ish', 'ki67', 'mmr', 'msi', 'pdl1_tps', 'pdl1_cps',
+  'gene_alteration',
+] as const;
+export type EvalField = (typeof EVAL_FIELDS)[number];
+
+export interface LabelContext {
+  negated: boolean;
+  uncertain: boolean;
+  historical: boolean;
+  hypothetical: boolean;
+  experiencer: 'patient' | 'other';
+  superseded: boolean;
+}
+export const CONTEXT_KEYS = ['negated', 'uncertain', 'historical', 'hypothetical', 'experiencer', 'superseded'] as const;
+
+export type LabelValue = string | number | Record<string, string | number>;
+
+/** A gold label (as in fixtures/eval/labels/<id>.json) or a prediction in the same shape. */
+export interface EvalLabel {
+  field: EvalField;
+  value: LabelValue;
+  start: number;
+  end: number;
+  context: LabelContext;
+  /** The finding a prediction came from (its id in the report). */
+  findingId?: number;
+}
+
+const INTENSITY: Record<string, string> = { weak: 'weak', moderate: 'moderate', strong: 'strong', 'weak-to-moderate': 'weak to moderate', 'moderate-to-strong': 'moderate to strong', 'weak-to-strong': 'weak to strong' };
+
+/** ASCO/CAP 2020 categories of a percentage: <1% negative; ER 1-10% low positive (a category ER only has); else positive. */
+function receptorStatus(kind: 'er' | 'pr', percent: number | undefined, comparator: string | undefined): string | undefined {
+  if (percent === undefined) return undefined;
+  if (percent < 1 || (comparator === '<' && percent <= 1)) return 'negative';
+  return kind === 'er' && percent <= 10 ? 'low positive' : 'positive';
+}
+
+function receptor(kind: 'er' | 'pr', v: Finding<'er'>['value']): Record<string, string | number> | undefined {
+  const out: Record<string, string | number> = {};
+  const status = v.result === 'low-positive' ? 'low positive' : v.result === 'pending' ? undefined : (v.result ?? receptorStatus(kind, v.percent, v.comparator));
+  if (status) out.status = status;
+  if (v.percent !== undefined) out.percent = v.comparator === '<' && v.percent <= 1 ? 0 : v.percent;
+  if (v.intensity) out.intensity = INTENSITY[v.intensity] ?? v.intensity;
+  if (v.allred !== undefined) out.allred = v.allred;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function gradeLabel(v: Finding<'grade'>['value']): string | undefined {
+  if (v.gradeGroup !== undefined) return `GG${v.gradeGroup}`;
+  if (v.twoTier) return v.twoTier;
+  return v.grade !== undefined ? `G${v.grade}` : undefined;
+}
+
+/** The label-schema predictions of one finding. */
+export function predictionsOfFinding(f: Finding): EvalLabel[] {
+  const context: LabelContext = { ...f.context, superseded: f.supersededBy !== undefined };
+  const out: EvalLabel[] = [];
+  const add = (field: EvalField, value: LabelValue | undefined, span: Span = f.span) => {
+    if (value !== undefined) out.push({ field, value, start: span.start, end: span.end, context, findingId: f.id });
+  };
+  switch (f.kind) {
+    case 'specimen':
+      add('specimen', f.value.description.toLowerCase());
+      break;
+    case 'procedure':
+      add('procedure', f.value.procedure.toLowerCase());
+      break;
+    case 'primary-site':
+      add('primary_site', f.value.organ);
+      break;
+    case 'laterality':
+      add('laterality', f.value.laterality);
+      break;
+    case 'histologic-type':
+      add('histologic_type', f.value.name);
+      if (f.value.icdO3) add('icdo3_morphology', f.value.icdO3);
+      break;
+    case 'grade':
+      add('grade', gradeLabel(f.value));
+      break;
+    case 'tumor-size':
+      add('tumor_size', f.value.greatestDimensionMm);
+      break;
+    case 'margin': {
+      const v = f.value;
+      if (v.status) add('margin_status', v.status === 'positive' ? 'involved' : v.status);
+      add('margin_distance', v.closestDistanceMm ?? v.distanceMm);
+      break;
+    }
+    case 'lymphovascular-invasion':
+    case 'perineural-invasion':
+      // The set's convention: absence is "present" + negated; an indeterminate statement gives no label.
+      if (f.value.status !== 'indeterminate') add(f.kind === 'lymphovascular-invasion' ? 'lymphovascular_invasion' : 'perineural_invasion', 'present');
+      break;
+    case 'lymph-nodes':
+      add('nodes_positive', f.value.positive);
+      add('nodes_examined', f.value.examined);
+      break;
+    case 'tnm':
+      add(`p${f.value.category}` as EvalField, `${f.value.prefix}${f.value.code}`);
+      break;
+    case 'ajcc-edition':
+      add('ajcc_edition', f.value.edition);
+      break;
+    case 'er':
+    case 'pr':
+      add(f.kind, receptor(f.kind, f.value));
+      break;
+    case 'her2': {
+      const v = f.value;
+      if (v.method !== 'ISH' && v.score) add('her2_ihc', v.score);
+      else if (v.method !== 'ISH' && v.result === 'equivocal') add('her2_ihc', '2+');
+      if (v.method === 'ISH' && (v.result === 'amplified' || v.result === 'not-amplified' || v.result === 'equivocal')) {
+        add('her2_ish', { result: v.result === 'not-amplified' ? 'not amplified' : v.result, ...(v.ratio !== undefined ? { ratio: v.ratio } : {}) });
+      }
+      break;
+    }
+    case 'ki67':
+      add('ki67', f.value.percent);
+      break;
+    case 'mmr':
+      if (f.value.protein !== 'overall') add('mmr', { protein: f.value.protein, status: f.value.status === 'intact' || f.value.status === 'proficient' ? 'intact' : 'lost' });
+      break;
+    case 'msi':
+      add('msi', f.value.status);
+      break;
+    case 'pd-l1': {
+      const zeroIfBelowOne = (n: number) => (f.value.comparator === '<' && n <= 1 ? 0 : n);
+      if (f.value.tps !== undefined) add('pdl1_tps', zeroIfBelowOne(f.value.tps));
+      if (f.value.cps !== undefined) add('pdl1_cps', zeroIfBelowOne(f.value.cps));
+      break;
+    }
+    case 'gene-alteration':
+      add('gene_alteration', { gene: f.value.gene, alteration: f.value.alteration ?? 'mutation' });
+      break;
+  }
+  return out;
+}
+
+/**
+ * The label-schema predictions of a report. Two conventions of the set are applied here, not in the extractor:
+ * an in-situ component that accompanies an invasive carcinoma (the report also states an invasive type of the
+ * patient's current tumour) is not a histologic_type label, and `procedure`/`specimen` name only the current
+ * specimen (a procedure the history mentions as past, or someone else's, is not labeled).
+ */
+export function predictionsOf(findings: readonly Finding[]): EvalLabel[] {
+  const current = (f: Finding) => !f.context.negated && !f.context.historical && !f.context.hypothetical && f.context.experiencer === 'patient';
+  const invasive = findings.some((f) => f.kind === 'histologic-type' && current(f) && !/in situ/.test(f.value.name) && f.value.behavior !== 'in situ' && !f.value.metastatic);
+  return findings
+    .filter((f) => !(invasive && f.kind === 'histologic-type' && current(f) && f.value.behavior === 'in situ'))
+    .filter((f) => !((f.kind === 'procedure' || f.kind === 'specimen') && (f.context.historical || f.context.experiencer === 'other')))
+    .flatMap(predictionsOfFinding);
+}

@@ -1,0 +1,227 @@
+// One test per extraction rule added for issue 4, each on sentences written for the test (not taken from the
+// evaluation set in fixtures/eval).
+import { describe, expect, it } from 'vitest';
+import { extractFindings, type ExtractedReport } from './extract-findings';
+import type { FindingKind } from './finding';
+
+/** [span text, value, context flags set] of the findings of one kind. */
+function found(text: string, kind: FindingKind): [string, unknown, string][] {
+  const r: ExtractedReport = extractFindings(text);
+  return r.findings
+    .filter((f) => f.kind === kind)
+    .map((f) => {
+      const c = f.context;
+      const flags = [c.negated && 'negated', c.uncertain && 'uncertain', c.historical && 'historical', c.hypothetical && 'hypothetical', c.experiencer === 'other' && 'other'].filter(Boolean).join(',');
+      return [text.slice(f.span.start, f.span.end), f.value, flags];
+    });
+}
+
+describe('staging edition', () => {
+  it('reads every statement of the AJCC / TNM edition, in a heading too', () => {
+    const text = 'CANCER SUMMARY (AJCC 7th edition)\nStage: pT2 pN0 (TNM 8).\nStaged per the 8th edition AJCC manual.\n';
+    expect(found(text, 'ajcc-edition').map(([s, v]) => [s, v])).toEqual([
+      ['AJCC 7th edition', { edition: 7 }],
+      ['TNM 8', { edition: 8 }],
+      ['8th edition AJCC', { edition: 8 }],
+    ]);
+  });
+});
+
+describe('upper-case pTNM', () => {
+  it('reads "PT4A PN2B (SN)" as pT4a and pN2b(sn)', () => {
+    const text = 'FINAL DIAGNOSIS:\nPATHOLOGIC STAGE: PT4A PN2B(SN) PM1.\n';
+    expect(found(text, 'tnm').map(([s, v]) => [s, (v as { prefix: string; code: string }).prefix + (v as { code: string }).code])).toEqual([
+      ['PT4A', 'pT4a'],
+      ['PN2B(SN)', 'pN2b(sn)'],
+      ['PM1', 'pM1'],
+    ]);
+  });
+});
+
+describe('label with its value on the next line', () => {
+  it('reads "Perineural invasion:" / "Present" as one synoptic statement', () => {
+    const text = 'SYNOPTIC REPORT\nPerineural invasion:\n   Present (focal)\nTumor size:\n   3.4 cm\n';
+    expect(found(text, 'perineural-invasion')).toEqual([['Perineural invasion:\n   Present (focal)', { status: 'present' }, '']]);
+    expect(found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([['Tumor size:\n   3.4 cm', 34]]);
+  });
+});
+
+describe('invasion statements', () => {
+  it('reads a hedge after the term as present and uncertain', () => {
+    expect(found('MICROSCOPIC:\nLVI is equivocal on H&E; D2-40 was not performed.\n', 'lymphovascular-invasion')).toEqual([['LVI is equivocal', { status: 'present' }, 'uncertain']]);
+    expect(found('SYNOPTIC\nLymphovascular Invasion: Suspicious, not definitive\n', 'lymphovascular-invasion')).toEqual([['Lymphovascular Invasion: Suspicious, not definitive', { status: 'present' }, 'uncertain']]);
+  });
+
+  it('reads a shared statement, shorthand signs and neurotropism', () => {
+    expect(found('DIAGNOSIS:\nLymphovascular and perineural invasion are absent.\n', 'lymphovascular-invasion')).toEqual([['lymphovascular and perineural invasion are absent', { status: 'absent' }, 'negated']].map(([s, v, c]) => [(s as string).replace(/^l/, 'L'), v, c]));
+    expect(found('DIAGNOSIS:\nLVI- , PNI+\n', 'perineural-invasion')).toEqual([['PNI+', { status: 'present' }, '']]);
+    expect(found('DIAGNOSIS:\nNeurotropism is identified at the deep edge.\n', 'perineural-invasion')).toEqual([['Neurotropism is identified', { status: 'present' }, '']]);
+  });
+});
+
+describe('grade', () => {
+  it('reads Gleason patterns and the Grade Group, stated or derived', () => {
+    const text = 'DIAGNOSIS:\nProstatic adenocarcinoma, Gleason score 4+3=7 (Grade Group 3).\nRight apex: Gleason 3 + 3 = 6.\nISUP grade group 5 in the left base core.\n';
+    expect(found(text, 'grade').map(([s, v]) => [s, (v as { gradeGroup?: number }).gradeGroup])).toEqual([
+      ['Gleason score 4+3=7 (Grade Group 3', 3],
+      ['Gleason 3 + 3 = 6', 1],
+      ['ISUP grade group 5', 5],
+    ]);
+  });
+
+  it('reads a two-tier grade and grades a range by its worse end', () => {
+    expect(found('DIAGNOSIS:\nSerous-type carcinoma, high-grade.\n', 'grade').map(([, v]) => v)).toEqual([{ twoTier: 'high' }]);
+    expect(found('DIAGNOSIS:\nAdenocarcinoma, moderately to poorly differentiated.\n', 'grade').map(([, v]) => v)).toEqual([{ grade: 3, differentiation: 'poorly' }]);
+  });
+});
+
+describe('lymph node counts', () => {
+  it('reads ratios, counts in words, "N of M" with other words, and "no lymph nodes submitted"', () => {
+    const text = 'DIAGNOSIS:\nPerigastric lymph nodes: 3/21.\nEleven lymph nodes are identified in the fat.\n2 of 6 level II nodes with metastasis.\nNo lymph nodes are submitted.\n';
+    expect(found(text, 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['3/21', { positive: 3, examined: 21 }],
+      ['Eleven lymph nodes', { examined: 11 }],
+      ['2 of 6 level II nodes', { positive: 2, examined: 6 }],
+      ['No lymph nodes are submitted', { examined: 0 }],
+    ]);
+  });
+});
+
+describe('tumour size in prose', () => {
+  it('takes a measurement of the tumour, not of the specimen, a margin or a location', () => {
+    const text = 'GROSS:\nThe specimen measures 18 x 12 x 4 cm. A firm nodule, 2.7 x 2.0 cm, is 0.6 cm from the deep margin. A 1.1 cm satellite lesion is noted. Colonoscopy: mass at 18 cm.\n';
+    expect(found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([
+      ['nodule, 2.7 x 2.0 cm', 27],
+      ['1.1 cm', 11],
+    ]);
+  });
+});
+
+describe('margins', () => {
+  it('reads named margin labels, status before or after the margin, "close", and each distance', () => {
+    const text = 'DIAGNOSIS:\nDeep margin: involved by melanoma in situ.\nThe peripheral margins are clear at 2 mm (close).\nPositive radial margin.\nCarcinoma is 1.4 cm from the proximal margin and within 0.3 cm of the CRM.\n';
+    const margins = found(text, 'margin').map(([s, v]) => [s, v]);
+    expect(margins).toEqual([
+      ['Deep margin: involved by melanoma in situ', { status: 'positive' }],
+      ['peripheral margins are clear', { status: 'close' }],
+      ['2 mm', { distanceMm: 2 }],
+      ['Positive radial margin', { status: 'positive' }],
+      ['1.4 cm from the proximal margin', { distanceMm: 14, namedMargin: 'proximal' }],
+      ['0.3 cm', { distanceMm: 3 }],
+    ]);
+  });
+});
+
+describe('mismatch-repair proteins', () => {
+  it('reads lists sharing a status after them, signs, and statuses before', () => {
+    const text = 'IMMUNOHISTOCHEMISTRY:\nMSH2 and MSH6: retained.\nMLH1+ PMS2-\nAbsent staining for PMS2 only.\n';
+    expect(found(text, 'mmr').map(([s, v]) => [s, v])).toEqual([
+      ['MSH2', { protein: 'MSH2', status: 'intact' }],
+      ['MSH6: retained', { protein: 'MSH6', status: 'intact' }],
+      ['MLH1+', { protein: 'MLH1', status: 'intact' }],
+      ['PMS2-', { protein: 'PMS2', status: 'lost' }],
+      ['Absent staining for PMS2', { protein: 'PMS2', status: 'lost' }],
+    ]);
+  });
+});
+
+describe('gene alterations', () => {
+  it('gives each gene of a negative list its own finding, fusion genes as rearrangement', () => {
+    const text = 'MOLECULAR RESULTS:\nNGS: KRAS, NRAS, RET and NTRK1: not detected.\n';
+    expect(found(text, 'gene-alteration').map(([s, v, c]) => [s, (v as { alteration: string }).alteration, c])).toEqual([
+      ['KRAS', 'mutation', 'negated'],
+      ['NRAS', 'mutation', 'negated'],
+      ['RET', 'rearrangement', 'negated'],
+      ['NTRK1', 'rearrangement', 'negated'],
+    ]);
+  });
+
+  it('reads IHC for fusion genes, exon 14 of MET, protein over exon, germline variants and the type before a list', () => {
+    const rows = (t: string) => found(`MOLECULAR:\n${t}\n`, 'gene-alteration').map(([, v]) => [(v as { gene: string }).gene, (v as { alteration: string }).alteration]);
+    expect(rows('ROS1 (D4D6) IHC: positive.')).toEqual([['ROS1', 'rearrangement']]);
+    expect(rows('MET ex14 skipping detected.')).toEqual([['MET', 'exon 14 skipping']]);
+    expect(rows('KRAS exon 3 codon 61 mutation detected: p.Q61H.')).toEqual([['KRAS', 'Q61H']]);
+    expect(rows('Her sister carries a germline MSH6 variant.')).toEqual([['MSH6', 'germline variant']]);
+    expect(rows('Panel: no pathogenic variants in ATM, PALB2.')).toEqual([['ATM', 'pathogenic variant'], ['PALB2', 'pathogenic variant']]);
+    expect(rows('MLH1 promoter methylation testing has been requested.')).toEqual([]);
+  });
+});
+
+describe('organs, laterality, specimen and procedure', () => {
+  it('reads the organ of a tumour in prose and leaves other mentions alone', () => {
+    const text = 'CLINICAL HISTORY:\nRight lung mass; her father had gastric cancer. Breast imaging was normal.\n';
+    expect(found(text, 'primary-site').map(([s, v, c]) => [s, (v as { organ: string }).organ, c])).toEqual([
+      ['lung', 'lung', ''],
+      ['gastric', 'stomach', 'other'],
+    ]);
+  });
+
+  it('reads laterality of paired organs and skin sites, not of axillary nodes or the colon', () => {
+    const text = 'SPECIMENS:\n1. Skin, left forearm, punch biopsy\n2. Right axillary sentinel lymph node\nCLINICAL HISTORY:\nLesion of the right flank; prior right hemicolectomy.\n';
+    expect(found(text, 'laterality').map(([s, v]) => [s, v])).toEqual([
+      ['left', { laterality: 'left' }],
+      ['right', { laterality: 'right' }],
+    ]);
+  });
+
+  it('reads mixed-case part lines, "Specimen:" lines with a procedure, and skips node-only parts', () => {
+    const text = 'Specimen: Kidney, left, radical nephrectomy\nFINAL DIAGNOSIS:\n1) Stomach, antrum, endoscopic biopsies:\n   Adenocarcinoma.\n2) Lymph nodes, perigastric, excision:\n   Negative.\n';
+    expect(found(text, 'specimen').map(([s]) => s)).toEqual(['Kidney, left', 'Stomach, antrum']);
+    expect(found(text, 'procedure').map(([s]) => s)).toEqual(['radical nephrectomy', 'endoscopic biopsies']);
+  });
+});
+
+describe('histologic type', () => {
+  it('does not read node, margin or anaphoric mentions as a type statement', () => {
+    const text = 'DIAGNOSIS:\nInvasive lobular carcinoma.\nThree lymph nodes negative for metastatic carcinoma (0/3).\nMargins free of carcinoma.\nThe carcinoma extends into fat.\n';
+    expect(found(text, 'histologic-type').map(([s]) => s)).toEqual(['Invasive lobular carcinoma']);
+  });
+});
+
+describe('receptors, HER2 score 0, pN with a spaced suffix', () => {
+  it('reads "ER+/PR-" signs and a bare HER2 IHC score of 0', () => {
+    const text = 'COMMENT:\nPrior tumour was ER+, PR- and HER2 (IHC): 0.\n';
+    expect(found(text, 'er').map(([s, v]) => [s, v])).toEqual([['ER+', { result: 'positive' }]]);
+    expect(found(text, 'pr').map(([s, v]) => [s, v])).toEqual([['PR-', { result: 'negative' }]]);
+    expect(found(text, 'her2').map(([, v]) => (v as { score?: string }).score)).toEqual(['0']);
+  });
+
+  it('keeps "(sn)" written after a space', () => {
+    expect(found('DIAGNOSIS:\nStage pT1b pN1mi (sn).\n', 'tnm').map(([, v]) => (v as { code: string }).code)).toEqual(['T1b', 'N1mi(sn)']);
+  });
+});
+
+describe('node statements: isolated tumour cells, all nodes negative, labelled counts', () => {
+  it('counts isolated tumour cells as no positive node, and "all N nodes are negative" as N examined, 0 positive', () => {
+    const text = 'DIAGNOSIS:\nIsolated tumor cells in two of four axillary lymph nodes.\nAll 9 lymph nodes are negative for tumor.\n';
+    expect(found(text, 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['two of four axillary lymph nodes', { positive: 0, examined: 4 }],
+      ['All 9 lymph nodes are negative', { examined: 9, positive: 0 }],
+    ]);
+  });
+
+  it('reads dotted-leader summaries and short "Number involved" labels', () => {
+    const text = 'SUMMARY\nPerineural invasion ........ Present\nNumber involved: 3\n';
+    expect(found(text, 'perineural-invasion').map(([s, v]) => [s, v])).toEqual([['Perineural invasion ........ Present', { status: 'present' }]]);
+    expect(found(text, 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['Number involved: 3', { positive: 3 }]]);
+  });
+
+  it('reads "substantial" and "extensive" as present, and tumour emboli as LVI', () => {
+    expect(found('SYNOPTIC\nLymphovascular space invasion: Extensive\n', 'lymphovascular-invasion').map(([, v]) => v)).toEqual([{ status: 'present' }]);
+    expect(found('MICROSCOPIC:\nLymphovascular tumor emboli are seen in the dermis.\n', 'lymphovascular-invasion').map(([s, v]) => [s, v])).toEqual([['Lymphovascular tumor emboli are seen', { status: 'present' }]]);
+  });
+});
+
+describe('family history', () => {
+  it('takes "brother", "aunt" (plain family nouns) as another experiencer', () => {
+    const text = 'CLINICAL HISTORY:\nHis brother had colon cancer at 52; a paternal aunt had ovarian cancer.\n';
+    expect(found(text, 'primary-site').map(([s, , c]) => [s, c])).toEqual([['colon', 'other'], ['ovarian', 'other']]);
+  });
+});
+
+describe('tumour size: depth of invasion is not a size', () => {
+  it('skips "invades to 9 mm of a 14 mm myometrium" and reads a bare "Size:" line', () => {
+    const text = 'DIAGNOSIS:\nThe tumor invades to 9 mm of a 14 mm myometrial wall.\nSize: 32 mm\n';
+    expect(found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([['Size: 32 mm', 32]]);
+  });
+});
