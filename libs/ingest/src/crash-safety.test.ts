@@ -14,7 +14,7 @@
  * Sizes (small by default, so the file runs in about a minute on a loaded 2-core machine; the logic does not
  * depend on size): ONCOBOARD_CRASH_PATIENTS (default 40 patients × 51 resources = 2,040) and ONCOBOARD_CRASH_BATCH
  * (records per store transaction, the CLI's --batch-size; default 300). E.g. 400 and 2000 for 20,400 resources
- * in the CLI's default batches.
+ * in the CLI's default batches (then ONCOBOARD_CRASH_TIMEOUT_S, default 300 per test, may need raising).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -33,6 +33,8 @@ const killAtCommit = join(__dirname, 'test-support', 'kill-at-commit.mjs');
 
 const PATIENTS = Number(process.env.ONCOBOARD_CRASH_PATIENTS ?? 40);
 const BATCH = Number(process.env.ONCOBOARD_CRASH_BATCH ?? 300);
+/** Per test; the default fits the default sizes on a loaded machine. */
+const TEST_TIMEOUT_MS = Number(process.env.ONCOBOARD_CRASH_TIMEOUT_S ?? 300) * 1000;
 
 let work: string;
 const children = new Set<ChildProcess>();
@@ -111,21 +113,26 @@ interface StoreProbe {
 }
 
 function sqliteProbe(path: string): StoreProbe {
-  const db = new Database(path, { fileMustExist: true, timeout: 0 });
+  // Two connections: reads wait out a moment's lock (WAL recovery, checkpoints); the lock test must not wait.
+  const reader = new Database(path, { fileMustExist: true, timeout: 2000 });
+  const locker = new Database(path, { fileMustExist: true, timeout: 0 });
   return {
-    rows: async <T,>(sql: string) => db.prepare(sql).all() as T[],
-    count: async (table) => (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n,
+    rows: async <T,>(sql: string) => reader.prepare(sql).all() as T[],
+    count: async (table) => (reader.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n,
     writeTransactionOpen: async () => {
       try {
-        db.exec('BEGIN IMMEDIATE');
+        locker.exec('BEGIN IMMEDIATE');
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
         throw error;
       }
-      db.exec('ROLLBACK');
+      locker.exec('ROLLBACK');
       return false;
     },
-    close: async () => void db.close(),
+    close: async () => {
+      locker.close();
+      reader.close();
+    },
   };
 }
 
@@ -419,7 +426,7 @@ describe('FHIR import killed with SIGKILL, then run again', () => {
     }
     // The run locks (libs/store/src/run-liveness.ts): the killed runs' swept, the finished run's released.
     expect(readdirSync(`${path}-import-runs`)).toEqual([]);
-  }, 300_000);
+  }, TEST_TIMEOUT_MS);
 });
 
 // PostgreSQL: a throw-away server (tools/postgres, as the store's tests use), when installed.
@@ -463,7 +470,7 @@ describe.skipIf(!havePostgres)('FHIR import killed with SIGKILL on PostgreSQL, t
     } finally {
       await probe.close();
     }
-  }, 300_000);
+  }, TEST_TIMEOUT_MS);
 });
 
 // -------------------------------------------------------------------------------------------------------------
@@ -556,5 +563,5 @@ describe('imaging import with lesion encoding killed with SIGKILL, then run agai
     } finally {
       await probe.close();
     }
-  }, 300_000);
+  }, TEST_TIMEOUT_MS);
 });

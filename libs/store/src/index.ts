@@ -5,7 +5,7 @@
  */
 export { describeDatabaseUrl, providerOf, resolveDatabaseUrl, type DatabaseProvider } from './database-url';
 export { listMigrations, migrateStore, pendingMigrationNames, type MigrateOptions, type MigrationFile } from './migrate';
-export { openStore, PRIMARY_CANCER_KIND, STAGE_GROUP_KIND, type OpenStoreOptions } from './store';
+export { INTERRUPTED, openStore, PRIMARY_CANCER_KIND, STAGE_GROUP_KIND, type OpenStoreOptions } from './store';
 export type { Prisma, StoreClient } from './client';
 export { parseIsoDate, sortableInstant, type ParsedDate } from './dates';
 export type * from './types';

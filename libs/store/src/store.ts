@@ -4,6 +4,7 @@ import { createStoreClient, type Prisma, type StoreClient } from './client';
 import { parseIsoDate, sortableInstant } from './dates';
 import { providerOf, resolveDatabaseUrl, sqlitePathOf, type DatabaseProvider } from './database-url';
 import { migrateStore, pendingMigrationNames } from './migrate';
+import { PostgresRunLiveness, SqliteRunLiveness, type RunLiveness } from './run-liveness';
 import { createSqlWriter, placeholders, type SqlTransaction, type SqlValue, type SqlWriter } from './sql-writer';
 import { cancerSearchText, patientSearchText, patientSortName, queryWords, stageQueryPattern, stageSearchText } from './search-terms';
 import type {
@@ -27,6 +28,9 @@ import type {
   TimelineQuery,
   WriteResult,
 } from './types';
+
+/** The status of an import run whose process died before finishing it (seen by the next beginImportRun). */
+export const INTERRUPTED = 'interrupted';
 
 /** The fact kinds the patient list summarizes (the latest of each). */
 export const PRIMARY_CANCER_KIND = 'primary-cancer-condition';
@@ -239,6 +243,20 @@ async function refreshSummaries(tx: SqlTransaction, patientKeys: string[], now: 
   }
 }
 
+/**
+ * Adds a batch's counts to its import run, in the batch's own transaction: a run that never finishes (its process
+ * killed) still says how much of it was committed, and exactly that. finishImportRun sets the final counts.
+ */
+async function tallyRun(tx: SqlTransaction, runId: string, written: WriteResult): Promise<WriteResult> {
+  await tx.run('UPDATE "ImportRun" SET "imported" = "imported" + ?, "updated" = "updated" + ?, "unchanged" = "unchanged" + ? WHERE "id" = ?', [
+    written.imported,
+    written.updated,
+    written.unchanged,
+    runId,
+  ]);
+  return written;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Rows read back.
 
@@ -345,8 +363,10 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     }
   }
   const { prisma } = await createStoreClient(databaseUrl);
-  const writer = createSqlWriter(provider, { databaseUrl, sqlitePath: provider === 'sqlite' ? sqlitePathOf(databaseUrl) : undefined });
-  return new PrismaStore(prisma, provider, writer);
+  const sqlitePath = provider === 'sqlite' ? sqlitePathOf(databaseUrl) : undefined;
+  const writer = createSqlWriter(provider, { databaseUrl, sqlitePath });
+  const liveness = sqlitePath ? new SqliteRunLiveness(sqlitePath) : new PostgresRunLiveness(databaseUrl);
+  return new PrismaStore(prisma, provider, writer, liveness);
 }
 
 /**
@@ -356,13 +376,16 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
 class PrismaStore implements Store {
   #closed = false;
   readonly #sql: SqlWriter;
+  readonly #liveness: RunLiveness;
 
   constructor(
     readonly prisma: StoreClient,
     readonly provider: DatabaseProvider,
     writer: SqlWriter,
+    liveness: RunLiveness,
   ) {
     this.#sql = writer;
+    this.#liveness = liveness;
   }
 
   #writer(): SqlWriter {
@@ -378,14 +401,30 @@ class PrismaStore implements Store {
   async beginImportRun(source: string): Promise<{ id: string }> {
     if (typeof source !== 'string') throw new Error('beginImportRun: source: expected a string (a path, a URL or a description)');
     const id = newImportRunId();
-    await this.#writer().transaction((tx) =>
-      tx.run('INSERT INTO "ImportRun" ("id", "source", "startedAt", "status", "imported", "updated", "unchanged", "rejected") VALUES (?, ?, ?, ?, 0, 0, 0, 0)', [
-        id,
-        source,
-        new Date(),
-        'running',
-      ]),
-    );
+    const writer = this.#writer();
+    // The run's lock first (held until finishImportRun or close): no one sees it running without its lock.
+    await this.#liveness.hold(id);
+    try {
+      // Runs left "running" by a process that died (killed halfway): their lock is free. Marked "interrupted";
+      // what they committed stays (whole batches; their counts say how much), and running the import again
+      // completes it.
+      const running = await this.prisma.importRun.findMany({ where: { status: 'running' }, select: { id: true } });
+      const dead = await this.#liveness.dead(running.map((r) => r.id));
+      await writer.transaction(async (tx) => {
+        for (const ids of chunks(dead)) {
+          await tx.run(`UPDATE "ImportRun" SET "status" = ? WHERE "status" = ? AND "id" IN (${placeholders(ids.length)})`, [INTERRUPTED, 'running', ...ids]);
+        }
+        await tx.run('INSERT INTO "ImportRun" ("id", "source", "startedAt", "status", "imported", "updated", "unchanged", "rejected") VALUES (?, ?, ?, ?, 0, 0, 0, 0)', [
+          id,
+          source,
+          new Date(),
+          'running',
+        ]);
+      });
+    } catch (error) {
+      await this.#liveness.release(id).catch(() => undefined);
+      throw error;
+    }
     return { id };
   }
 
@@ -422,7 +461,7 @@ class PrismaStore implements Store {
       else changed.push(record);
     }
     const toWrite = [...created, ...changed];
-    if (toWrite.length === 0) return { imported: 0, updated: 0, unchanged };
+    if (toWrite.length === 0) return tallyRun(tx, runId, { imported: 0, updated: 0, unchanged });
     const now = new Date();
 
     // Patients: stubs for keys first seen here, demographics from Patient records.
@@ -491,7 +530,7 @@ class PrismaStore implements Store {
     await tx.insertMany('Fact', FACT_COLUMNS, facts);
     await tx.insertMany('TimelineEvent', EVENT_COLUMNS, events);
     if (summaryPatients.size > 0) await refreshSummaries(tx, [...summaryPatients], now);
-    return { imported: created.length, updated: changed.length, unchanged };
+    return tallyRun(tx, runId, { imported: created.length, updated: changed.length, unchanged });
   }
 
   async recordIssues(runId: string, issues: ImportIssueInput[]): Promise<void> {
@@ -531,6 +570,7 @@ class PrismaStore implements Store {
         runId,
       ]),
     );
+    await this.#liveness.release(runId);
     if (count === 0) throw new Error(`finishImportRun: no import run "${runId}"`);
   }
 
@@ -669,6 +709,6 @@ class PrismaStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([this.#sql.close(), this.prisma.$disconnect()]);
+    await Promise.all([this.#sql.close(), this.prisma.$disconnect(), this.#liveness.close()]);
   }
 }

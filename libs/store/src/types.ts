@@ -174,6 +174,10 @@ export interface ImportRunRow {
   source: string;
   startedAt: Date;
   finishedAt: Date | null;
+  /**
+   * "running", "succeeded", "failed", or "interrupted": its process died before finishing it (noticed by the next
+   * beginImportRun; its counts are what it committed, and running the same import again completes it).
+   */
   status: string;
   imported: number;
   updated: number;
