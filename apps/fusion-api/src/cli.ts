@@ -10,6 +10,9 @@
  *   oncoboard pathology-import <file|folder...> [--patient <Patient/id>]
  *                             pathology reports (.txt, .html, .pdf with a text layer, FHIR DiagnosticReport .json):
  *                             each kept verbatim with its extracted findings (spans, negation/context), one transaction per report
+ *   oncoboard vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters]
+ *                             a somatic VCF kept verbatim, its variants as facts citing their lines, matched to the CIViC
+ *                             knowledge base (on-label first), all in one transaction
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
@@ -25,6 +28,7 @@ import {
   importImagingSeries,
   importImagingStudiesFromDicomWeb,
   importPathologyReports,
+  importVcf,
   type ImagingImportProgress,
   type ImagingImportRequest,
   type ImagingLinkRequest,
@@ -39,11 +43,12 @@ import { startApiServer } from './server';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 
-const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-import|demo|serve|migrate> [options]
+const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-import|vcf-import|demo|serve|migrate> [options]
   import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
   link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
   imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
   pathology-import <file|folder...> [--patient <Patient/id>]
+  vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters]
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -165,6 +170,29 @@ async function runPathologyImport(targets: string[], patientKey: string | undefi
   }
 }
 
+async function runVcfImport(target: string, request: Parameters<typeof importVcf>[1]): Promise<number> {
+  if (!existsSync(target)) {
+    console.error(`oncoboard vcf-import: ${target}: no such file`);
+    return 1;
+  }
+  const databaseUrl = resolveDatabaseUrl();
+  const store = await openStore({ databaseUrl });
+  const progress = new ProgressLine('vcf-import');
+  const started = performance.now();
+  try {
+    console.error(`importing ${resolve(target)} for ${request.patientKey} into ${describeDatabase(databaseUrl)}`);
+    const result = await importVcf(target, request, { store, onProgress: (step) => progress.update(step) });
+    progress.done('done');
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${result.variants} variants, ${result.evidence} knowledge-base evidence items, ${result.assertions} assertions (${result.kbVersion})`);
+    for (const w of result.warnings.slice(0, 10)) console.log(`  warning: ${w}`);
+    console.log(`imported ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged} records in ${seconds.toFixed(1)} s (import run ${result.runId})`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -179,6 +207,9 @@ async function main(argv: string[]): Promise<number> {
       'no-radiomics': { type: 'boolean', default: false },
       encoder: { type: 'string' },
       'no-encoder': { type: 'boolean', default: false },
+      assembly: { type: 'string' },
+      'tumor-sample': { type: 'string' },
+      'all-filters': { type: 'boolean', default: false },
       'page-size': { type: 'string' },
       'batch-size': { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
@@ -225,6 +256,18 @@ async function main(argv: string[]): Promise<number> {
     case 'pathology-import': {
       if (positionals.length === 0) throw new UsageError('pathology-import: expected report files or folders');
       return runPathologyImport(positionals, values.patient);
+    }
+    case 'vcf-import': {
+      const target = positionals[0];
+      if (!target) throw new UsageError('vcf-import: expected a VCF file');
+      if (!values.patient) throw new UsageError('vcf-import: expected --patient <Patient/id> (the OncoBoard patient the tumor belongs to)');
+      if (values.assembly && values.assembly !== 'GRCh37' && values.assembly !== 'GRCh38') throw new UsageError(`--assembly: expected GRCh37 or GRCh38, got "${values.assembly}"`);
+      return runVcfImport(target, {
+        patientKey: values.patient,
+        ...(values.assembly ? { assembly: values.assembly as 'GRCh37' | 'GRCh38' } : {}),
+        ...(values['tumor-sample'] ? { tumorSample: values['tumor-sample'] } : {}),
+        ...(values['all-filters'] ? { filter: 'all' as const } : {}),
+      });
     }
     case 'demo':
       return runImport(DEMO_COHORT_DIR, { validate: true });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFhirPath, importPathologyReports } from '@oncoboard/ingest';
+import { importFhirPath, importPathologyReports, importVcf } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
 import {
   composeCaseSummary,
@@ -39,6 +39,7 @@ beforeAll(async () => {
   await importFhirPath(demoDir, { store });
   lookup = storeRecordLookup(store);
   await importPathologyReports(resolve(__dirname, '../../pathology/fixtures/breast-core-biopsy.txt'), { patientKey: EVE }, { store });
+  await importVcf(resolve(__dirname, '../../genomics/fixtures/vcf/pcgr-brca.vep.excerpt.vcf'), { patientKey: JENNY, assembly: 'GRCh37' }, { store });
   jenny = composeCaseSummary(JENNY, await store.getFacts(JENNY), { today: new Date('2019-01-15') });
   john = composeCaseSummary(JOHN, await store.getFacts(JOHN), { today: new Date('2019-06-01') });
 });
@@ -63,6 +64,12 @@ describe('composeCaseSummary (demo cohort)', () => {
     expect(find(jenny, 'Pathological stage group').text).toContain('stage IIB (American Joint Commission on Cancer, 8th edition), 2018-04-05');
     expect(find(jenny, 'HER2').text).toBe('HER2 [Interpretation] in Tissue: Negative, 2018-03-10.');
     expect(find(jenny, 'PALB2').text).toBe('PALB2 p.Tyr1183Ter: Present, somatic, 2018-03-15.');
+    // Her VCF: the variant as the file states it, and the best-ranked on-label CIViC evidence with its citation.
+    expect(find(jenny, 'Somatic variant PIK3CA').text).toBe(
+      'Somatic variant PIK3CA ENSP00000263967.3:p.His1047Arg (ENST00000263967.3:c.3140A>G) at 3:178952085 A>G (GRCh37), missense variant.',
+    );
+    expect(find(jenny, 'matches CIViC').text).toMatch(/^PIK3CA ENSP00000263967\.3:p\.His1047Arg matches CIViC .+: level A predictive evidence, .+ in Breast Cancer \(the patient's cancer type\); PubMed \d+, CIViC evidence \d+, KB civic-2021-08-01\+sha256\.[0-9a-f]{12}\.$/);
+    expect(jenny.sections.find((s) => s.id === 'genomics')!.note).toMatch(/^Not listed here: \d+ more knowledge-base evidence item\(s\) and \d+ variant\(s\) without a protein change \(see the genomics view\)\.$/);
     for (const sentence of sentences(jenny)) {
       expect(sentence.citations.length, sentence.text).toBeGreaterThan(0);
       for (const id of sentence.citations) expect(jenny.evidence[id]?.patientKey).toBe(JENNY);

@@ -44,7 +44,7 @@ export interface SummarySection {
   id: SummarySectionId;
   title: string;
   sentences: SummarySentence[];
-  /** Said when the section has no sentence: what is missing, never filler. */
+  /** What is missing when the section has no sentence (never filler), or what was left out of a long section. */
   note?: string;
 }
 
@@ -64,6 +64,8 @@ export interface CaseSummary {
 }
 
 export const COMPOSER_ID = 'oncoboard-template-composer@1';
+/** Knowledge-base evidence sentences per summary (best ranked); the rest are counted in the section note. */
+export const MAX_EVIDENCE_SENTENCES = 5;
 
 /** A display text without SNOMED's semantic tag: "Left breast structure (body structure)" → "Left breast structure". */
 export function plainTerm(text: string): string {
@@ -108,6 +110,12 @@ class SentenceBuilder {
     if (provenance && !this.cited.some((p) => p.elementPath === provenance.elementPath && p.sourceRecordKey === provenance.sourceRecordKey && p.span?.start === provenance.span?.start)) {
       this.cited.push(provenance);
     }
+    return this;
+  }
+
+  /** Cites a record place without adding words (the record the sentence is about). */
+  cite(provenance: Provenance): this {
+    if (!this.cited.some((p) => p.elementPath === provenance.elementPath && p.sourceRecordKey === provenance.sourceRecordKey && p.span?.start === provenance.span?.start)) this.cited.push(provenance);
     return this;
   }
 
@@ -261,9 +269,9 @@ interface FindingContextLike {
   experiencer?: string;
 }
 
-/** A fact read from a report text (its provenance is a character span). */
+/** A finding read from a report text by libs/pathology: a character span and the ConText context. */
 function isTextFinding(f: SummaryFact): boolean {
-  return f.provenance.some((p) => p.span !== undefined);
+  return typeof f.attributes.context === 'object' && f.provenance.some((p) => p.span !== undefined);
 }
 
 function findingValueText(f: SummaryFact): string | undefined {
@@ -307,6 +315,35 @@ function textFindingSentence(f: SummaryFact, recordText?: RecordText): SentenceB
   return s;
 }
 
+/** A variant from a VCF: gene, protein and coding change, position, as the file states them. */
+function somaticVariantSentence(f: SummaryFact): SentenceBuilder {
+  const a = f.attributes;
+  const s = new SentenceBuilder(f);
+  const where = typeof a.chrom === 'string' ? `${a.chrom}:${String(a.pos)} ${String(a.ref)}>${String(a.alt)}${typeof a.assembly === 'string' ? ` (${a.assembly})` : ''}` : undefined;
+  const parts = [a.gene, a.hgvsp, a.hgvsc ? `(${String(a.hgvsc)})` : undefined].filter((x): x is string => typeof x === 'string');
+  s.text('Somatic variant ').add([...parts, where ? `at ${where}` : undefined].filter(Boolean).join(' '), 'value');
+  if (Array.isArray(a.consequences) && a.consequences.length) s.text(`, ${(a.consequences as string[]).join(', ').replace(/_/g, ' ')}`);
+  return s;
+}
+
+/** A knowledge-base evidence item matched to the patient's variant: level, therapy, disease, citation, KB version. */
+function actionabilitySentence(f: SummaryFact): SentenceBuilder {
+  const a = f.attributes;
+  const s = new SentenceBuilder(f);
+  const patientVariants = Array.isArray(a.patientVariants) ? (a.patientVariants as string[]) : [];
+  const variantSides = f.provenance.filter((p) => !p.sourceRecordKey.startsWith('kb/'));
+  s.text(`${String(a.gene)} ${patientVariants.join(', ')} matches CIViC `).add(String(a.civicVariant), 'civicVariant');
+  s.text(': level ').add(String(a.level), 'level').text(` ${String(a.evidenceType).toLowerCase()} evidence, `).add(String(a.significance), 'significance');
+  const therapies = Array.isArray(a.therapies) ? (a.therapies as string[]) : [];
+  if (therapies.length) s.text(', ').add(therapies.join(' + '), 'therapies');
+  s.text(' in ').add(String(a.disease), 'disease').text(a.onLabel ? " (the patient's cancer type)" : ' (another cancer type)');
+  s.text('; ').add(String(a.citation), 'citation').text(', CIViC evidence ').add(String(a.evidenceId), 'evidenceId');
+  s.text(', KB ').add(String(a.kbVersion), 'kb');
+  // The patient's own variant line(s): the claim is about this patient.
+  for (const p of variantSides) s.cite(p);
+  return s;
+}
+
 const SECTION_OF_KIND: Record<string, SummarySectionId> = {
   'primary-cancer-condition': 'diagnosis',
   'secondary-cancer-condition': 'diagnosis',
@@ -317,6 +354,8 @@ const SECTION_OF_KIND: Record<string, SummarySectionId> = {
   'cancer-stage': 'stage',
   'tumor-marker': 'biomarkers',
   'genomic-variant': 'genomics',
+  'somatic-variant': 'genomics',
+  'actionability-evidence': 'genomics',
   'cancer-related-medication-request': 'treatment',
   'cancer-related-medication-administration': 'treatment',
   'cancer-related-surgical-procedure': 'treatment',
@@ -340,7 +379,7 @@ function sentenceFor(f: SummaryFact, recordText?: RecordText): SentenceBuilder |
     case 'stage':
       return stageSentence(f);
     case 'genomics':
-      return genomicSentence(f);
+      return f.kind === 'somatic-variant' ? somaticVariantSentence(f) : f.kind === 'actionability-evidence' ? actionabilitySentence(f) : genomicSentence(f);
     case 'treatment':
       return treatmentSentence(f);
     case 'imaging':
@@ -435,9 +474,21 @@ export function composeCaseSummary(patientKey: string, facts: readonly SummaryFa
     sections.get(section)!.push({ section, text: built.text, citations });
   };
   const ordered = [...own].sort((a, b) => (a.effectiveStart ?? '').localeCompare(b.effectiveStart ?? '') || a.id.localeCompare(b.id));
+  // Genomics: every protein-changing variant, and the best-ranked knowledge-base evidence (on-label first, then
+  // level); the rest is counted in the section's note and listed in full in the genomics view.
+  const levelRank = (f: SummaryFact) => `${f.attributes.onLabel ? 0 : 1}${String(f.attributes.level ?? 'Z')}`;
+  const kbEvidence = ordered.filter((f) => f.kind === 'actionability-evidence').sort((a, b) => levelRank(a).localeCompare(levelRank(b)));
+  const shownEvidence = new Set(kbEvidence.slice(0, MAX_EVIDENCE_SENTENCES));
+  const quietVariants = ordered.filter((f) => f.kind === 'somatic-variant' && typeof f.attributes.hgvsp !== 'string');
+  const genomicsNote = [
+    kbEvidence.length > shownEvidence.size ? `${kbEvidence.length - shownEvidence.size} more knowledge-base evidence item(s)` : '',
+    quietVariants.length > 0 ? `${quietVariants.length} variant(s) without a protein change` : '',
+  ].filter(Boolean);
+  const skipped = new Set<SummaryFact>([...kbEvidence.filter((f) => !shownEvidence.has(f)), ...quietVariants]);
   // A report states a finding in its diagnosis, its synoptic and its comment: say it once (first place cited).
   const seenFindings = new Set<string>();
   for (const f of ordered) {
+    if (skipped.has(f)) continue;
     const section = SECTION_OF_KIND[f.kind];
     if (!section) continue;
     if (isTextFinding(f)) {
@@ -453,7 +504,9 @@ export function composeCaseSummary(patientKey: string, facts: readonly SummaryFa
     composer: COMPOSER_ID,
     sections: SUMMARY_SECTIONS.map(({ id, title }) => {
       const sentences = sections.get(id)!;
-      return sentences.length > 0 ? { id, title, sentences } : { id, title, sentences, note: EMPTY_NOTE[id] };
+      if (sentences.length === 0) return { id, title, sentences, note: EMPTY_NOTE[id] };
+      if (id === 'genomics' && genomicsNote.length > 0) return { id, title, sentences, note: `Not listed here: ${genomicsNote.join(' and ')} (see the genomics view).` };
+      return { id, title, sentences };
     }),
     evidence,
     openQuestions: openQuestions(own, options.today ?? new Date()),

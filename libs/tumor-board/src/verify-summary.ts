@@ -155,6 +155,7 @@ export async function verifySentence(
   const cited: EvidenceAtoms[] = [];
   const spanContexts: SpanContext[] = [];
   const structuredAtoms: EvidenceAtoms[] = [];
+  let patientRecords = 0;
   for (const id of sentence.citations) {
     tally.checked++;
     const evidence = summary.evidence[id];
@@ -167,10 +168,14 @@ export async function verifySentence(
       reasons.push(`citation ${id}: record ${evidence.sourceRecordKey} does not exist`);
       continue;
     }
-    if (record.patientKey !== summary.patientKey || evidence.patientKey !== summary.patientKey) {
+    // Knowledge-base items (CIViC evidence) are reference records of no patient; a sentence citing one must also
+    // cite a record of this patient (checked below).
+    const reference = record.patientKey === null && evidence.sourceRecordKey.startsWith('kb/');
+    if (!reference && (record.patientKey !== summary.patientKey || evidence.patientKey !== summary.patientKey)) {
       reasons.push(`citation ${id}: record ${evidence.sourceRecordKey} belongs to another patient`);
       continue;
     }
+    if (!reference) patientRecords++;
     let atoms: EvidenceAtoms | undefined;
     if (evidence.span) {
       const text = spanText(record.content, evidence.span);
@@ -203,6 +208,7 @@ export async function verifySentence(
     if (!evidence.span) structuredAtoms.push(atoms);
   }
   if (reasons.length > 0) return reasons;
+  if (patientRecords === 0) return ['cites only knowledge-base records, no record of this patient'];
   const all: EvidenceAtoms = {
     strings: cited.flatMap((a) => a.strings),
     quantities: cited.flatMap((a) => a.quantities),

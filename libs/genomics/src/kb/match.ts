@@ -421,7 +421,15 @@ export class KbMatcher {
     }
     for (const n of ctx?.names ?? []) {
       const d = this.diseaseByName.get(n.trim().toLowerCase());
-      add(n, d, d ? undefined : 'name not in the disease table or the KB');
+      if (d) {
+        add(n, d);
+        continue;
+      }
+      // EHR diagnosis names are longer than KB disease names ("Primary malignant neoplasm of female left breast"):
+      // read the organ (or tumour) word, and say so in the note.
+      const organ = ORGAN_WORDS.find(([re]) => re.test(n));
+      const doid = organ && (DISEASE_TERMS.has(organ[1]) || this.nameOf(organ[1])) ? organ[1] : undefined;
+      add(n, doid, doid ? `read from the word "${organ![0].exec(n)![0]}" in the name` : 'name not in the disease table or the KB');
     }
     return { doids, report };
   }
@@ -460,6 +468,25 @@ function tierRank(t: string | undefined): number {
 function isPredictiveSensitivity(e: EvidenceMatch): boolean {
   return e.evidenceType === 'Predictive' && e.direction === 'Supports' && e.significance === 'Sensitivity/Response';
 }
+
+/** Organ and tumour words of diagnosis names, most specific first, with the DOID they name. */
+const ORGAN_WORDS: [RegExp, string][] = [
+  [/\bnon[- ]small[- ]cell\b/i, 'DOID:3908'],
+  [/\bsmall[- ]cell lung\b/i, 'DOID:5409'],
+  [/\blung\b/i, 'DOID:1324'],
+  [/\bbreast\b/i, 'DOID:1612'],
+  [/\b(colorectal|colon|rectum|rectal|sigmoid)\b/i, 'DOID:9256'],
+  [/\bmelanoma\b/i, 'DOID:1909'],
+  [/\bprostat\w*/i, 'DOID:10283'],
+  [/\bovar\w*/i, 'DOID:2394'],
+  [/\bpancrea\w*/i, 'DOID:1793'],
+  [/\b(stomach|gastric)\b/i, 'DOID:10534'],
+  [/\bthyroid\b/i, 'DOID:1781'],
+  [/\b(kidney|renal)\b/i, 'DOID:263'],
+  [/\b(bladder|urothelial)\b/i, 'DOID:11054'],
+  [/\bglioblastoma\b/i, 'DOID:3068'],
+  [/\bchronic myeloid leuk\w*/i, 'DOID:8552'],
+];
 
 export function compareEvidence(a: EvidenceMatch, b: EvidenceMatch): number {
   return (

@@ -53,6 +53,7 @@ export function CaseSummaryView({ summary, print = false }: { summary: CaseSumma
                 ))}
               </ul>
             )}
+            {section.sentences.length > 0 && section.note ? <p className="mt-1 text-xs text-slate-500 italic">{section.note}</p> : null}
           </section>
         ))}
         {summary.openQuestions.length > 0 ? (
