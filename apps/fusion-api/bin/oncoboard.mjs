@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (the workspace is consumed as TypeScript source).
-import { spawnSync } from 'node:child_process';
+// Runs the TypeScript CLI in this same process through tsx's loader (the workspace is consumed as TypeScript
+// source). One process, so a signal sent to `oncoboard` reaches the import itself (no orphaned child).
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+register();
 const here = dirname(fileURLToPath(import.meta.url));
-const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+await import(pathToFileURL(join(here, '..', 'src', 'cli.ts')).href);
