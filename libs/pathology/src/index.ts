@@ -1,6 +1,6 @@
 // @oncoboard/pathology: pathology and molecular-pathology reports → verbatim text, sections, findings with
-// NegEx/ConText context, and OncoBoard facts with character-span provenance. (The transformer embeddings live in
-// ./embedding and are exported from there.)
+// NegEx/ConText context, OncoBoard facts with character-span provenance, and sentence/report embeddings from a local
+// BERT-family model through transformers.js (./embedding; default model: models/civic-bert-mini).
 export { htmlToText } from './html-text';
 export { readPdfTextLayer } from './pdf-text';
 export {
@@ -46,3 +46,4 @@ export {
   type PathologyReportImportOptions,
   type ReportTextRecord,
 } from './report-facts';
+export * from './embedding/index';
