@@ -11,13 +11,14 @@ import { createCallerFactory } from './trpc';
 const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
 let work: string;
 let store: Store;
-let caller: ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+const createCaller = createCallerFactory(appRouter);
+let caller: ReturnType<typeof createCaller>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'oncoboard-boards-api-'));
   store = await openStore({ databaseUrl: `file:${join(work, 'api.db')}` });
   await importFhirPath(demoDir, { store });
-  caller = createCallerFactory(appRouter)({ store });
+  caller = createCaller({ store });
 }, 120_000);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ImagingLesionsView, ImagingSeriesItem, ImagingSlice, ImportSummary, PatientOverview, SourceRecordView, TimelinePage } from './contract';
 import { boardsRouter } from './boards';
+import { buildPatientGenomics, listPatientReports, type PatientGenomicsView, type PatientReportView } from './reports-genomics';
 import { buildImagingLesions, buildImagingSlice, listImagingSeries } from './imaging';
 import { buildPatientOverview } from './overview';
 import { publicProcedure, router } from './trpc';
@@ -59,6 +60,12 @@ export const appRouter = router({
         { facts: facts.length, events: timeline.total },
       );
     }),
+
+    /** Pathology reports kept verbatim, each with its extracted findings as character spans and their context. */
+    reports: publicProcedure.input(z.object({ patientKey })).query(({ ctx, input }): Promise<PatientReportView[]> => listPatientReports(ctx.store, input.patientKey)),
+
+    /** Somatic variants (each citing its VCF line) and the knowledge-base evidence matched to them, on-label first. */
+    genomics: publicProcedure.input(z.object({ patientKey })).query(({ ctx, input }): Promise<PatientGenomicsView> => buildPatientGenomics(ctx.store, input.patientKey)),
 
     timeline: publicProcedure
       .input(
