@@ -3,6 +3,7 @@
  *  1. a temporary SQLite database (DATABASE_URL=file:<tmp>/test.db), migrated by the CLI;
  *  2. the demo cohort imported by the CLI (`oncoboard import demo/mcode-stu4`), plus a generated patient with
  *     10,000 timeline events (bulk NDJSON) for the smoothness check;
+ *  2c. a synthetic pathology report and a somatic VCF for the same patient (`oncoboard pathology-import`, `vcf-import`);
  *  2b. two CT timepoints of the breast cancer patient (synthetic phantoms written as DICOM series, lesion masks as
  *     NIfTI; an 8 mL lesion shrinking to 2.5 mL, a RECIST partial response), imported by the CLI
  *     (`oncoboard imaging-import <folder> --patient … --mask …`);
@@ -205,6 +206,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (code !== 0) throw new Error(`oncoboard imaging-import (${t.name}) exited with ${code}\n${tail(log('cli'))}`);
     }
     step(`imaging imported (${IMAGING_TIMEPOINTS.length} CT timepoints for ${IMAGING_PATIENT_KEY})`);
+
+    // Her pathology report (synthetic) and a somatic VCF (the PCGR breast-cancer VEP excerpt), by the CLI.
+    code = await tsxCli('pathology-import', join(repoRoot, 'libs', 'pathology', 'fixtures', 'breast-core-biopsy.txt'), '--patient', IMAGING_PATIENT_KEY);
+    if (code !== 0) throw new Error(`oncoboard pathology-import exited with ${code}\n${tail(log('cli'))}`);
+    code = await tsxCli('vcf-import', join(repoRoot, 'libs', 'genomics', 'fixtures', 'vcf', 'pcgr-brca.vep.excerpt.vcf'), '--patient', IMAGING_PATIENT_KEY, '--assembly', 'GRCh37');
+    if (code !== 0) throw new Error(`oncoboard vcf-import exited with ${code}\n${tail(log('cli'))}`);
+    step('pathology report and somatic VCF imported');
 
     if (buildIsFresh()) {
       step('next build is up to date');

@@ -56,7 +56,7 @@ describe.skipIf(skip !== '')('tumor board in Chromium', () => {
     await page.getByTestId('case-summary').waitFor();
     const sentences = page.getByTestId('summary-sentence');
     expect(await sentences.count()).toBeGreaterThan(20);
-    const her2 = sentences.filter({ hasText: 'HER2' }).first();
+    const her2 = sentences.filter({ hasText: 'HER2 [Interpretation]' }).first();
     expect(await her2.innerText()).toContain('HER2 [Interpretation] in Tissue: Negative, 2018-03-10.');
     const citation = her2.getByTestId('citation').nth(1);
     expect(await citation.getAttribute('data-cited-path')).toBe('Observation.valueCodeableConcept');
@@ -68,6 +68,9 @@ describe.skipIf(skip !== '')('tumor board in Chromium', () => {
     // Her two CT timepoints (global setup) are measured and cited; a section without data says so.
     expect(await page.getByTestId('summary-section-imaging').innerText()).toMatch(/Lesion 1 on CT of 2024-01-10: volume \d/);
     expect(await page.getByTestId('summary-section-model').innerText()).toContain('No joint-model prediction is on record for this patient.');
+    // Her report is quoted (negation said), her VCF's on-label CIViC evidence cited with PubMed and the KB version.
+    expect(await page.getByTestId('summary-section-pathology').innerText()).toContain('Lymphovascular invasion: absent — “lymphovascular invasion is identified”.');
+    expect(await page.getByTestId('summary-section-genomics').innerText()).toMatch(/PIK3CA ENSP00000263967\.3:p\.His1047Arg matches CIViC .+\(the patient's cancer type\); PubMed \d+/);
     await screenshot(page, shots, '21-case-summary-citation');
 
     // The decision.

@@ -4,7 +4,7 @@ import type { CitedValue, PatientOverview as Overview, StageSummary } from '@onc
 import Link from 'next/link';
 import { ageInYears, clinicalLabel, formatCount, formatDate, formatDateRange, formatGender, humanize, patientLabel, systemLabel } from '../lib/format';
 import { sortBiomarkers } from '../lib/biomarkers';
-import { imagingHref, sourceHref, timelineHref } from '../lib/routes';
+import { genomicsHref, imagingHref, reportsHref, sourceHref, timelineHref } from '../lib/routes';
 import { useTRPC } from '../lib/trpc';
 import { Cited, Dl, EmptyNote, ErrorNotice, FromRecord, Loading, Section } from './ui';
 
@@ -29,6 +29,10 @@ function OverviewView({ data }: { data: Overview }) {
   // The imaging link shows once the patient has imported series (a separate, cheap query; the overview does not wait).
   const series = useQuery(trpc.imaging.series.queryOptions({ patientKey: patient.key }));
   const seriesCount = series.data?.length ?? 0;
+  const reports = useQuery(trpc.patients.reports.queryOptions({ patientKey: patient.key }));
+  const genomics = useQuery(trpc.patients.genomics.queryOptions({ patientKey: patient.key }));
+  const reportCount = reports.data?.length ?? 0;
+  const variantCount = genomics.data?.variants.length ?? 0;
   const age = ageInYears(patient.birthDate, patient.deceasedAt ? (Date.parse(patient.deceasedAt) || Date.now()) : Date.now());
   const patientRecord = patient.sourceRecordKey;
   const patientCite = (text: string | undefined, elementPath: string): CitedValue | undefined =>
@@ -69,6 +73,16 @@ function OverviewView({ data }: { data: Overview }) {
             <Link href={timelineHref(patient.key)} className="btn-primary" data-testid="open-timeline">
               Timeline · {formatCount(data.counts.events)} events
             </Link>
+            {reportCount > 0 ? (
+              <Link href={reportsHref(patient.key)} className="btn-primary" data-testid="open-reports">
+                Pathology · {formatCount(reportCount)} report{reportCount === 1 ? '' : 's'}
+              </Link>
+            ) : null}
+            {variantCount > 0 ? (
+              <Link href={genomicsHref(patient.key)} className="btn-primary" data-testid="open-genomics">
+                Genomics · {formatCount(variantCount)} variants
+              </Link>
+            ) : null}
             {seriesCount > 0 ? (
               <Link href={imagingHref(patient.key)} className="btn-primary" data-testid="open-imaging">
                 Imaging · {formatCount(seriesCount)} series

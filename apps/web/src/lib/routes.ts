@@ -58,3 +58,11 @@ export function boardPacketHref(boardId: string): string {
 export function boardPacketPdfHref(boardId: string): string {
   return `/api/boards/${encodeURIComponent(boardId)}/packet.pdf`;
 }
+
+export function reportsHref(patientKey: string): string {
+  return `${patientHref(patientKey)}/reports`;
+}
+
+export function genomicsHref(patientKey: string): string {
+  return `${patientHref(patientKey)}/genomics`;
+}
