@@ -5,7 +5,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { CaseSummary, SummarySentence } from './compose-summary';
-import { verifySentence, type RecordLookup, type RejectedSentence } from './verify-summary';
+import { memoizeLookup, verifySentence, type RecordLookup, type RejectedSentence } from './verify-summary';
 
 export const REPHRASE_INSTRUCTIONS = [
   'You rewrite a tumor-board case summary so it reads well aloud.',
@@ -44,7 +44,8 @@ export function parseRephrased(raw: string, sentences: SummarySentence[]): Summa
 }
 
 /** Asks `model` to rephrase, then verifies every returned sentence against the records. */
-export async function rephraseCaseSummary(summary: CaseSummary, model: BaseChatModel, lookup: RecordLookup): Promise<RephraseResult> {
+export async function rephraseCaseSummary(summary: CaseSummary, model: BaseChatModel, recordLookup: RecordLookup): Promise<RephraseResult> {
+  const lookup = memoizeLookup(recordLookup);
   const { sentences, prompt } = numberedSentences(summary);
   const response = await model.invoke([new SystemMessage(REPHRASE_INSTRUCTIONS), new HumanMessage(prompt)]);
   const raw = typeof response.content === 'string' ? response.content : response.content.map((part) => ('text' in part ? String(part.text) : '')).join('');

@@ -186,12 +186,7 @@ export async function verifySentence(
         spanContexts.push({ negated: c.negated || negationCue(text), uncertain: c.uncertain || UNCERTAIN.test(text), historical: c.historical, otherExperiencer: c.experiencer === 'other' });
       }
     } else {
-      let json: unknown;
-      try {
-        json = JSON.parse(record.content);
-      } catch {
-        json = undefined;
-      }
+      const json = recordJson(record);
       const element = json === undefined ? undefined : resolveElement(json, evidence.elementPath);
       if (element !== undefined) atoms = atomsOf(element);
     }
@@ -239,8 +234,33 @@ export async function verifySentence(
   return reasons;
 }
 
+/** One lookup per record for a whole summary (a record is cited by many sentences). */
+export function memoizeLookup(lookup: RecordLookup): RecordLookup {
+  const seen = new Map<string, ReturnType<RecordLookup>>();
+  return (key) => {
+    let found = seen.get(key);
+    if (!found) seen.set(key, (found = lookup(key)));
+    return found;
+  };
+}
+
+const parsedRecords = new WeakMap<object, unknown>();
+/** A record's JSON, parsed once per looked-up record object. */
+function recordJson(record: { content: string }): unknown {
+  if (parsedRecords.has(record)) return parsedRecords.get(record);
+  let json: unknown;
+  try {
+    json = JSON.parse(record.content);
+  } catch {
+    json = undefined;
+  }
+  parsedRecords.set(record, json);
+  return json;
+}
+
 /** Verifies every sentence; unsupported sentences are dropped from the returned summary and listed in `rejected`. */
-export async function verifyCaseSummary(summary: CaseSummary, lookup: RecordLookup): Promise<VerificationResult> {
+export async function verifyCaseSummary(summary: CaseSummary, recordLookup: RecordLookup): Promise<VerificationResult> {
+  const lookup = memoizeLookup(recordLookup);
   const rejected: RejectedSentence[] = [];
   const tally = { checked: 0, accepted: 0 };
   const sections = [];
