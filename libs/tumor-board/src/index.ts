@@ -7,3 +7,4 @@ export * from './rephrase-summary';
 export * from './corrupt-summary';
 export * from './store-lookup';
 export * from './boards';
+export * from './document-retriever';
