@@ -71,7 +71,9 @@ describe.skipIf(skip !== '')('patient flow in Chromium', () => {
     }
     const hrefs = await citedHrefs(page);
     expect(hrefs.length).toBeGreaterThan(15);
-    for (const href of hrefs) expect(href).toMatch(/^\/sources\/fhir%2F/);
+    // Her values cite FHIR resources, and (since global setup imports her pathology report) report texts.
+    for (const href of hrefs) expect(href).toMatch(/^\/sources\/(fhir|pathology)%2F/);
+    expect(hrefs.some((h) => h.startsWith('/sources/fhir%2F'))).toBe(true);
     await screenshot(page, shots, '03-overview-jenny');
 
     // A biomarker value opens its Observation with the value element highlighted.
