@@ -7,7 +7,7 @@ import Batch from 'stream-json/utils/Batch.js';
 import { BundleReferenceMap, bundleItemsFrom, bundleTypeIssue, entryItem, isStreamableBundleType, summarizeEntry, type BundleEntrySummary, type EntryContext } from './bundle';
 import { JsonSyntaxLocator } from './json-syntax';
 import { errorItem } from './outcome';
-import { notAResourceReason } from './resource-shape';
+import { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE, notAResourceReason } from './resource-shape';
 import { SourceReadError, toSourceReadError, type ByteSource } from './source';
 import type { ReadItem, SourceLocation } from './types';
 import { Utf8Validator, notUtf8Message } from './utf8';
@@ -38,6 +38,9 @@ interface DecodeCounter {
 }
 
 class NotUtf8Error extends Error {}
+
+/** The text nests deeper than MAX_JSON_DEPTH: stop before assembling it (slow, and a stack overflow downstream). */
+class TooDeepError extends Error {}
 
 /** Length of a UTF-8 sequence that starts with this byte (1 for anything that is not a lead byte). */
 function sequenceLength(lead: number): number {
@@ -155,6 +158,7 @@ async function* documentEvents(text: AsyncIterable<string>, summarizeOnly?: () =
   let index = 0;
   let assembler = new Assembler();
   let summarizer: EntrySummarizer | undefined;
+  let depth = 0;
   const keep = (value: unknown) => {
     if (key !== '__proto__' && head) head[key] = value;
     stage = 'top';
@@ -162,6 +166,11 @@ async function* documentEvents(text: AsyncIterable<string>, summarizeOnly?: () =
   try {
     for await (const batch of batches as AsyncIterable<Token[]>) {
       for (const token of batch) {
+        if (token.name === 'startObject' || token.name === 'startArray') {
+          if (++depth > MAX_JSON_DEPTH) throw new TooDeepError(TOO_DEEP_MESSAGE);
+        } else if (token.name === 'endObject' || token.name === 'endArray') {
+          depth--;
+        }
         switch (stage) {
           case 'start':
             if (token.name === 'startObject') {
@@ -343,6 +352,8 @@ export async function* readJsonDocument(file: string, source: ByteSource, option
     const e = toSourceReadError(error);
     if (e instanceof SourceReadError) {
       yield sourceErrorItem(file, e);
+    } else if (e instanceof TooDeepError) {
+      yield errorItem({ file, place: 'file' }, TOO_DEEP_MESSAGE, { code: 'structure' });
     } else if (!counter.content && !(e instanceof NotUtf8Error)) {
       yield errorItem({ file, place: 'file' }, 'empty file, expected a FHIR resource or Bundle', { code: 'invalid' });
     } else {

@@ -3,7 +3,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { bundleItems } from './bundle';
 import { locateJsonSyntaxError } from './json-syntax';
 import { errorItem } from './outcome';
-import { notAResourceReason } from './resource-shape';
+import { TOO_DEEP_MESSAGE, nestsDeeperThan, notAResourceReason } from './resource-shape';
 import { SourceReadError, toSourceReadError, type ByteSource } from './source';
 import type { ReadItem, SourceLocation } from './types';
 import { firstInvalidUtf8Offset, notUtf8Message } from './utf8';
@@ -111,6 +111,7 @@ export function lineItems(file: string, split: SplitLine, maxLineBytes: number):
   }
   const notResource = notAResourceReason(value);
   if (notResource) return [errorItem(location, notResource, { code: 'structure' })];
+  if (nestsDeeperThan(value)) return [errorItem(location, TOO_DEEP_MESSAGE, { code: 'structure' })];
   const resource = value as Record<string, unknown>;
   if (resource.resourceType === 'Bundle') return [...bundleItems(resource, file, `line ${split.line} `, `line ${split.line}`)];
   return [{ kind: 'resource', resource: value as Resource, location, text }];

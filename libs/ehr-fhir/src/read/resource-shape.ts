@@ -17,6 +17,29 @@ function kindOf(value: unknown): string {
   }
 }
 
+/**
+ * Deepest JSON nesting (objects and arrays) the readers accept. Real FHIR resources nest a few dozen levels at
+ * most (Questionnaire items, extensions of extensions); a much deeper text is an attack or corrupt, and code that
+ * walks resources recursively (reference rewriting, hashing, mapping) would overflow the stack on it.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+export const TOO_DEEP_MESSAGE = `JSON nested more than ${MAX_JSON_DEPTH} levels deep; expected a FHIR resource (FHIR JSON nests far less)`;
+
+/** Whether a parsed JSON value nests deeper than `max` levels of objects / arrays (iterative: no recursion). */
+export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const stack: [object, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** Why a parsed JSON value is not a FHIR resource (without quoting it), or undefined when it looks like one. */
 export function notAResourceReason(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -17,10 +17,41 @@ export function parseDataSet(bytes: Uint8Array, file: string): DataSet {
       throw new ImageReadError('truncated', `${file} is truncated: Pixel Data at byte ${pixels.dataOffset} declares ${pixels.length} bytes, only ${present} present`, { file, cause: thrown });
     }
     const inner = partial ? partial.exception : thrown;
+    if (inner instanceof TypeError || inner instanceof RangeError) {
+      // dicom-parser failed inside itself on a corrupt length or delimiter: its own message ("Cannot read
+      // properties of undefined") says nothing to a user; say where parsing got to instead.
+      const last = lastElement(partial?.dataSet);
+      const where = last ? ` after element ${last} ` : ' ';
+      throw new ImageReadError('not-dicom', `${file}: cannot parse DICOM dataset: malformed element structure${where}(a corrupt element length or sequence delimiter); expected well-formed DICOM elements`, { file, cause: thrown });
+    }
     const msg = inner instanceof Error ? inner.message : String(inner);
     const truncated = /end of buffer|overrun|past end|eof|unexpected end/i.test(msg);
     throw new ImageReadError(truncated ? 'truncated' : 'not-dicom', `${file}: cannot parse DICOM dataset (${truncated ? 'file truncated: ' : ''}${msg})`, { file, cause: thrown });
   }
+}
+
+/**
+ * dicom-parser reads element values lazily, and throws a string when one runs past the end of the buffer (an
+ * element length the parser trusted): turn anything a reader hits after parsing into an ImageReadError.
+ */
+export function valueReadError(thrown: unknown, file: string): unknown {
+  // Our own errors, and engine errors (a bug to be seen, not to be reworded as a corrupt file), pass unchanged.
+  if (thrown instanceof ImageReadError || thrown instanceof TypeError || thrown instanceof RangeError) return thrown;
+  const detail = thrown instanceof Error ? thrown.message : String(thrown);
+  return new ImageReadError('truncated', `${file}: cannot read an element value (${detail}); expected every element value inside the file (the file is truncated or an element length is corrupt)`, { file, cause: thrown });
+}
+
+/** The largest voxel array a reader allocates (2 GiB): beyond it a header's claim is refused before allocation. */
+export const MAX_VOLUME_BYTES = 2 ** 31;
+
+/** "(0062,0002) at byte 576": the element read last (the one with the highest offset) of a partly parsed dataset. */
+function lastElement(ds: DataSet | undefined): string | undefined {
+  let last: { tag: string; dataOffset: number } | undefined;
+  for (const element of Object.values(ds?.elements ?? {})) {
+    if (!last || element.dataOffset > last.dataOffset) last = element;
+  }
+  if (!last || !/^x[0-9a-f]{8}$/i.test(last.tag)) return undefined;
+  return `(${last.tag.slice(1, 5).toUpperCase()},${last.tag.slice(5, 9).toUpperCase()}) at byte ${last.dataOffset}`;
 }
 
 /** Deflated Explicit VR LE: the dataset after the meta header is raw deflate. */

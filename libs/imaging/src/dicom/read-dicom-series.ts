@@ -12,7 +12,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
 import type { Direction, Vec3, Volume, VoxelArray } from '../volume';
 import { DECODABLE_SYNTAXES, decodeCompressedFrame, storedArray } from './codecs/decode-compressed';
-import { parseDataSet } from './parse-dataset';
+import { MAX_VOLUME_BYTES, parseDataSet, valueReadError } from './parse-dataset';
 
 export interface ReadDicomSeriesOptions {
   /** Pick this series when the input holds several; without it, several series are an error listing them. */
@@ -204,9 +204,32 @@ function parseInstance(file: string): Instance {
   if (!ds.elements.x7fe00010) {
     throw new ImageReadError('no-pixel-data', `${file} has no Pixel Data (7FE0,0010) element`, { file });
   }
+  try {
+    return readInstance(ds, file);
+  } catch (thrown) {
+    throw valueReadError(thrown, file);
+  }
+}
+
+/**
+ * NumberOfFrames (0028,0008), 1 when absent. Every frame takes at least one byte of Pixel Data, so a count above
+ * the bytes present is a corrupt header (and must not drive a loop or an allocation of that size).
+ */
+function numberOfFrames(ds: DataSet, file: string): number {
+  const declared = int(ds, 'x00280008');
+  if (declared === undefined) return 1;
+  const pixel = ds.elements.x7fe00010 as Element;
+  const bytes = Math.max(0, Math.min(pixel.length, ds.byteArray.length - pixel.dataOffset));
+  if (!Number.isSafeInteger(declared) || declared < 1 || declared > bytes) {
+    throw new ImageReadError('bad-header', `${file}: NumberOfFrames (0028,0008) = ${declared}; expected a whole number from 1 to ${bytes} (the bytes of its Pixel Data at byte ${pixel.dataOffset})`, { file });
+  }
+  return declared;
+}
+
+function readInstance(ds: DataSet, file: string): Instance {
   const syntax = str(ds, 'x00020010') ?? '';
   const layout = readLayout(ds, file);
-  const nFrames = int(ds, 'x00280008') ?? 1;
+  const nFrames = numberOfFrames(ds, file);
   const unsupported = transferSyntaxProblem(syntax, ds, file);
   const compressed = !unsupported && DECODABLE_SYNTAXES.has(syntax);
   const pixels = unsupported || compressed ? new Uint8Array(0) : pixelBytes(ds, file, layout, nFrames);
@@ -548,9 +571,16 @@ function checkDrift(placed: PlacedFrame[], normal: number[], uid: string, warnin
 function assembleVoxels(placed: PlacedFrame[], first: Instance): VoxelArray {
   const perSlice = first.rows * first.columns;
   const rescaled = placed.some((p) => p.frame.slope !== 1 || p.frame.intercept !== 0);
+  // The first frame is decoded before the volume is allocated: a compressed frame must prove it holds
+  // Rows x Columns samples before Rows x Columns x frames is allocated on the header's word.
+  const firstValues = placed[0] ? decodeFrame(placed[0].instance, placed[0].frame.frameIndex) : undefined;
+  const bytes = perSlice * placed.length * (rescaled ? 4 : first.bitsAllocated / 8);
+  if (bytes > MAX_VOLUME_BYTES) {
+    throw new ImageReadError('unsupported', `series ${first.seriesUid}: ${placed.length} frame(s) of ${first.rows}x${first.columns} make a ${bytes}-byte volume, more than the ${MAX_VOLUME_BYTES} bytes a volume may take in memory`, { file: first.file });
+  }
   const out = rescaled ? new Float32Array(perSlice * placed.length) : storedArray(first, perSlice * placed.length);
   placed.forEach((p, k) => {
-    const values = decodeFrame(p.instance, p.frame.frameIndex);
+    const values = k === 0 && firstValues ? firstValues : decodeFrame(p.instance, p.frame.frameIndex);
     if (!rescaled) {
       out.set(values, k * perSlice);
       return;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
 import type { Direction, Vec3, Volume } from '../volume';
-import { parseDataSet } from '../dicom/parse-dataset';
+import { MAX_VOLUME_BYTES, parseDataSet, valueReadError } from '../dicom/parse-dataset';
 
 export const SEGMENTATION_STORAGE_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
 
@@ -71,7 +71,11 @@ export function readDicomSeg(input: string | Uint8Array, options: ReadDicomSegOp
     bytes = input;
   }
   const ds = parseDataSet(bytes, file);
-  return decodeSeg(ds, file);
+  try {
+    return decodeSeg(ds, file);
+  } catch (thrown) {
+    throw valueReadError(thrown, file);
+  }
 }
 
 function err(code: ConstructorParameters<typeof ImageReadError>[0], file: string, message: string): never {
@@ -273,8 +277,12 @@ function decodeSeg(ds: DataSet, file: string): DicomSegResult {
   }
 
   // Label volume. Frames are written in Segment Sequence order, so later segments win where segments overlap.
-  const maxNumber = Math.max(...segments.map((s) => s.number));
+  const maxNumber = segments.reduce((m, s) => Math.max(m, s.number), 0);
   const nVox = frameSize * nSlices;
+  const labelBytes = nVox * (maxNumber <= 255 ? 1 : 2);
+  if (labelBytes > MAX_VOLUME_BYTES) {
+    err('unsupported', file, `frame positions span ${nSlices} slices of ${sliceSpacing} mm; the ${cols}×${rows}×${nSlices} label volume would take ${labelBytes} bytes, more than ${MAX_VOLUME_BYTES} (is Spacing Between Slices (0018,0088) too small?)`);
+  }
   const voxels = maxNumber <= 255 ? new Uint8Array(nVox) : new Uint16Array(nVox);
   const order = frames.map((_, f) => f).sort((a, b) => segIndex.get(frames[a]!.segment)! - segIndex.get(frames[b]!.segment)! || a - b);
   const overlaps = new Map<string, number>();

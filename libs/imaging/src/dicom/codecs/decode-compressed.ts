@@ -38,29 +38,35 @@ export interface CompressedFrameLayout {
  */
 export function decodeCompressedFrame(syntax: string, data: Uint8Array, layout: CompressedFrameLayout): VoxelArray {
   const count = layout.rows * layout.columns;
-  const out = storedArray(layout, count);
+  // The output is allocated only once the codestream has decoded to Rows x Columns samples: a header may claim
+  // 65535 x 65535 for a frame of a few bytes.
+  const out = () => storedArray(layout, count);
   switch (syntax) {
     case '1.2.840.10008.1.2.5': {
       // Already little-endian bytes of the stored width: reinterpret, no per-value copy.
-      new Uint8Array(out.buffer).set(decodeRleFrame(data, layout));
-      return out;
+      const bytes = decodeRleFrame(data, layout);
+      const values = out();
+      new Uint8Array(values.buffer).set(bytes);
+      return values;
     }
     case '1.2.840.10008.1.2.4.57':
-    case '1.2.840.10008.1.2.4.70':
-      return fill(out, decodeJpegLossless(data, layout));
+    case '1.2.840.10008.1.2.4.70': {
+      const values = decodeJpegLossless(data, layout);
+      return fill(out(), values);
+    }
     case '1.2.840.10008.1.2.4.80':
     case '1.2.840.10008.1.2.4.81': {
       requireEndMarker(data, 'JPEG-LS');
       const { pixels, info } = decodeWithWasm('charls', data);
       checkInfo(info, layout, 'JPEG-LS');
-      return fill(out, samples(pixels, info.bitsPerSample, false));
+      return fill(out(), samples(pixels, info.bitsPerSample, false));
     }
     case '1.2.840.10008.1.2.4.90':
     case '1.2.840.10008.1.2.4.91': {
       requireEndMarker(data, 'JPEG 2000');
       const { pixels, info } = decodeWithWasm('openjpeg', data);
       checkInfo(info, layout, 'JPEG 2000');
-      return fill(out, samples(pixels, info.bitsPerSample, info.isSigned === true));
+      return fill(out(), samples(pixels, info.bitsPerSample, info.isSigned === true));
     }
     default:
       throw new Error(`transfer syntax ${syntax} is not decodable here`);

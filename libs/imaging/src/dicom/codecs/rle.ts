@@ -28,6 +28,12 @@ export function decodeRleFrame(data: Uint8Array, layout: RleFrameLayout): Uint8A
   }
   const offsets: number[] = [];
   for (let s = 0; s < segments; s++) offsets.push(view.getUint32(4 + 4 * s, true));
+  // A replicate run (2 bytes) yields at most 128 bytes: a frame too short to hold Rows x Columns samples is
+  // rejected before the output is allocated on the header's word.
+  const minimum = 64 + segments * 2 * Math.ceil(pixels / 128);
+  if (data.length < minimum) {
+    throw new Error(`RLE: frame is ${data.length} bytes, too short to hold ${pixels} pixels in ${segments} segment(s) (at least ${minimum} bytes)`);
+  }
   const out = new Uint8Array(pixels * expectedSegments);
   const stride = expectedSegments;
   for (let s = 0; s < segments; s++) {
