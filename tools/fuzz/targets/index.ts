@@ -15,6 +15,9 @@ export const FUZZ_TARGETS: readonly FuzzTargetEntry[] = [
   { name: 'dicom', load: async () => (await import('./imaging')).dicomTarget },
   { name: 'nifti', load: async () => (await import('./imaging')).niftiTarget },
   { name: 'dicom-seg', load: async () => (await import('./imaging')).dicomSegTarget },
+  { name: 'vcf', load: async () => (await import('./text-formats')).vcfTarget },
+  { name: 'cohort-csv', load: async () => (await import('./text-formats')).cohortCsvTarget },
+  { name: 'report-text', load: async () => (await import('./text-formats')).reportTextTarget },
 ];
 
 export async function loadFuzzTarget(name: string): Promise<FuzzTarget> {

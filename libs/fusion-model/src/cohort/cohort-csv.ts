@@ -124,7 +124,13 @@ function readCovariate(c: CohortCovariate, raw: string): { value: number | strin
 export function readCohortCsv(text: string, file: string, mappingInput: CohortMapping | unknown): CohortImport {
   const mapping = parseCohortMapping(mappingInput, `${file} mapping`);
   const name = basename(file);
-  const records = readCsvRecords(text, name);
+  let records: ReturnType<typeof readCsvRecords>;
+  try {
+    records = readCsvRecords(text, name);
+  } catch (error) {
+    // The CSV syntax errors name file and line; they become this importer's error type like every other problem.
+    throw new CohortCsvError([(error as Error).message]);
+  }
   if (records.length === 0) throw new CohortCsvError([`${name}:1: header: expected a header line, the file is empty`]);
   const header = records[0]!.fields.map((h) => h.trim());
   const columnIndex = new Map(header.map((h, i) => [h, i]));
