@@ -13,6 +13,9 @@
  *   oncoboard vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters]
  *                             a somatic VCF kept verbatim, its variants as facts citing their lines, matched to the CIViC
  *                             knowledge base (on-label first), all in one transaction
+ *   oncoboard deid-export --patient <Patient/id> --out <new-folder>
+ *                             the patient's FHIR resources (Safe Harbor, dates shifted per patient), DICOM files (PS3.15
+ *                             Basic Profile) and report texts, de-identified, with a manifest; key from ONCOBOARD_DEID_KEY
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
@@ -36,6 +39,7 @@ import {
   type ImportResult,
 } from '@oncoboard/ingest';
 import { migrateStore, openStore, resolveDatabaseUrl } from '@oncoboard/store';
+import { exportDeidentifiedPatient } from './deid-export';
 import { logger } from './logger';
 import { bar, ProgressLine } from './progress';
 import { startApiServer } from './server';
@@ -43,12 +47,13 @@ import { startApiServer } from './server';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 
-const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-import|vcf-import|demo|serve|migrate> [options]
+const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-import|vcf-import|deid-export|demo|serve|migrate> [options]
   import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
   link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
   imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
   pathology-import <file|folder...> [--patient <Patient/id>]
   vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters]
+  deid-export --patient <Patient/id> --out <new-folder>   (needs ONCOBOARD_DEID_KEY)
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -210,6 +215,7 @@ async function main(argv: string[]): Promise<number> {
       assembly: { type: 'string' },
       'tumor-sample': { type: 'string' },
       'all-filters': { type: 'boolean', default: false },
+      out: { type: 'string' },
       'page-size': { type: 'string' },
       'batch-size': { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
@@ -268,6 +274,18 @@ async function main(argv: string[]): Promise<number> {
         ...(values['tumor-sample'] ? { tumorSample: values['tumor-sample'] } : {}),
         ...(values['all-filters'] ? { filter: 'all' as const } : {}),
       });
+    }
+    case 'deid-export': {
+      if (!values.patient) throw new UsageError('deid-export: expected --patient <Patient/id>');
+      if (!values.out) throw new UsageError('deid-export: expected --out <new-folder>');
+      const store = await openStore({ databaseUrl: resolveDatabaseUrl() });
+      try {
+        const done = await exportDeidentifiedPatient(store, values.patient, resolve(values.out));
+        console.log(`de-identified ${done.resources} resources, ${done.dicomFiles} DICOM files, ${done.texts} report texts into ${done.out} (see manifest.json)`);
+        return 0;
+      } finally {
+        await store.close();
+      }
     }
     case 'demo':
       return runImport(DEMO_COHORT_DIR, { validate: true });
