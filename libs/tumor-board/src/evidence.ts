@@ -3,6 +3,7 @@
 // and the verifier re-reads that place from the store instead of trusting what the composer remembered.
 import { createHash } from 'node:crypto';
 import type { Provenance } from '@oncoboard/facts';
+import { resolveElementPath, resolveJsonPath } from '@oncoboard/ehr-fhir';
 
 export interface Evidence {
   /** Stable id: the same record place always gets the same id ("ev-" + 12 hex of its sha256). */
@@ -29,27 +30,13 @@ export function evidenceFrom(patientKey: string, factKind: string, p: Provenance
 }
 
 /**
- * The value at `elementPath` in a JSON record: "Observation.component[0].valueQuantity" (the first segment is
- * skipped when it names the record's resourceType) or "lesions[2]". Undefined when the path does not exist.
+ * The value at `elementPath` in a JSON record: "Observation.component[0].valueQuantity" in a FHIR resource, or
+ * "lesions[2]" in a record without a resourceType (imaging, knowledge-base items). Undefined when it does not exist.
  */
 export function resolveElement(record: unknown, elementPath: string): unknown {
-  const segments = elementPath.split('.').filter(Boolean);
-  if (record && typeof record === 'object' && segments[0] === (record as { resourceType?: unknown }).resourceType) segments.shift();
-  let at: unknown = record;
-  for (const segment of segments) {
-    const m = /^([A-Za-z_$][\w$-]*)?((?:\[\d+\])*)$/.exec(segment);
-    if (!m) return undefined;
-    if (m[1]) {
-      if (!at || typeof at !== 'object' || Array.isArray(at)) return undefined;
-      at = (at as Record<string, unknown>)[m[1]];
-    }
-    for (const index of m[2]!.matchAll(/\[(\d+)\]/g)) {
-      if (!Array.isArray(at)) return undefined;
-      at = at[Number(index[1])];
-    }
-    if (at === undefined) return undefined;
-  }
-  return at;
+  const root = elementPath.split('.')[0];
+  const resourceType = record && typeof record === 'object' ? (record as { resourceType?: unknown }).resourceType : undefined;
+  return resourceType !== undefined && root === resourceType ? resolveElementPath(record, elementPath) : resolveJsonPath(record, elementPath);
 }
 
 /** What a record place states, flattened for comparison: its strings, numbers (with unit when a Quantity) and dates. */

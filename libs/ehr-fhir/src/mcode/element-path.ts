@@ -10,8 +10,16 @@ export function resolveElementPath(resource: unknown, path: string): unknown {
   if (typeof resource !== 'object' || resource === null || typeof path !== 'string') return undefined;
   const [root, ...rest] = path.split('.');
   if (!root || (resource as { resourceType?: unknown }).resourceType !== root) return undefined;
-  let current: unknown = resource;
-  for (const segment of rest) {
+  return resolveJsonPath(resource, rest.join('.'));
+}
+
+/**
+ * The value at a dotted path of the same form inside any JSON value, without a resource type in front, e.g.
+ * "lesions[0]" in an imaging record; "" is the value itself. Undefined when the path does not exist.
+ */
+export function resolveJsonPath(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const segment of path === '' ? [] : path.split('.')) {
     const match = SEGMENT.exec(segment);
     if (!match) return undefined;
     if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;

@@ -2,6 +2,6 @@
 export { mapResourceToFacts } from './map-resource';
 export { patientDemographicsOf } from './patient';
 export { recognizeResource, type Recognized } from './recognize';
-export { resolveElementPath } from './element-path';
+export { resolveElementPath, resolveJsonPath } from './element-path';
 export { linkStagingFacts } from './staging-links';
 export * from './types';
