@@ -1,5 +1,6 @@
 // The pathology report view (each report text with its findings as spans) and the genomics view (variants and
 // the knowledge-base evidence matched to them), read from the store's records and facts.
+import { formatFactValue } from '@oncoboard/facts';
 import type { Store } from '@oncoboard/store';
 
 export interface ReportFindingView {
@@ -64,7 +65,7 @@ export async function listPatientReports(store: Store, patientKey: string): Prom
       const a = f.attributes as Record<string, unknown>;
       const c = (a.context ?? {}) as Partial<ReportFindingView['context']>;
       const finding = (a.finding ?? {}) as { kind?: string };
-      const value = f.value?.type === 'coding' ? (f.value.text ?? f.value.coding.display ?? '') : f.value?.type === 'quantity' ? `${f.value.quantity.value} ${f.value.quantity.unit ?? ''}`.trim() : f.value?.type === 'string' ? f.value.value : f.value?.type === 'integer' ? String(f.value.value) : f.value?.type === 'ratio' ? `${f.value.numerator.value}/${f.value.denominator.value}` : '';
+      const value = formatFactValue(f.value);
       const span = f.provenance[0]!.span!;
       return {
         kind: f.kind,
