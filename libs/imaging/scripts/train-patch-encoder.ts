@@ -1,4 +1,5 @@
-// Trains the project's default 3D image encoder (models/patch-pca-3d): PCA of 16×16×16 patches at 2 mm, i.e. the
+// Trains the project's PCA patch encoder (models/patch-pca-3d, the first default; see train-patch-cnn.ts for the
+// current one): PCA of 16×16×16 patches at 2 mm, i.e. the
 // optimal linear autoencoder, self-supervised on brain MR volumes available offline. Deterministic: running it
 // twice gives byte-identical model.onnx. Progress on stderr.
 //

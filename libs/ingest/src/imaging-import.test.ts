@@ -65,7 +65,7 @@ describe('importImagingSeries', () => {
     expect(lesions.radiomics[0].config).toEqual({ discretisation: { method: 'fbs', binWidth: 25, min: -1000 }, aggregations: ['3D'] });
     // The default encoder's embedding of a patch around the lesion, with the encoder and provider it came from.
     expect(lesions.embeddings).toHaveLength(1);
-    expect(lesions.embeddings[0]).toMatchObject({ lesion: 1, encoder: { id: 'patch-pca-3d', version: '1.0.0' }, provider: 'cpu' });
+    expect(lesions.embeddings[0]).toMatchObject({ lesion: 1, encoder: { id: 'patch-cnn-3d', version: '1.0.0' }, provider: 'cpu' });
     expect(lesions.embeddings[0].vector).toHaveLength(64);
     expect(lesions.embeddings[0].vector.some((v: number) => v !== 0)).toBe(true);
     const [embeddingFact] = await store.getFacts(P, { kinds: ['imaging-embedding'] });

@@ -33,7 +33,7 @@ export interface ImagingImportRequest {
   radiomics?: boolean;
   /**
    * An encoder model folder (encoder.json + ONNX) to embed a patch around each lesion's centroid; default the
-   * shipped patch-pca-3d encoder; false for none.
+   * shipped patch-cnn-3d encoder (DEFAULT_IMAGING_ENCODER_DIR); false for none.
    */
   encoder?: string | false;
 }

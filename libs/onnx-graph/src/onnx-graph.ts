@@ -52,6 +52,30 @@ function attribute(name: string, value: OnnxAttributeValue) {
   return { name, type: 6, floats: [...(value as readonly number[])] };
 }
 
+/** Kernel, strides and pads of a spatial op (Conv, MaxPool); strides default to 1, pads to 0. */
+export interface SpatialOpOptions {
+  kernelShape: readonly number[];
+  strides?: readonly number[];
+  /** Begins for every spatial dim, then ends (length 2 × spatial dims). */
+  pads?: readonly number[];
+}
+
+function checkedSpatial(op: string, name: string, values: readonly number[], length: number): number[] {
+  if (values.length !== length || !values.every((v) => Number.isInteger(v) && v >= 0)) {
+    throw new Error(`${op}: ${name} expected ${length} non-negative integers, got [${values.join(', ')}]`);
+  }
+  return [...values];
+}
+
+function spatialAttributes(op: string, options: SpatialOpOptions): Record<string, OnnxAttributeValue> {
+  const n = options.kernelShape.length;
+  if (n === 0 || !options.kernelShape.every((k) => Number.isInteger(k) && k >= 1)) throw new Error(`${op}: kernelShape expected positive integers, got [${options.kernelShape.join(', ')}]`);
+  const attributes: Record<string, OnnxAttributeValue> = { kernel_shape: { ints: [...options.kernelShape] } };
+  if (options.strides) attributes.strides = { ints: checkedSpatial(op, 'strides', options.strides, n) };
+  if (options.pads) attributes.pads = { ints: checkedSpatial(op, 'pads', options.pads, 2 * n) };
+  return attributes;
+}
+
 /** Builds one ONNX graph; `toBytes` encodes it as a ModelProto. */
 export class OnnxGraphBuilder {
   private readonly nodes: object[] = [];
@@ -126,6 +150,33 @@ export class OnnxGraphBuilder {
   /** The single output of a one-output node. */
   op(opType: string, inputs: readonly string[], attributes: Record<string, OnnxAttributeValue> = {}): string {
     return this.node(opType, inputs, 1, attributes)[0]!;
+  }
+
+  /**
+   * Convolution (ONNX Conv, any number of spatial dims) of `input` [N, C, ...spatial] with `weight`
+   * [M, C/group, ...kernel] and an optional `bias` [M]. `pads` are ONNX order: all begins, then all ends (TensorFlow's
+   * 'same' with stride 2 on an even size pads only at the end, e.g. [0, 0, 0, 1, 1, 1] in 3D).
+   */
+  conv(input: string, weight: string, bias: string | undefined, options: SpatialOpOptions & { dilations?: readonly number[]; group?: number }): string {
+    const attributes = spatialAttributes('Conv', options);
+    if (options.dilations) attributes.dilations = { ints: checkedSpatial('Conv', 'dilations', options.dilations, options.kernelShape.length) };
+    if (options.group !== undefined) attributes.group = { int: options.group };
+    return this.op('Conv', bias ? [input, weight, bias] : [input, weight], attributes);
+  }
+
+  /** Max pooling (ONNX MaxPool) over the spatial dims of [N, C, ...spatial]. */
+  maxPool(input: string, options: SpatialOpOptions): string {
+    return this.op('MaxPool', [input], spatialAttributes('MaxPool', options));
+  }
+
+  /** Mean over all spatial dims: [N, C, ...spatial] → [N, C, 1, ...]. */
+  globalAveragePool(input: string): string {
+    return this.op('GlobalAveragePool', [input]);
+  }
+
+  /** [N, d1, d2, ...] → [N, d1·d2·…] (ONNX Flatten, axis 1): channel-major for an NC… tensor. */
+  flatten(input: string): string {
+    return this.op('Flatten', [input], { axis: { int: 1 } });
   }
 
   toBytes(options: OnnxModelOptions): Uint8Array {

@@ -585,9 +585,20 @@ function assembleVoxels(placed: PlacedFrame[], first: Instance): VoxelArray {
       out.set(values, k * perSlice);
       return;
     }
-    for (let n = 0; n < perSlice; n++) out[k * perSlice + n] = (values[n] ?? 0) * p.frame.slope + p.frame.intercept;
+    rescaleInto(out as Float32Array, values, k * perSlice, perSlice, p.frame.slope, p.frame.intercept);
   });
   return out;
+}
+
+/**
+ * out[base + n] = values[n] · slope + intercept for n < count (a missing value counts as 0). A separate function
+ * with the factors hoisted: the profile of a 512×512×300 CT read put ~2/3 of its time in this loop when it was
+ * written inline (per-voxel property loads and a nullish check on a union-typed array); same arithmetic, same values.
+ */
+function rescaleInto(out: Float32Array, values: VoxelArray, base: number, count: number, slope: number, intercept: number): void {
+  const n = Math.min(count, values.length);
+  for (let i = 0; i < n; i++) out[base + i] = values[i]! * slope + intercept;
+  if (n < count) out.fill(intercept, base + n, base + count);
 }
 
 /** One frame's stored values, decompressed or byte-swapped for big endian, masked/sign-extended to BitsStored. */

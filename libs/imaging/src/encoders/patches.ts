@@ -1,4 +1,4 @@
-// Patch preprocessing for the project's default encoder (models/patch-pca-3d): resample to isotropic spacing,
+// Patch preprocessing for the project's patch encoders (models/patch-cnn-3d, the default, and patch-pca-3d): resample to isotropic spacing,
 // z-score inside the foreground (body / head), and cut cubic patches, either on the grid (training) or around a
 // world point (e.g. a lesion centroid). Everything here is deterministic and pure.
 import { fileURLToPath } from 'node:url';
@@ -196,5 +196,10 @@ export function patchAround(volume: Volume | PreparedPatchVolume, centreLps: Vec
   return { data, dims: [1, size, size, size], insideFraction: inside / size ** 3 };
 }
 
-/** The folder of the default encoder that ships with OncoBoard (models/patch-pca-3d; see its MODEL_CARD.md). */
-export const DEFAULT_IMAGING_ENCODER_DIR = fileURLToPath(new URL('../../models/patch-pca-3d', import.meta.url));
+/**
+ * The folder of the default encoder that ships with OncoBoard (models/patch-cnn-3d, a self-supervised 3D CNN; see
+ * its MODEL_CARD.md). The PCA encoder stays available in `PATCH_PCA_ENCODER_DIR`; both take the same patches.
+ */
+export const DEFAULT_IMAGING_ENCODER_DIR = fileURLToPath(new URL('../../models/patch-cnn-3d', import.meta.url));
+/** The linear (PCA) patch encoder, models/patch-pca-3d: the previous default. */
+export const PATCH_PCA_ENCODER_DIR = fileURLToPath(new URL('../../models/patch-pca-3d', import.meta.url));

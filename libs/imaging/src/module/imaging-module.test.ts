@@ -50,7 +50,7 @@ describe('the imaging modality module', () => {
     expect(cited).toContain('imaging/lesions/2024-04-10 radiomics[0]');
     expect(cited).toContain('imaging/lesions/2024-01-10 lesions[0]');
     expect(cited).not.toContain('imaging/lesions/2024-04-10 radiomics[1]');
-    expect(encoding).toMatchObject({ moduleId: 'imaging-lesions', moduleVersion: '0.2.0' });
+    expect(encoding).toMatchObject({ moduleId: 'imaging-lesions', moduleVersion: '0.3.0' });
     expect(named['embedding present (0/1)']).toBe(0);
   });
 
@@ -63,14 +63,14 @@ describe('the imaging modality module', () => {
       provenance: [{ sourceRecordKey: 'imaging/lesions/2024-04-10', elementPath: `embeddings[${label - 1}]` }],
     });
     const base = [measurement('2024-04-10', 1, 20, 38), measurement('2024-04-10', 2, 5, 20)];
-    const withDefault = await registry.encodePatient('imaging-lesions', P, [...base, embedding('patch-pca-3d', 2, -9), embedding('patch-pca-3d', 1, 3.5)]);
+    const withDefault = await registry.encodePatient('imaging-lesions', P, [...base, embedding('patch-cnn-3d', 2, -9), embedding('patch-cnn-3d', 1, 3.5)]);
     const at = (name: string) => IMAGING_VECTOR_NAMES.indexOf(name);
-    expect(withDefault!.vector[at('largest lesion patch-pca-3d embedding[0]')]).toBeCloseTo(3.5, 6);
+    expect(withDefault!.vector[at('largest lesion patch-cnn-3d embedding[0]')]).toBeCloseTo(3.5, 6);
     expect(withDefault!.vector[at('embedding present (0/1)')]).toBe(1);
     expect(withDefault!.usedEvidence.map((p) => p.elementPath)).toContain('embeddings[0]');
-    const withOther = await registry.encodePatient('imaging-lesions', P, [...base, embedding('someone-elses', 1, 3.5)]);
+    const withOther = await registry.encodePatient('imaging-lesions', P, [...base, embedding('patch-pca-3d', 1, 3.5)]);
     expect(withOther!.vector[at('embedding present (0/1)')]).toBe(0);
-    expect(withOther!.vector[at('largest lesion patch-pca-3d embedding[0]')]).toBe(0);
+    expect(withOther!.vector[at('largest lesion patch-cnn-3d embedding[0]')]).toBe(0);
   });
 
   it('gives the same input hash for the same facts and another for changed ones', async () => {

@@ -5,15 +5,16 @@
 // What the vector is: hand-defined descriptors of the latest imaging timepoint — lesion burden, size, change
 // since the first timepoint, and a few IBSI features of the largest lesion — each squashed to a comparable range,
 // followed by the default encoder's 64-d embedding of a patch around the largest lesion (fact kind
-// `imaging-embedding`; patch-pca-3d, see libs/imaging/models/patch-pca-3d/MODEL_CARD.md), zeros when absent.
+// `imaging-embedding`; patch-cnn-3d, see libs/imaging/models/patch-cnn-3d/MODEL_CARD.md), zeros when absent.
+// 0.3.0: the default encoder became patch-cnn-3d (was patch-pca-3d), so the embedding part means something else.
 import { createHash } from 'node:crypto';
 import type { Fact, PatientKey, Provenance } from '@oncoboard/facts';
 import type { ModalityModule } from '@oncoboard/fusion-model';
 
 export const IMAGING_MODULE_ID = 'imaging-lesions';
-export const IMAGING_MODULE_VERSION = '0.2.0';
+export const IMAGING_MODULE_VERSION = '0.3.0';
 /** The embedding the vector carries: the default encoder's; another encoder's vectors are left out (flag 0). */
-export const IMAGING_EMBEDDING_ENCODER = 'patch-pca-3d';
+export const IMAGING_EMBEDDING_ENCODER = 'patch-cnn-3d';
 const EMBEDDING_SIZE = 64;
 
 /** IBSI features of the largest lesion, by tag, with how each is brought to a comparable range. */
@@ -136,7 +137,7 @@ export const imagingModule: ModalityModule<ImagingInputs> = {
   version: IMAGING_MODULE_VERSION,
   modality: 'imaging',
   vectorSize: IMAGING_VECTOR_NAMES.length,
-  description: 'Lesion burden, size, change and IBSI radiomics of the largest lesion at the latest imaging timepoint, with the patch-pca-3d embedding of a patch around it',
+  description: 'Lesion burden, size, change and IBSI radiomics of the largest lesion at the latest imaging timepoint, with the patch-cnn-3d embedding of a patch around it',
   collectInputs: collectImagingInputs,
   encode: encodeImagingInputs,
 };
