@@ -13,7 +13,9 @@ import {
   type ReadItem,
   type SourceLocation,
 } from '@oncoboard/ehr-fhir';
+import { hasReportText, isPathologyDiagnosticReport, readDiagnosticReport } from '@oncoboard/pathology';
 import type { ImportIssueInput, RecordWrite, Store } from '@oncoboard/store';
+import { pathologyRecordsWithEmbedding } from './pathology-import';
 
 export interface ImportCounts {
   read: number;
@@ -42,6 +44,13 @@ export interface ImportOptions {
   /** Also check the FHIRPath invariants of the R4 definitions (Medplum's validator; about 50x slower). */
   invariants?: boolean;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Pathology DiagnosticReports with text (isPathologyDiagnosticReport in libs/pathology): their texts become
+   * report-text records with the extracted findings as facts (span provenance) and the report embedding, written in
+   * the same store transaction as the report, as `oncoboard pathology-import` does (default true). `{ embed: false }`
+   * skips the embedding; false skips the extraction.
+   */
+  pathologyReports?: boolean | { embed?: string | false };
 }
 
 /**
@@ -93,7 +102,7 @@ function issuesFromOutcome(location: SourceLocation, outcome: { issue?: { severi
  * Invalid resources are reported and skipped; a transaction bundle (atomic group) is written whole or not at all.
  */
 export async function importFhirItems(items: AsyncIterable<ReadItem>, source: string, options: ImportOptions): Promise<ImportResult> {
-  const { store, batchSize = 2000, validate = true, invariants = false, onProgress } = options;
+  const { store, batchSize = 2000, validate = true, invariants = false, onProgress, pathologyReports = true } = options;
   const run = await store.beginImportRun(source);
   const counts: ImportCounts = { read: 0, imported: 0, updated: 0, unchanged: 0, rejected: 0 };
   const issues: ImportIssueInput[] = [];
@@ -136,8 +145,27 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
     report();
   };
 
-  /** Validates and maps one resource; returns the record or undefined when rejected. */
-  const prepare = (resource: Resource, location: SourceLocation, text?: string): RecordWrite | undefined => {
+  /**
+   * The report-text records of a pathology DiagnosticReport (findings as facts, the embedding), or none. A report
+   * whose text cannot be read stays imported as FHIR; a warning says why its text was not extracted.
+   */
+  const pathologyRecordsOf = async (resource: Resource, record: RecordWrite, location: SourceLocation): Promise<RecordWrite[]> => {
+    if (pathologyReports === false || !isPathologyDiagnosticReport(resource) || !hasReportText(resource)) return [];
+    try {
+      const document = await readDiagnosticReport(resource);
+      const embed = typeof pathologyReports === 'object' ? pathologyReports.embed : undefined;
+      const { records } = await pathologyRecordsWithEmbedding(document, { ...(record.patientKey ? { patientKey: record.patientKey } : {}), ...(embed !== undefined ? { embed } : {}) });
+      return records.map((r) => ({ ...r, origin: location.file, originLocation: `${location.place} ${r.originLocation}` }));
+    } catch (error) {
+      // Our readers' messages name the element and what was expected, never the report text.
+      const message = `${location.file} ${location.place} DiagnosticReport/${resource.id}: pathology text not extracted: ${(error as Error).message}`;
+      addIssues([{ file: location.file, place: location.place, resourceType: resource.resourceType, resourceId: resource.id, severity: 'warning', message, outcomeJson: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'processing', diagnostics: message }] }) }]);
+      return [];
+    }
+  };
+
+  /** Validates and maps one resource; returns its records (the resource's, then any derived) or undefined when rejected. */
+  const prepare = async (resource: Resource, location: SourceLocation, text?: string): Promise<RecordWrite[] | undefined> => {
     if (validate) {
       const outcome = validateResource(resource, location, { invariants });
       const problems = issuesFromOutcome(location, outcome, resource);
@@ -151,13 +179,15 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
       addIssues([{ file: location.file, place: location.place, resourceType: resource.resourceType, severity: 'error', elementPath: `${resource.resourceType}.id`, message: `${location.file} ${location.place} ${resource.resourceType}: ${resource.resourceType}.id: expected a logical id, found none`, outcomeJson: '{}' }]);
       return undefined;
     }
+    let record: RecordWrite;
     try {
-      return toRecordWrite(resource, location, text);
+      record = toRecordWrite(resource, location, text);
     } catch (error) {
       const message = `${location.file} ${location.place} ${resource.resourceType}/${resource.id}: could not be mapped: ${(error as Error).message}`;
       addIssues([{ file: location.file, place: location.place, resourceType: resource.resourceType, resourceId: resource.id, severity: 'error', message, outcomeJson: '{}' }]);
       return undefined;
     }
+    return [record, ...(await pathologyRecordsOf(resource, record, location))];
   };
 
   try {
@@ -177,15 +207,18 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
         counts.rejected += 1;
       } else if (item.kind === 'resource') {
         counts.read += 1;
-        const record = prepare(item.resource, item.location, item.text);
-        if (!record) {
+        const records = await prepare(item.resource, item.location, item.text);
+        if (!records) {
           counts.rejected += 1;
           continue;
         }
-        // The same resource twice in one batch: write the first before taking the second.
-        if (keysInBatch.has(record.key)) await flush();
-        batch.push(record);
-        keysInBatch.add(record.key);
+        // The same resource twice in one batch: write the first before taking the second. A resource's records
+        // (a pathology report and its texts) go into one batch, so into one transaction.
+        if (records.some((r) => keysInBatch.has(r.key))) await flush();
+        for (const record of records) {
+          batch.push(record);
+          keysInBatch.add(record.key);
+        }
         if (batch.length >= batchSize) await flush();
       } else {
         // A transaction bundle: all entries valid, or none written.
@@ -199,8 +232,8 @@ export async function importFhirItems(items: AsyncIterable<ReadItem>, source: st
           }
           counts.read += 1;
           entries += 1;
-          const record = entry.kind === 'resource' ? prepare(entry.resource, entry.location) : undefined;
-          if (record) records.push(record);
+          const prepared = entry.kind === 'resource' ? await prepare(entry.resource, entry.location) : undefined;
+          if (prepared) records.push(...prepared);
           else invalid += 1;
         }
         if (invalid > 0) {

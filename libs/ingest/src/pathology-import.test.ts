@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '@oncoboard/store';
 import { importFhirPath } from './fhir-import';
+import { ModalityModuleRegistry } from '@oncoboard/fusion-model';
+import { createPathologyModule, PATHOLOGY_REPORT_EMBEDDING_FACT, pathologyModule, storeReportTextReader } from '@oncoboard/pathology';
 import { importPathologyReports } from './pathology-import';
 
 // Synthetic reports from libs/pathology/fixtures into a real SQLite store with the demo cohort.
@@ -34,7 +36,12 @@ describe('importPathologyReports', () => {
     expect(progress).toEqual([1]);
     const [record] = await store.listPatientRecords(JENNY, 'report-text');
     const facts = (await store.getFacts(JENNY)).filter((f) => f.sourceRecordKey === record!.key);
-    expect(facts).toHaveLength(first.findings);
+    // the findings, and one embedding of the report text by the default model (for the pathology module)
+    expect(first.embeddings).toBe(1);
+    expect(facts).toHaveLength(first.findings + 1);
+    const embedding = facts.find((f) => f.kind === PATHOLOGY_REPORT_EMBEDDING_FACT)!;
+    expect(embedding.attributes).toMatchObject({ model: pathologyModule.embeddingModel.id, dimension: 64 });
+    expect(embedding.provenance[0]).toEqual({ sourceRecordKey: record!.key, elementPath: 'text', span: { start: 0, end: record!.content.length } });
     for (const f of facts) {
       const span = f.provenance[0]!.span!;
       expect(span.end).toBeGreaterThan(span.start);
@@ -44,6 +51,24 @@ describe('importPathologyReports', () => {
     expect(timeline.items.some((e) => e.sourceRecordKey === record!.key)).toBe(true);
     const again = await importPathologyReports(file, { patientKey: JENNY }, { store });
     expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: 1 });
+  });
+
+  it('feeds the pathology modality module from the stored facts (findings + the stored report embedding)', async () => {
+    const registry = new ModalityModuleRegistry();
+    registry.register(pathologyModule);
+    const facts = await store.getFacts(JENNY);
+    const encoding = (await registry.encodePatient(pathologyModule.id, JENNY, facts))!;
+    const at = (prefix: string) => encoding.vector[pathologyModule.vectorNames.findIndex((n) => n.startsWith(prefix))];
+    expect(at('report embedding present')).toBe(1);
+    expect(at('ER (percent')).toBeCloseTo(0.95); // "Positive, 95% of tumor cells"
+    expect(at('Ki-67 (percent')).toBeCloseTo(0.15);
+    const [record] = await store.listPatientRecords(JENNY, 'report-text');
+    expect(encoding.usedEvidence.filter((p) => p.sourceRecordKey === record!.key).length).toBeGreaterThan(3);
+    // the text read from the store's source record gives the same vector as the stored embedding
+    const fromText = createPathologyModule({ readReportText: storeReportTextReader(store) });
+    const facts2 = facts.filter((f) => f.kind !== PATHOLOGY_REPORT_EMBEDDING_FACT);
+    const viaText = (await fromText.encode((await fromText.collectInputs(JENNY, facts2))!)).vector;
+    expect(Math.max(...Array.from(viaText, (x, i) => Math.abs(x - encoding.vector[i]!)))).toBeLessThan(1e-5);
   });
 
   it('reports a file it cannot read with the file and reason, and keeps importing the others', async () => {

@@ -1,5 +1,5 @@
-// Embedding throughput: the TextEmbedder pipeline (transformers.js tokenization + its onnxruntime-node session +
-// mean pooling + normalisation) against a bare onnxruntime-node session running the same model on the same,
+// Embedding throughput: the TextEmbedder pipeline (its tokenizer — BertFastTokenizer for plain BERT WordPiece,
+// else transformers.js — + its onnxruntime-node session + mean pooling + normalisation) against a bare onnxruntime-node session running the same model on the same,
 // already-tokenized ids, in the same process and run. The two paths alternate batch by batch so that a change in
 // the machine's load hits both; the ratio is the median of the per-round ratios. Prints a table; the last line is one JSON object.
 //
@@ -100,15 +100,15 @@ const rows = [
   ['path', 'median ms / round', 'reports/s', 'ratio'],
   ['TextEmbedder (tokenize + run + pool)', pMs.toFixed(1), rate(pMs).toFixed(0), ratio.toFixed(3)],
   ['bare onnxruntime-node session (same ids)', bMs.toFixed(1), rate(bMs).toFixed(0), '1.000'],
-  ['  of which: transformers.js tokenization alone', tokMs.toFixed(1), rate(tokMs).toFixed(0), ''],
+  [`  of which: tokenization alone (${embedder.path.tokenizer})`, tokMs.toFixed(1), rate(tokMs).toFixed(0), ''],
   ['random BERT-mini size (h256, 4 layers): TextEmbedder', larger.pMs.toFixed(1), rate(larger.pMs).toFixed(0), larger.ratio.toFixed(3)],
   ['random BERT-mini size: bare session (same ids)', larger.bMs.toFixed(1), rate(larger.bMs).toFixed(0), '1.000'],
 ];
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-console.log(`embedding throughput — ${embedder.model.id}, ${REPORTS} reports (mean ${meanTokens.toFixed(1)} tokens), batch ${BATCH}, median of ${ROUNDS} rounds, the two paths alternating batch by batch`);
+console.log(`embedding throughput — ${embedder.model.id} (tokenizer ${embedder.path.tokenizer}, runtime ${embedder.path.runtime}), ${REPORTS} reports (mean ${meanTokens.toFixed(1)} tokens), batch ${BATCH}, median of ${ROUNDS} rounds, the two paths alternating batch by batch`);
 for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
 console.log(JSON.stringify({
-  bench: 'pathology-embedding', model: embedder.model.id, reports: REPORTS, meanTokens: Math.round(meanTokens * 10) / 10, batch: BATCH, rounds: ROUNDS,
+  bench: 'pathology-embedding', model: embedder.model.id, path: embedder.path, reports: REPORTS, meanTokens: Math.round(meanTokens * 10) / 10, batch: BATCH, rounds: ROUNDS,
   pipelineReportsPerSec: Math.round(rate(pMs)), bareOrtReportsPerSec: Math.round(rate(bMs)), tokenizeMsPerRound: Math.round(tokMs),
   overheadRatio: Math.round(ratio * 1000) / 1000, targetRatio: TARGET_RATIO, withinTarget: ratio <= TARGET_RATIO,
   bertMiniSizeRandom: { pipelineReportsPerSec: Math.round(rate(larger.pMs)), bareOrtReportsPerSec: Math.round(rate(larger.bMs)), overheadRatio: Math.round(larger.ratio * 1000) / 1000, withinTarget: larger.ratio <= TARGET_RATIO },

@@ -47,3 +47,21 @@ export {
   type ReportTextRecord,
 } from './report-facts';
 export * from './embedding/index';
+export {
+  collectPathologyFindings,
+  createPathologyModule,
+  defaultReportEmbedder,
+  PATHOLOGY_MODULE_CODE_VERSION,
+  PATHOLOGY_MODULE_ID,
+  PATHOLOGY_REPORT_EMBEDDING_FACT,
+  PATHOLOGY_STRUCTURED_NAMES,
+  PATHOLOGY_VECTOR_GENES,
+  pathologyModule,
+  pathologyStructuredVector,
+  reportEmbeddingFact,
+  storeReportTextReader,
+  type PathologyInputs,
+  type PathologyModule,
+  type PathologyModuleOptions,
+} from './module/pathology-module';
+export { hasReportText, isPathologyDiagnosticReport, PATHOLOGY_REPORT_CATEGORIES, PATHOLOGY_REPORT_LOINC_CODES } from './pathology-report-codes';

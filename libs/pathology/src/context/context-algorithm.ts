@@ -57,7 +57,7 @@ interface Tagged {
 export class ConTextAnalyzer {
   private readonly byFirst = new Map<ContextPass, Map<string, TriggerRule[]>>();
   private cacheText: string | undefined;
-  private readonly cache = new Map<string, { tokens: Token[]; tagged: Map<ContextPass, Tagged[]> }>();
+  private readonly cache = new Map<string, { tokens: Token[]; tagged: Map<ContextPass, Tagged[]>; triggerAt: Map<ContextPass, Uint8Array>; punctuation: Uint8Array }>();
 
   constructor(
     lexicon: ContextLexicon = loadDefaultLexicon(),
@@ -93,7 +93,11 @@ export class ConTextAnalyzer {
     if (!cached) {
       const tokens = tokenize(text, from, to);
       const none = tokens.map(() => false);
-      cached = { tokens, tagged: new Map(PASSES.map((pass) => [pass, this.tag(tokens, none, pass)])) };
+      const tagged = new Map(PASSES.map((pass) => [pass, this.tag(tokens, none, pass)]));
+      // where the target-free triggers and the negation-ending punctuation sit, once per sentence
+      const triggerAt = new Map(PASSES.map((pass) => [pass, stopMarks(tokens.length, tagged.get(pass) as Tagged[])]));
+      const punctuation = Uint8Array.from(tokens, (t) => (NEGATION_PUNCTUATION.has(t.norm) ? 1 : 0));
+      cached = { tokens, tagged, triggerAt, punctuation };
       if (this.cache.size > 4096) this.cache.clear();
       this.cache.set(cacheKey, cached);
     }
@@ -112,11 +116,13 @@ export class ConTextAnalyzer {
     for (const pass of PASSES) {
       // the target's own words are never triggers: re-tag only when a cached trigger touches them
       const pre = cached.tagged.get(pass) as Tagged[];
-      const tagged = pre.some((t) => t.last >= ts && t.first <= te) ? this.tag(tokens, tokens.map((_, i) => i >= ts && i <= te), pass) : pre;
+      if (pre.length === 0) continue; // re-tagging without the target's words finds no more triggers
+      const retag = pre.some((t) => t.last >= ts && t.first <= te);
+      const tagged = retag ? this.tag(tokens, tokens.map((_, i) => i >= ts && i <= te), pass) : pre;
       if (tagged.length === 0) continue;
-      const stops = new Set<number>();
-      for (const t of tagged) for (let i = t.first; i <= t.last; i++) stops.add(i);
-      if (pass === 'negation') tokens.forEach((t, i) => NEGATION_PUNCTUATION.has(t.norm) && (i < ts || i > te) && stops.add(i));
+      const triggerAt = retag ? stopMarks(tokens.length, tagged) : (cached.triggerAt.get(pass) as Uint8Array);
+      const punctuation = pass === 'negation' ? cached.punctuation : undefined;
+      const stops = (i: number) => triggerAt[i] === 1 || (punctuation !== undefined && punctuation[i] === 1 && (i < ts || i > te));
       for (const t of tagged) {
         const { rule } = t;
         if (!rule.category) continue;
@@ -152,7 +158,7 @@ export class ConTextAnalyzer {
   }
 
   /** The scope (in text offsets) of a trigger when it covers all of target tokens [ts, te]; else undefined. */
-  private scopeOf(t: Tagged, tokens: Token[], stops: Set<number>, ts: number, te: number): Span | undefined {
+  private scopeOf(t: Tagged, tokens: Token[], stops: (i: number) => boolean, ts: number, te: number): Span | undefined {
     const { direction } = t.rule;
     const window = this.options.window;
     const forward = direction === 'forward' || direction === 'both' || direction === 'one-word';
@@ -162,7 +168,7 @@ export class ConTextAnalyzer {
       const limit = direction === 'one-word' ? Infinity : (window ?? Infinity);
       let end = t.last + 1;
       let words = 0;
-      while (end < tokens.length && !stops.has(end)) {
+      while (end < tokens.length && !stops(end)) {
         if ((tokens[end] as Token).word && ++words > limit) break;
         end++;
       }
@@ -172,7 +178,7 @@ export class ConTextAnalyzer {
       const limit = window ?? Infinity;
       let start = t.first - 1;
       let words = 0;
-      while (start >= 0 && !stops.has(start)) {
+      while (start >= 0 && !stops(start)) {
         if ((tokens[start] as Token).word && ++words > limit) break;
         start--;
       }
@@ -180,6 +186,13 @@ export class ConTextAnalyzer {
     }
     return undefined;
   }
+}
+
+/** 1 at every token a trigger covers (a trigger ends the scope of the others of its pass). */
+function stopMarks(length: number, tagged: readonly Tagged[]): Uint8Array {
+  const marks = new Uint8Array(length);
+  for (const t of tagged) for (let i = t.first; i <= t.last; i++) marks[i] = 1;
+  return marks;
 }
 
 function applyCategory(result: FindingContext, category: ContextCategory): void {

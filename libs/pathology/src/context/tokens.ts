@@ -15,7 +15,10 @@ export function tokenize(text: string, from = 0, to = text.length): Token[] {
   const part = text.slice(from, to);
   for (const m of part.matchAll(TOKEN)) {
     const start = from + (m.index ?? 0);
-    out.push({ start, end: start + m[0].length, norm: m[0].toLowerCase().replace(/’/g, "'"), word: /[a-z0-9]/i.test(m[0]) });
+    const lower = m[0].toLowerCase();
+    // a token is a word when it starts with a letter or digit (TOKEN's first alternative), else one mark
+    const c = lower.charCodeAt(0);
+    out.push({ start, end: start + m[0].length, norm: lower.includes('’') ? lower.replace(/’/g, "'") : lower, word: (c >= 97 && c <= 122) || (c >= 48 && c <= 57) });
   }
   return out;
 }

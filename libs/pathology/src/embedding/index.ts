@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 // the summary uses for retrieval, and the pieces of the project's own text encoder (tokenizer training, the tiny
 // BERT's ONNX export and reference forward pass, retrieval metrics).
 export {
-  TextEmbedder, checkModelFolder, cosineSimilarity, l2Normalize, meanPool,
+  TextEmbedder, checkModelFolder, cosineSimilarity, l2Normalize, meanPool, readModelFolderIdentity,
   type EmbeddingModelVersion, type SentenceEmbedding, type TextEmbedderOptions, type TextEmbedding, type TextSpan,
 } from './text-embedder';
 export { SentenceIndex, indexDocument, searchSentences, type IndexedSentence, type SentenceHit } from './sentence-index';

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { splitSentences } from '../context/sentences';
+import { BertFastTokenizer } from './bert-fast-tokenizer';
 
 /** A character span [start, end) of the embedded text. */
 export interface TextSpan {
@@ -68,7 +69,9 @@ export function meanPool(hidden: ArrayLike<number>, dims: readonly [number, numb
       const o = (b * seq + t) * dim;
       for (let j = 0; j < dim; j++) acc[j] = acc[j]! + hidden[o + j]!;
     }
-    out.push(Float32Array.from(acc, (v) => (count > 0 ? v / count : 0)));
+    const v = new Float32Array(dim);
+    if (count > 0) for (let j = 0; j < dim; j++) v[j] = acc[j]! / count;
+    out.push(v);
   }
   return out;
 }
@@ -78,7 +81,9 @@ export function l2Normalize(v: ArrayLike<number>): Float32Array {
   let n = 0;
   for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
   const norm = Math.sqrt(n);
-  return Float32Array.from(v as ArrayLike<number>, (x) => (norm > 0 ? x / norm : 0));
+  const out = new Float32Array(v.length);
+  if (norm > 0) for (let i = 0; i < v.length; i++) out[i] = v[i]! / norm;
+  return out;
 }
 
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -98,6 +103,27 @@ export function checkModelFolder(folder: string): void {
   for (const [file, what] of REQUIRED_FILES) {
     if (!existsSync(join(folder, file))) throw new Error(`${folder}: expected ${file} (${what})`);
   }
+}
+
+/**
+ * What a model folder is, without loading it: its version (name, version, ONNX sha256) and vector length. Cheap
+ * (reads config.json and hashes the ONNX file), so a caller can state the model version before the first encode.
+ */
+export function readModelFolderIdentity(folder: string): { model: EmbeddingModelVersion; dimension: number; config: z.infer<typeof ModelConfig> } {
+  const dir = resolve(folder);
+  checkModelFolder(dir);
+  let config: z.infer<typeof ModelConfig>;
+  try {
+    config = ModelConfig.parse(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
+  } catch (e) {
+    throw new Error(`${join(dir, 'config.json')}: expected a Hugging Face model configuration with model_type (${(e as Error).message.split('\n')[0]})`);
+  }
+  const dimension = config.hidden_size ?? config.dim;
+  if (!dimension) throw new Error(`${join(dir, 'config.json')}: expected hidden_size (or dim), found neither`);
+  const onnxSha256 = createHash('sha256').update(readFileSync(join(dir, 'onnx', 'model.onnx'))).digest('hex');
+  const name = config._name_or_path || basename(dir);
+  const version = config.oncoboard_model_version ?? 'unversioned';
+  return { model: { name, version, onnxSha256, id: `${name}@${version}+sha256:${onnxSha256.slice(0, 12)}` }, dimension, config };
 }
 
 type Transformers = typeof import('@huggingface/transformers');
@@ -124,6 +150,19 @@ interface Tokenized {
 export interface TextEmbedderOptions {
   /** Texts per model call (default 32). */
   batchSize?: number;
+  /**
+   * How the ONNX model runs: "onnxruntime" (default) — our own onnxruntime-node session fed the token ids
+   * directly; "transformers.js" — transformers.js's AutoModel (its session, its tensors). Same vectors.
+   */
+  runtime?: 'onnxruntime' | 'transformers.js';
+  /** Tokenize plain uncased BERT WordPiece tokenizers with BertFastTokenizer (default true); false: transformers.js always. */
+  fastTokenizer?: boolean;
+}
+
+type OrtModule = typeof import('onnxruntime-node');
+interface OrtRunner {
+  ort: OrtModule;
+  session: import('onnxruntime-node').InferenceSession;
 }
 
 export class TextEmbedder {
@@ -137,43 +176,88 @@ export class TextEmbedder {
     private readonly tokenizer: any,
     private readonly network: any,
     private readonly batchSize: number,
+    private readonly fast: BertFastTokenizer | undefined,
+    private readonly runner: OrtRunner | undefined,
   ) {}
+
+  private bigIdCache: bigint[] | undefined;
+  private get bigIds(): bigint[] {
+    return (this.bigIdCache ??= Array.from({ length: 1 << 16 }, (_, i) => BigInt(i)));
+  }
+
+  /** Which tokenizer and runtime this embedder uses (for benchmarks and logs). */
+  get path(): { tokenizer: 'bert-fast' | 'transformers.js'; runtime: 'onnxruntime' | 'transformers.js' } {
+    return { tokenizer: this.fast ? 'bert-fast' : 'transformers.js', runtime: this.runner ? 'onnxruntime' : 'transformers.js' };
+  }
 
   /** Loads a BERT-family model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx). */
   static async load(folder: string, options: TextEmbedderOptions = {}): Promise<TextEmbedder> {
     const dir = resolve(folder);
-    checkModelFolder(dir);
-    let config: z.infer<typeof ModelConfig>;
-    try {
-      config = ModelConfig.parse(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
-    } catch (e) {
-      throw new Error(`${join(dir, 'config.json')}: expected a Hugging Face model configuration with model_type (${(e as Error).message.split('\n')[0]})`);
-    }
-    const dimension = config.hidden_size ?? config.dim;
-    if (!dimension) throw new Error(`${join(dir, 'config.json')}: expected hidden_size (or dim), found neither`);
-    const onnxSha256 = createHash('sha256').update(readFileSync(join(dir, 'onnx', 'model.onnx'))).digest('hex');
-    const name = config._name_or_path || basename(dir);
-    const version = config.oncoboard_model_version ?? 'unversioned';
+    const { model, dimension, config } = readModelFolderIdentity(dir);
+    const { name, version, onnxSha256 } = model;
     const t = await localTransformers();
     const tokenizer = await t.AutoTokenizer.from_pretrained(dir, { local_files_only: true });
-    const network = await t.AutoModel.from_pretrained(dir, { local_files_only: true, dtype: 'fp32', device: 'cpu' });
+    const viaTransformers = options.runtime === 'transformers.js';
+    const network = viaTransformers ? await t.AutoModel.from_pretrained(dir, { local_files_only: true, dtype: 'fp32', device: 'cpu' }) : undefined;
+    let runner: OrtRunner | undefined;
+    if (!viaTransformers) {
+      const ort = await import('onnxruntime-node');
+      try {
+        runner = { ort, session: await ort.InferenceSession.create(join(dir, 'onnx', 'model.onnx')) };
+      } catch (e) {
+        throw new Error(`${join(dir, 'onnx', 'model.onnx')}: expected an ONNX model onnxruntime can load (${(e as Error).message.split('\n')[0]})`);
+      }
+      if (!runner.session.inputNames.includes('input_ids')) throw new Error(`${join(dir, 'onnx', 'model.onnx')}: expected an input "input_ids", found ${runner.session.inputNames.join(', ')}`);
+    }
+    // The fast tokenizer only for the transformers-free path's usual case, never with the transformers.js runtime
+    // (whose model call wants transformers.js tensors).
+    const fast = options.fastTokenizer === false || viaTransformers ? undefined : BertFastTokenizer.fromTokenizerJson(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), (tokenizer as { pad_token?: string }).pad_token ?? '[PAD]');
     const tokenizerMax = Number((tokenizer as { model_max_length?: number }).model_max_length);
     const maxTokens = Math.min(config.max_position_embeddings ?? 512, Number.isFinite(tokenizerMax) && tokenizerMax > 0 ? tokenizerMax : Infinity);
-    return new TextEmbedder(dir, { name, version, onnxSha256, id: `${name}@${version}+sha256:${onnxSha256.slice(0, 12)}` }, dimension, maxTokens, tokenizer, network, options.batchSize ?? 32);
+    return new TextEmbedder(dir, model, dimension, maxTokens, tokenizer, network, options.batchSize ?? 32, fast, runner);
   }
 
   /** Token ids with [CLS]/[SEP] as the model sees them. */
   tokenIds(text: string): number[] {
+    if (this.fast?.handles(text)) return this.fast.encode(text);
     return this.tokenizer.encode(text) as number[];
   }
 
   /** Tokenizes a batch (padded to its longest text, truncated to maxTokens). */
   tokenize(texts: readonly string[]): Tokenized {
-    return this.tokenizer([...texts], { padding: true, truncation: true, max_length: this.maxTokens }) as Tokenized;
+    const fast = this.fast;
+    if (!fast || !texts.every((t) => fast.handles(t))) return this.tokenizer([...texts], { padding: true, truncation: true, max_length: this.maxTokens }) as Tokenized;
+    const rows = texts.map((t) => fast.encode(t, this.maxTokens));
+    let seq = 1;
+    for (const r of rows) if (r.length > seq) seq = r.length;
+    const dims = [rows.length, seq];
+    const ids = new BigInt64Array(rows.length * seq).fill(BigInt(fast.padId));
+    const mask = new BigInt64Array(rows.length * seq);
+    const big = this.bigIds; // BigInt of each id, made once: BigInt() per token costs more than the model's input copy
+    rows.forEach((row, b) => {
+      for (let i = 0; i < row.length; i++) {
+        const id = row[i]!;
+        ids[b * seq + i] = big[id] ?? BigInt(id);
+        mask[b * seq + i] = 1n;
+      }
+    });
+    return { input_ids: { data: ids, dims }, attention_mask: { data: mask, dims }, token_type_ids: { data: new BigInt64Array(rows.length * seq), dims } };
   }
 
   /** The model's last_hidden_state for a tokenized batch, as [batch, seq, dim]. */
   async lastHiddenState(inputs: Tokenized): Promise<{ data: Float32Array; dims: [number, number, number] }> {
+    if (this.runner) {
+      const { ort, session } = this.runner;
+      const dims = inputs.input_ids.dims;
+      const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
+      for (const name of session.inputNames) {
+        const given = name === 'input_ids' ? inputs.input_ids : name === 'attention_mask' ? inputs.attention_mask : name === 'token_type_ids' ? inputs.token_type_ids : undefined;
+        feeds[name] = new ort.Tensor('int64', given ? given.data : new BigInt64Array(dims[0]! * dims[1]!), dims);
+      }
+      const out = await session.run(feeds);
+      const hidden = out.last_hidden_state ?? out[session.outputNames[0]!]!;
+      return { data: hidden.data as Float32Array, dims: hidden.dims as [number, number, number] };
+    }
     const out = await this.network(inputs);
     const hidden = out.last_hidden_state ?? out.token_embeddings ?? Object.values(out)[0];
     return { data: hidden.data as Float32Array, dims: hidden.dims as [number, number, number] };
@@ -263,6 +347,7 @@ export class TextEmbedder {
   }
 
   async dispose(): Promise<void> {
+    await this.runner?.session.release();
     await this.network?.dispose?.();
   }
 }

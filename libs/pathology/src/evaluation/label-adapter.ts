@@ -156,7 +156,8 @@ export function predictionsOf(findings: readonly Finding[]): EvalLabel[] {
   const current = (f: Finding) => !f.context.negated && !f.context.historical && !f.context.hypothetical && f.context.experiencer === 'patient';
   const invasive = findings.some((f) => f.kind === 'histologic-type' && current(f) && !/in situ/.test(f.value.name) && f.value.behavior !== 'in situ' && !f.value.metastatic);
   return findings
-    .filter((f) => !(invasive && f.kind === 'histologic-type' && current(f) && f.value.behavior === 'in situ'))
+    // (also a denied one: "No ductal carcinoma in situ is seen" beside an invasive carcinoma is not a type label)
+    .filter((f) => !(invasive && f.kind === 'histologic-type' && (current(f) || f.context.negated) && !f.context.historical && f.value.behavior === 'in situ'))
     .filter((f) => !((f.kind === 'procedure' || f.kind === 'specimen') && (f.context.historical || f.context.experiencer === 'other')))
     .flatMap(predictionsOfFinding);
 }

@@ -34,7 +34,8 @@ const IHC_WORDS = /\b(?:ihc|immunohistochemi(?:stry|cal)|hercept ?test|4b5)\b/i;
 const BARE_ZERO_SCORE = /^\s*(?:HER-?2(?:\/neu)?|ERBB2)?\s*(?:\((?:by\s+)?(?:IHC|immunohistochemistry)\)|IHC|by IHC)?\s*[:=-]?\s*(0)\b(?![.,]\d|\s*%)/i;
 
 export function parseHer2(s: string, methodHint?: Her2['method']): Her2 | undefined {
-  const method: Her2['method'] = methodHint ?? (ISH_WORDS.test(s) ? 'ISH' : IHC_WORDS.test(s) || /\b[0-3]\s*\+/.test(s) ? 'IHC' : 'unspecified');
+  // "HER2 NOT AMPLIFIED (Group 4 with IHC 2+)": amplification is an ISH result even where IHC is mentioned
+  const method: Her2['method'] = methodHint ?? (ISH_WORDS.test(s) || /^\W*(?:HER-?2(?:\/neu)?|ERBB2)?\s*:?\s*(?:is\s+)?(?:not |non-?)?amplifi/i.test(s) ? 'ISH' : IHC_WORDS.test(s) || /\b[0-3]\s*\+/.test(s) ? 'IHC' : 'unspecified');
   const out: Her2 = { method };
   const t = s.toLowerCase();
   // "3+", "score 0", and a bare 0 stated as the IHC result ("HER2 (IHC): 0", "HER2 0", "HER2: 0 (negative) by IHC")
@@ -105,6 +106,8 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
   const value = sliceOf(unit, unit.value);
   const whole = sliceOf(unit);
   const span = lineSpan(unit);
+  // "ER/PR/HER2: right - ER 95%, PR 80%, HER2 0; …": a label naming several markers is read as prose
+  if (/^(?:er|pr|pgr|her-?2)\s*(?:\/|,|and)\s*(?:er|pr|pgr|her-?2)\b/.test(label)) return undefined;
   if (/^(?:estrogen receptor|oestrogen receptor|er)\b/.test(label)) {
     const v = parseReceptor(value);
     return v ? [{ kind: 'er', value: v, span, key: 'er', source: 'synoptic', target: unit.label.span, affirmedByValue: true }] : [];
@@ -150,7 +153,8 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
 
 // ------------------------------------------------------------------ prose
 
-const MARKER = /\b(?:estrogen receptor(?: \(ER\))?|oestrogen receptor|progesterone receptor(?: \(PR\))?|ER|PR|PgR|HER-?2(?:\/neu)?|Ki-?67(?: \(MIB-?1\))?|PD-?L1(?: \((?:22C3|SP263|SP142|28-8)[^)]*\))?|MLH1|PMS2|MSH2|MSH6)\b/g;
+// Case-sensitive for ER/PR (not the words "er", "pr"); the spelled-out names in any of the usual cases
+const MARKER = /\b(?:(?:[Ee]strogen [Rr]eceptor|ESTROGEN RECEPTOR)(?: \(ER\))?|[Oo]estrogen [Rr]eceptor|OESTROGEN RECEPTOR|(?:[Pp]rogesterone [Rr]eceptor|PROGESTERONE RECEPTOR)(?: \(PR\))?|ER|PR|PgR|HER-?2(?:\/neu)?|Ki-?67(?: \(MIB-?1\))?|PD-?L1(?: \((?:22C3|SP263|SP142|28-8)[^)]*\))?|MLH1|PMS2|MSH2|MSH6)\b/g;
 
 /** Biomarker statements in a prose sentence: each marker's statement runs to the next marker. */
 export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
@@ -177,7 +181,20 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
       if (v && (v.result || v.percent !== undefined)) out.push({ kind: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', value: v, span: statement(lastValueEnd(segment)), target, key: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', source: 'prose' });
     } else if (name.startsWith('HER')) {
       const v = parseHer2(segment);
-      if (v) out.push({ kind: 'her2', value: v, span: statement(lastValueEnd(segment)), target, key: her2Key(v), source: 'prose' });
+      // "Result: NOT AMPLIFIED (HER2/CEP17 ratio 1.4; …)": the result stated just before the ratio, on its line
+      const leadFrom = Math.max(s.lastIndexOf('\n', start) + 1, start - 60);
+      const lead = /\b(not amplified|non-?amplified|amplified)\b[^.;\n]{0,12}$/i.exec(s.slice(leadFrom, start));
+      if (v && v.method === 'ISH' && !v.result && lead) {
+        v.result = /^no/i.test(lead[1] as string) ? 'not-amplified' : 'amplified';
+        // the value states the result ("NOT AMPLIFIED" is not a negated finding)
+        out.push({ kind: 'her2', value: v, span: subSpan(unit, leadFrom + lead.index, start + Math.max(lastValueEnd(segment), m[0].length)), target, key: her2Key(v), source: 'prose', affirmedByValue: true });
+      } else if (v) out.push({ kind: 'her2', value: v, span: statement(lastValueEnd(segment)), target, key: her2Key(v), source: 'prose' });
+      // "HER2 NOT AMPLIFIED (Group 4 with IHC 2+)": the ISH statement also restates the IHC score
+      const ihc = v?.method === 'ISH' ? /\bIHC\s*(?:score\s*)?([0-3])\s*\+/i.exec(segment) : null;
+      if (ihc) {
+        const score = `${ihc[1]}+` as FindingValues['her2']['score'];
+        out.push({ kind: 'her2', value: { method: 'IHC', score }, span: subSpan(unit, start + ihc.index, start + ihc.index + ihc[0].length), key: 'her2/IHC', source: 'prose', affirmedByValue: true });
+      }
     } else if (name.startsWith('KI')) {
       const p = parsePercent(segment);
       if (p) out.push({ kind: 'ki67', value: { percent: p.percent, ...(p.comparator ? { comparator: p.comparator } : {}), ...(p.range ? { range: p.range } : {}) }, span: statement(p.index + p.length), target, key: 'ki67', source: 'prose' });

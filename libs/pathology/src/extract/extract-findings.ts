@@ -7,7 +7,7 @@ import { detectSections, type ReportSection } from '../sections';
 import type { Span } from '../span';
 import { markSupersededFindings } from './addenda';
 import { biomarkerFromLabel, biomarkersFromProse } from './biomarker-findings';
-import { labelledUnit, labelWithValueBelow, type ExtractionUnit } from './extraction-unit';
+import { labelledPieces, labelledUnit, labelWithValueBelow, type ExtractionUnit } from './extraction-unit';
 import type { Candidate, Finding, FindingKind, FindingValues } from './finding';
 import { geneAlterationsOf } from './gene-alteration-findings';
 import { lateralityMentionsOf, organMentionsOf, organOfSite, specimenOf } from './specimen-findings';
@@ -47,10 +47,11 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
       // "Label:" alone on its line with the value on the next line reads as one "Label: value" line
       const joined = labelWithValueBelow(text, spans[n] as Span, spans[n + 1], section);
       if (joined) n++;
-      const unit = joined ?? labelledUnit(text, spans[n] as Span, section);
-      const found = unitCandidates(unit, edition);
-      const synoptic = found.some((c) => c.source === 'synoptic');
-      for (const candidate of found) if (!synoptic || candidate.source === 'synoptic') candidates.push({ candidate, unit });
+      for (const unit of labelledPieces(text, joined ?? labelledUnit(text, spans[n] as Span, section))) {
+        const found = unitCandidates(unit, edition);
+        const synoptic = found.some((c) => c.source === 'synoptic');
+        for (const candidate of found) if (!synoptic || candidate.source === 'synoptic') candidates.push({ candidate, unit });
+      }
     }
     // a heading may name the staging edition: "SYNOPTIC REPORT (CAP ..., AJCC 8th Edition)"
     if (section.headingSpan) {

@@ -225,3 +225,65 @@ describe('tumour size: depth of invasion is not a size', () => {
     expect(found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([['Size: 32 mm', 32]]);
   });
 });
+
+describe('part lines (session 2)', () => {
+  it('reads a part line with a clock position, a part below a "Label:" heading, and lettered specimen lists', () => {
+    expect(found('DIAGNOSIS:\nRight breast 10:00, core bx: invasive ductal carcinoma.\n', 'procedure').map(([s]) => s)).toEqual(['core bx']);
+    const below = 'Microscopic/Diagnosis:\nRIGHT BREAST, 7:00, US-GUIDED CORE BIOPSY:\n- INVASIVE DUCTAL CARCINOMA.\n';
+    expect(found(below, 'specimen').map(([s]) => s)).toEqual(['RIGHT BREAST, 7:00']);
+    expect(found(below, 'laterality').map(([s, v]) => [s, v])).toEqual([['RIGHT', { laterality: 'right' }]]);
+    const list = 'SPECIMENS:\n A: Breast, right, wide local excision\n B: Breast, right, additional lateral margin\n';
+    expect(found(list, 'specimen').map(([s]) => s)).toEqual(['Breast, right']); // a separately sent margin is not the specimen
+    expect(found(list, 'procedure').map(([s]) => s)).toEqual(['wide local excision']);
+  });
+
+  it('states the side of "BREAST AND AXILLARY CONTENTS" and of a synoptic "Part 1:" line, never of a colon', () => {
+    expect(found('DIAGNOSIS:\nRIGHT BREAST AND AXILLARY CONTENTS, MASTECTOMY:\n- carcinoma\n', 'laterality').map(([s]) => s)).toEqual(['RIGHT']);
+    expect(found('REPORT\nPART 1: RIGHT BREAST, TOTAL MASTECTOMY\n', 'laterality').map(([s]) => s)).toEqual(['RIGHT']);
+    expect(found('DIAGNOSIS:\nRIGHT COLON, HEMICOLECTOMY:\n- adenocarcinoma\n', 'laterality')).toEqual([]);
+  });
+});
+
+describe('tumour size (session 2)', () => {
+  const sizes = (text: string) => found(text, 'tumor-size').map(([, v]) => (v as { greatestDimensionMm: number }).greatestDimensionMm);
+  it('reads a size after organ words ("a 2.6 cm right breast mass") and at the end of a diagnosis clause', () => {
+    expect(sizes('CLINICAL HISTORY:\n61-year-old woman with a 2.6 cm right breast mass.\n')).toEqual([26]);
+    expect(sizes('DIAGNOSIS:\n- ADENOCARCINOMA, MODERATELY DIFFERENTIATED, OF THE SIGMOID COLON, 4.2 CM.\n')).toEqual([42]);
+    expect(sizes('DIAGNOSIS:\nInvasive ductal carcinoma, Nottingham grade 1 (tubules 2, nuclei 1, mitoses 1), measuring 9 mm in greatest extent.\n')).toEqual([9]);
+  });
+  it('does not read nodal deposits, margin distances, stalks or distances above a landmark as sizes', () => {
+    expect(sizes('DIAGNOSIS:\n- Two lymph nodes, one with metastatic carcinoma (3.2 mm deposit) (1/2).\n')).toEqual([]);
+    expect(sizes('DIAGNOSIS:\n- Margins free of carcinoma (closest: posterior, 4 mm).\n')).toEqual([]);
+    expect(sizes('GROSS:\nA pedunculated polyp with a 1.1 cm stalk.\n')).toEqual([]);
+    expect(sizes('GROSS:\nAn ulcerated mass in the rectum measuring 3.0 x 2.0 cm, beginning 1.8 cm above the dentate line.\n')).toEqual([30]);
+  });
+});
+
+describe('receptors (session 2)', () => {
+  it('reads "Estrogen receptor - POSITIVE", several "Label: value" pieces on one line, and an "ER/PR/HER2:" list', () => {
+    expect(found('RESULTS:\nEstrogen receptor - POSITIVE, 80%, strong\n', 'er').map(([, v]) => v)).toEqual([{ result: 'positive', percent: 80, intensity: 'strong' }]);
+    expect(found('COMMENT:\nER: positive (60%); PR: negative (0%).\n', 'pr').map(([s, v]) => [s, v])).toEqual([['PR: negative (0%)', { result: 'negative', percent: 0 }]]);
+    expect(found('RESULTS:\nER/PR/HER2: ER 70%, PR 5%, HER2 2+.\n', 'pr').map(([s]) => s)).toEqual(['PR 5%']);
+  });
+});
+
+describe('lists on one line (session 2)', () => {
+  it('reads pipe-separated synoptic pieces and "N positive / M examined"', () => {
+    const text = 'SYNOPTIC:\nTumor site: cecum | Grade: high grade | Size: 38 mm | pT4a | pN2b\nLymph nodes: 5 positive / 21 examined\n';
+    expect(found(text, 'tumor-size').map(([s]) => s)).toEqual(['Size: 38 mm']);
+    expect(found(text, 'tnm').map(([s]) => s)).toEqual(['pT4a', 'pN2b']);
+    expect(found(text, 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['5 positive / 21 examined', { positive: 5, examined: 21 }]]);
+  });
+});
+
+describe('HER2 ISH in prose (session 2)', () => {
+  it('takes the result stated before a ratio, reads amplification as ISH, and the IHC score restated beside it', () => {
+    const a = found('ADDENDUM:\nHER2 FISH, block B2. Result: AMPLIFIED (HER2/CEP17 ratio 3.2; copy number 7.0).\n', 'her2');
+    expect(a.map(([s, v, c]) => [s, (v as { result?: string }).result, (v as { ratio?: number }).ratio, c])).toContainEqual(['AMPLIFIED (HER2/CEP17 ratio 3.2; copy number 7.0)', 'amplified', 3.2, '']);
+    const b = found('Interpretation: HER2 NOT AMPLIFIED (Group 4 with IHC 2+).\n', 'her2');
+    expect(b.map(([s, v]) => [s, (v as { method: string }).method, (v as { result?: string; score?: string }).result ?? (v as { score?: string }).score])).toEqual([
+      ['HER2 NOT AMPLIFIED (Group 4 with IHC 2+)', 'ISH', 'not-amplified'],
+      ['IHC 2+', 'IHC', '2+'],
+    ]);
+  });
+});

@@ -12,8 +12,17 @@ export interface ExtractionUnit {
   value?: Span;
 }
 
-/** "Label: value" on one line (or a dotted leader: "Tumor size ........ 2.3 cm"): the label up to 80 characters, not a time/clock position ("2:00"). */
-const LABEL_LINE = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
+/**
+ * "Label: value" on one line (or a dotted leader: "Tumor size ........ 2.3 cm"): the label up to 80 characters; a
+ * clock position ("2:00") is not the label's colon but may sit inside the label ("Left breast 12:00, core bx: …").
+ */
+const LABEL_LINE_CLOCK = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z](?:[^:\n]|:(?=\d\d)){0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
+/** The same without a clock inside the label: a plain character class, the common case, and much faster. */
+const LABEL_LINE_PLAIN = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
+const LABEL_LINE = {
+  exec: (line: string): RegExpExecArray | null => LABEL_LINE_PLAIN.exec(line) ?? (/\d:\d\d/.test(line) ? LABEL_LINE_CLOCK.exec(line) : null),
+  test: (line: string): boolean => LABEL_LINE.exec(line) !== null,
+};
 
 export function labelledUnit(text: string, span: Span, section: ReportSection): ExtractionUnit {
   const line = text.slice(span.start, span.end);
@@ -30,6 +39,31 @@ export function labelledUnit(text: string, span: Span, section: ReportSection): 
     label: { span: { start: labelStart, end: labelStart + label.length }, norm: normalizeLabel(label) },
     value: { start: valueStart, end: valueStart + (m[3] as string).length },
   };
+}
+
+/**
+ * "ER: negative (<1%); PR: negative (0%)", "Tumor site: sigmoid colon | Grade: low grade | pT3 | pN1c": a line of
+ * several "Label: value" pieces separated by ";" or "|" is one unit per piece (a ";" inside a value that is not
+ * followed by another label stays in its piece).
+ */
+export function labelledPieces(text: string, unit: ExtractionUnit): ExtractionUnit[] {
+  if (!unit.label || !unit.value) return [unit];
+  const line = text.slice(unit.value.start, unit.span.end);
+  if (!line.includes(';') && !line.includes('|')) return [unit];
+  const cuts: number[] = [];
+  for (const m of line.matchAll(/;[ \t]*(?=[A-Za-z][^:;\n]{0,40}:[ \t]*\S)|\|/g)) cuts.push(unit.value.start + (m.index ?? 0));
+  if (cuts.length === 0) return [unit];
+  const out: ExtractionUnit[] = [];
+  let start = unit.span.start;
+  for (const cut of [...cuts, unit.span.end]) {
+    let s = start;
+    let e = cut;
+    while (s < e && /[\s;|]/.test(text[s] as string)) s++;
+    while (e > s && /\s/.test(text[e - 1] as string)) e--;
+    if (s < e) out.push(labelledUnit(text, { start: s, end: e }, unit.section));
+    start = cut + 1;
+  }
+  return out;
 }
 
 /** "Label:" alone on a line (the value on the next line). */
@@ -49,7 +83,8 @@ export function labelWithValueBelow(text: string, span: Span, next: Span | undef
   const between = text.slice(span.end, next.start);
   if (!/^[ \t]*\r?\n[ \t]*$/.test(between)) return undefined;
   const value = text.slice(next.start, next.end);
-  if (value.includes('\n') || LABEL_LINE.test(value) || value.length > 120) return undefined;
+  // a value line that itself ends with ":" is a part line or a heading ("LEFT BREAST, 4:00, CORE BIOPSY:")
+  if (value.includes('\n') || LABEL_LINE.test(value) || /:\s*$/.test(value) || value.length > 120) return undefined;
   const labelStart = span.start + (m[1] as string).length;
   const label = m[2] as string;
   return {

@@ -29,6 +29,8 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
       if (/^specimens?(?: type)?$/.test(label)) out.push({ kind: 'specimen', value: { description: value }, key: 'specimen', ...common });
     } else if (/^(?:surgical )?procedure$/.test(label)) out.push({ kind: 'procedure', value: { procedure: value }, key: 'procedure', ...common });
     else if (/^(?:tumou?r site|primary (?:tumou?r )?site|tumou?r location|site)$/.test(label)) {
+      // "Site: Lymph node, station 11L" names where a sample came from, not the primary tumour's site
+      if (label === 'site' && /^(?:lymph nodes?|nodes?|station)\b/i.test(value)) return out;
       const site = value.replace(/\s+/g, ' ').toLowerCase();
       const organ = organOfSite(site);
       out.push({ kind: 'primary-site', value: { site, ...(organ ? { organ } : {}) }, key: 'primary-site', ...common });
@@ -37,6 +39,8 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
       if (l) out.push({ kind: 'laterality', value: { laterality: laterality(l[1] as string) }, key: 'laterality', ...common });
     }
     if (out.length || !partSection) return out;
+    // " A: Breast, left, wide local excision" in a specimen list — the label is only the part's letter or number
+    if (unit.section.kind === 'specimen' && /^(?:[a-z]\d?|\d{1,2})$/.test(label)) return partsOf(unit, unit.value, 'prose');
     // "(1) Right breast, 8 o'clock, core biopsy: Invasive ductal carcinoma ..." — the label is the part
     const labelText = sliceOf(unit, unit.label.span);
     if (/,|^\(?\d+[.)]|^[A-Z]\d?[.)]\s/.test(labelText)) return partsOf(unit, unit.label.span, 'prose');
@@ -48,6 +52,9 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
   if (isPartLine) return partsOf(unit, lineSpan(unit), 'prose');
   return procedureMentionsOf(unit);
 }
+
+/** Sites a side belongs to (paired organs, lobes, limbs and skin): "RIGHT COLON" states no laterality. */
+const PAIRED_SITE = /\b(?:breasts?|lungs?|lobes?|kidney|ovary|skin|thigh|arm|forearm|leg|shoulder|back|cheek|ear|scalp|flank|foot|hand|chest)\b/i;
 
 const PART_ID = /^(?:part\s+\d+\s*[:.)-]?\s*|\(?\d+\)\s*|\d+[.)]\s+|[A-Z]\d?[.)]\s+|[-•*]\s*)/i;
 
@@ -71,9 +78,14 @@ function partsOf(unit: ExtractionUnit, within: Span, source: 'synoptic' | 'prose
     const site = SITE.exec(head) ?? ORGAN_IN_TEXT.exec(head);
     if (!site && !proc) continue;
     if (/\blymph nodes?\b|\bnodes?\b|\bLN\b|\baxilla\b/i.test(head) && !/\b(?:breast|lung|lobe|colon|rectum|stomach|prostate|uterus|skin|endometrium)\b/i.test(head)) continue;
+    // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen either
+    if (/\bmargins?\b/i.test(head)) continue;
     const base = pieceStart - unit.span.start + leadAt;
     const specimenEnd = head.replace(/[\s,;]+$/, '').length;
     if (site && specimenEnd > 0) out.push({ kind: 'specimen', value: { description: head.slice(0, specimenEnd) }, span: subSpan(unit, base, base + specimenEnd), key: 'specimen', source });
+    // the part's side ("LEFT BREAST", "Breast, left"), also where the part line is a synoptic "Specimen:" value
+    const side = site && PAIRED_SITE.test(head) ? LATERALITY.exec(head.slice(0, specimenEnd)) : null;
+    if (side) out.push({ kind: 'laterality', value: { laterality: laterality(side[1] as string) }, span: subSpan(unit, base + (side.index ?? 0), base + (side.index ?? 0) + side[0].length), key: 'laterality', source });
     if (proc) {
       const start = base + (proc.index ?? 0);
       out.push({ kind: 'procedure', value: { procedure: proc[0].toLowerCase() }, span: subSpan(unit, start, start + proc[0].length), key: 'procedure', source });
@@ -133,9 +145,13 @@ export function organOfSite(site: string): string | undefined {
   return undefined;
 }
 
+const ORGAN_OF_WORDS = new Map<string, string | undefined>();
 function organOfWords(words: string): string | undefined {
+  if (ORGAN_OF_WORDS.has(words)) return ORGAN_OF_WORDS.get(words);
   const w = words.toLowerCase().replace(/\s+/g, ' ');
-  return ORGAN_WORDS.find(([re]) => re.test(w))?.[1];
+  const organ = ORGAN_WORDS.find(([re]) => re.test(w))?.[1];
+  if (ORGAN_OF_WORDS.size < 10_000) ORGAN_OF_WORDS.set(words, organ);
+  return organ;
 }
 
 const ORGAN_HINT = /breast|colo|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid/i;
@@ -166,6 +182,8 @@ export function organMentionsOf(unit: ExtractionUnit): Candidate[] {
     if (!organ) continue;
     // near a tumour word: at most 6 words between, no sentence break
     const near = tumors.some((t) => {
+      // 7 words are never this far apart (a cheap test before slicing)
+      if (t < start - 200 || t > end + 200) return false;
       const between = t < start ? s.slice(t, start) : s.slice(end, t);
       return !/[.;:]\s/.test(between) && between.split(/\s+/).filter(Boolean).length <= 7;
     });
@@ -195,7 +213,8 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     const end = start + m[0].length;
     const after = s.slice(end).replace(/^[\s,]+/, ' ').trimStart();
     const before = s.slice(Math.max(0, start - 30), start);
-    const qualifies = LATERAL_SITE.test(after) && !/^(?:[a-z-]+ ){0,2}?(?:axilla|axillary|colon|hemicolectomy|side|sided|margin|ventricle|heart|bundle)\b/i.test(after);
+    // "left axillary sentinel node" is not a laterality of the tumour; "LEFT BREAST AND AXILLARY CONTENTS" is
+    const qualifies = LATERAL_SITE.test(after) && !/^(?:(?!breasts?\b|lung\b|lobe\b)[a-z-]+ ){0,2}?(?:axilla|axillary|colon|hemicolectomy|side|sided|margin|ventricle|heart|bundle)\b/i.test(after);
     const afterSite = /\b(?:breast|lung|lobe|kidney|ovary|thigh|arm|forearm|leg|shoulder|back|cheek|ear|scalp|flank|foot|hand)\s*,\s*$/i.test(before);
     if (!qualifies && !afterSite) continue;
     out.push({ kind: 'laterality', value: { laterality: laterality(m[1] as string) }, span: subSpan(unit, start, end), key: 'laterality', source: 'prose' });

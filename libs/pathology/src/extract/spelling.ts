@@ -51,8 +51,18 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 /** The keyword a word is a typo of, or undefined (the word is a keyword, too short, or not close to exactly one). */
 const KEYWORD_CACHE = new Map<string, string | null>();
 
+const RAW_CACHE = new Map<string, string | null>();
+
 export function keywordFor(word: string): string | undefined {
-  const w = word.toLowerCase();
+  // most words recur as written: look them up before lower-casing
+  const raw = RAW_CACHE.get(word);
+  if (raw !== undefined) return raw ?? undefined;
+  const found = keywordForLower(word.toLowerCase());
+  if (RAW_CACHE.size < 100_000) RAW_CACHE.set(word, found ?? null);
+  return found;
+}
+
+function keywordForLower(w: string): string | undefined {
   const cached = KEYWORD_CACHE.get(w);
   if (cached !== undefined) return cached ?? undefined;
   const found = closestKeyword(w);

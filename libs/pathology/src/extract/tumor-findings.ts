@@ -179,9 +179,16 @@ const SIZE_ALL = new RegExp(SIZE.source, 'gi');
 /** Words naming the tumour a size belongs to. */
 const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|neoplasm|polyps?|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
 /** A tumour noun within the next three words: "2.1 x 1.9 cm tumor", "1.1 cm satellite lesion". */
-const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z-]+\s+){0,3}?(?:${TUMOR_NOUN.source})`, 'i');
+const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z-]+,?\s+){0,3}?(?:${TUMOR_NOUN.source})`, 'i');
 /** Words naming something else that is measured: the specimen, margins, depth, nodes, distances. */
-const OTHER_MEASURE = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|skin|fat|tissue|mucosa|wall|length|circumference|lobes?|gland|uterus|breast|lung|colon|bowel|stomach|prostate|nodes?|lymph|margins?|mesentery|mesorectum|depth|thickness|breslow|thick|deep|invad\w*|myometri\w*|from|away|distance|proximal|distal|radial|crm|cavity|clip|seed|vessels?|artery|vein|bronchus|ileum|appendix|attached|up to|apex|base|ranging|range|aggregate|each)\b/i;
+/**
+ * Words that make a measurement something other than the tumour's size even after a tumour noun ("carcinoma …
+ * margin … 3 mm", "lymph node with metastatic carcinoma, 7 mm"); organ and location words are not among them.
+ */
+const STRONG_OTHER = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|margins?|nodes?|lymph|deposits?|depth|thickness|breslow|thick|from|away|distance|closest|nearest|stalk|cavity|clip|seed|aggregate|each|ranging|range)\b/i;
+/** A measurement followed by one of these is not a tumour size ("0.9 cm stalk", "3.0 x 2.0 cm piece of pericardium", "2.1 mm deposit"). */
+const OTHER_AFTER = /^\s*(?:[a-z-]+\s+)?(?:stalk|piece|segment|fragments?|cores?|ellipse|portion|deposits?|micrometasta\w*|macrometasta\w*|above|below)\b/i;
+const OTHER_MEASURE = /\b(?:closest|nearest|specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|skin|fat|tissue|mucosa|wall|length|circumference|lobes?|gland|uterus|breast|lung|colon|bowel|stomach|prostate|nodes?|lymph|margins?|mesentery|mesorectum|depth|thickness|breslow|thick|deep|invad\w*|myometri\w*|from|away|distance|proximal|distal|radial|crm|cavity|clip|seed|vessels?|artery|vein|bronchus|ileum|appendix|attached|up to|apex|base|ranging|range|aggregate|each)\b/i;
 
 /**
  * Tumour sizes in prose: a measurement whose nearest noun (before it in the clause, or right after it) names the
@@ -200,14 +207,24 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     const after = s.slice(end, end + 40);
     // directly after: "2.1 x 1.9 cm tumor", "4.2 cm ill-defined mass", "1.2 cm area of ..."
     const afterWords = NOUN_AFTER.exec(after);
-    const nounAfter = afterWords !== null && !OTHER_MEASURE.test(afterWords[0]);
-    if (/^\s*(?:from|to|away|of (?:the )?(?:\w+ )?margin|in (?:depth|thickness|length)|deep|thick|proximal|distal)\b/i.test(after) && !nounAfter) continue;
+    // "a 1.5 cm right breast mass": organ words may qualify the tumour noun after the size
+    const nounAfter = afterWords !== null && !STRONG_OTHER.test(afterWords[0]);
+    if (/^\s*(?:from|to|away|above|below|of (?:the )?(?:\w+ )?margin|in (?:depth|thickness|length)|deep|thick|proximal|distal)\b/i.test(after) && !nounAfter) continue;
+    if (OTHER_AFTER.test(after)) continue;
+    // in a statement about nodes or a margin ("one lymph node with metastatic carcinoma, 7 mm", "margin free of
+    // tumor (1.0 cm)", "Margins free of carcinoma (closest: anterior, 3 mm)") a measurement is not the tumour's size
+    const sentence = s.slice(lastSentenceBreak(s, start) + 1, start);
+    if (/\b(?:lymph nodes?|nodes?|deposits?)\b/i.test(sentence) || /\bmargins?\b[^.;]{0,40}$/i.test(sentence)) continue;
     // "mass at 25 cm" (from the anal verge) is where the tumour is, not its size
     if (/\b(?:at|from)\s+$/i.test(s.slice(Math.max(0, start - 6), start))) continue;
     const tumorAt = lastMatchEnd(before, TUMOR_NOUN);
     const tumorStart = lastMatchStart(before, TUMOR_NOUN);
     const otherAt = lastMatchEnd(before, OTHER_MEASURE);
-    const nounBefore = tumorAt >= 0 && tumorAt > otherAt && before.length - tumorAt < 60;
+    // "carcinoma …, grade 2 (…), measuring 2.5 mm", "ADENOCARCINOMA, …, OF THE ASCENDING COLON, 5.5 CM": the tumour
+    // noun leads a longer clause, with only grade/location words (no other measured thing) between
+    const strongAt = lastMatchEnd(before, STRONG_OTHER);
+    const trailing = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+)?$|,\s*$/i.test(before);
+    const nounBefore = tumorAt >= 0 && ((tumorAt > otherAt && before.length - tumorAt < 60) || (trailing && strongAt < tumorStart && before.length - tumorAt < 150));
     if (!nounBefore && !nounAfter) continue;
     const size = parseSize(m[0]);
     if (!size) continue;
@@ -428,6 +445,7 @@ export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
 const NODE_WORD = /\b(?:lymph[ -]?nodes?|nodes?|LNs?)\b/i;
 /** "a of b" (with "positive"/"involved" between or after), or "a positive of b examined". */
 const COUNT_OF = new RegExp(String.raw`\b(${COUNT})\s+(?:\(\d+\)\s+)?(?:positive\s+|involved\s+)?(?:of|out of)\s+(${COUNT})\b(?:\s+\(\d+\))?((?:\s+(?!of\b)[A-Za-z/-]+){0,4}?\s+(?:lymph[ -]?)?nodes?\b(?:\s*\(\d{1,3}\s*\/\s*\d{1,3}\))?)?`, 'gi');
+const POSITIVE_THEN_EXAMINED = /\b(\d{1,3})\s+(?:positive|involved)\s*(?:\/|,|;|of)\s*(\d{1,3})\s+(?:examined|retrieved|total|identified)\b/gi;
 /** "0/14", "(2/17)": not part of a date (03/19/2026) or a longer fraction. */
 const RATIO = /(?<![\d/.])\(?(\d{1,3})\s*\/\s*(\d{1,3})(?![\d/]|\.\d)\)?/g;
 /** "Twelve lymph nodes", "All 16 lymph nodes", "two nodes", "lymph nodes (2)". */
@@ -467,6 +485,11 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     // "a of b" must be about nodes: node words after it, or a node sentence without other counted things
     if (!m[3] && !/^\s*(?:positive|involved|examined|with|showed|show|contain|are|were|harbou?r)/i.test(s.slice(start + m[0].length)) && !/node/i.test(s.slice(Math.max(0, start - 40), start))) continue;
     push(start, start + m[0].length, { positive, examined });
+  }
+  // "3 positive / 17 examined", "2 involved, 14 retrieved"
+  for (const m of s.matchAll(POSITIVE_THEN_EXAMINED)) {
+    const start = m.index ?? 0;
+    if (free(start, start + m[0].length)) push(start, start + m[0].length, { positive: Number(m[1]), examined: Number(m[2]) });
   }
   for (const m of s.matchAll(RATIO)) {
     const start = m.index ?? 0;
