@@ -10,13 +10,19 @@
  *   oncoboard pathology-import <file|folder...> [--patient <Patient/id>]
  *                             pathology reports (.txt, .html, .pdf with a text layer, FHIR DiagnosticReport .json):
  *                             each kept verbatim with its extracted findings (spans, negation/context), one transaction per report
- *   oncoboard vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters]
+ *   oncoboard vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters] [--tmb-target-mb <Mb>]
  *                             a somatic VCF kept verbatim, its variants as facts citing their lines, matched to the CIViC
  *                             knowledge base (on-label first), all in one transaction
  *   oncoboard deid-export --patient <Patient/id> --out <new-folder>
  *                             the patient's FHIR resources (Safe Harbor, dates shifted per patient), DICOM files (PS3.15
  *                             Basic Profile) and report texts, de-identified, with a manifest; key from ONCOBOARD_DEID_KEY
+ *   oncoboard genomics-export --patient <Patient/id> --out <file.json> [--tmb-target-mb <Mb>]
+ *                             the patient's genomic findings as FHIR Genomics Reporting resources (cli-genomics.ts)
+ *   oncoboard predict (--patient <Patient/id> | --all [--only-missing]) [--model <dir>]
+ *                             run the active joint model (default: the SYNTHETIC demo model) and store each prediction
  *   oncoboard demo            import the bundled demo cohort (mCODE STU4 examples); safe to run again
+ *   oncoboard create-admin | user add | access grant|revoke | board-member add|remove
+ *                             accounts, roles and patient access (cli-users.ts); imports are audited as "cli:<os user>"
  *   oncoboard serve [--port 4000] [--host 127.0.0.1]
  *   oncoboard migrate         create / migrate the database (DATABASE_URL, default SQLite in ./data)
  * Exit status: 0 done, 1 failed, 2 done but some resources were rejected (see the listed issues).
@@ -32,6 +38,7 @@ import {
   importImagingStudiesFromDicomWeb,
   importPathologyReports,
   importVcf,
+  logSafeIssue,
   type ImagingImportProgress,
   type ImagingImportRequest,
   type ImagingLinkRequest,
@@ -39,6 +46,9 @@ import {
   type ImportResult,
 } from '@oncoboard/ingest';
 import { migrateStore, openStore, resolveDatabaseUrl } from '@oncoboard/store';
+import { GENOMICS_EXPORT_USAGE, runGenomicsExportCommand } from './cli-genomics';
+import { PREDICT_USAGE, PredictUsageError, runPredictCommand } from './cli-predict';
+import { ACCESS_COMMANDS, ACCESS_USAGE, AccessUsageError, auditCliImport, runAccessCommand } from './cli-users';
 import { exportDeidentifiedPatient } from './deid-export';
 import { logger } from './logger';
 import { bar, ProgressLine } from './progress';
@@ -47,13 +57,16 @@ import { startApiServer } from './server';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_COHORT_DIR = join(repoRoot, 'demo', 'mcode-stu4');
 
-const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-import|vcf-import|deid-export|demo|serve|migrate> [options]
+const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-import|vcf-import|deid-export|predict|genomics-export|demo|serve|migrate> [options]
   import <file|dir|fhir-base-url> [--patient <id>] [--page-size <n>] [--batch-size <n>] [--no-validate] [--invariants]
   link-imaging <dicomweb-root> --patient <Patient/id> (--pacs-patient-id <id> | --study <uid>)
   imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
   pathology-import <file|folder...> [--patient <Patient/id>]
-  vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters]
+  vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters] [--tmb-target-mb <Mb>]
   deid-export --patient <Patient/id> --out <new-folder>   (needs ONCOBOARD_DEID_KEY)
+  ${PREDICT_USAGE}
+  ${GENOMICS_EXPORT_USAGE}
+  ${ACCESS_USAGE}
   demo
   serve [--port <port>] [--host <host>]
   migrate`;
@@ -93,6 +106,7 @@ async function runImport(target: string, opts: { patient?: string; pageSize?: nu
       ? await importFhirServer(target, { patientId: opts.patient, pageSize: opts.pageSize }, common)
       : await importFhirPath(target, common);
     progress.done(`${result.read} read`);
+    await auditCliImport(store, 'import', result.runId);
     printSummary(result, (performance.now() - started) / 1000);
     return result.rejected > 0 ? 2 : 0;
   } finally {
@@ -133,6 +147,7 @@ async function runImagingImport(target: string, request: ImagingImportRequest): 
     console.error(`importing DICOM series from ${resolve(target)} for ${request.patientKey} into ${describeDatabase(databaseUrl)}`);
     const result = await importImagingSeries(target, request, { store, onProgress });
     progress.done('done');
+    await auditCliImport(store, 'imaging-import', result.runId);
     const seconds = (performance.now() - started) / 1000;
     console.log(`series ${result.seriesInstanceUid}: ${result.modality || 'imaging'}, ${result.slices} slices, ${result.date ?? 'undated'} (${result.seriesKey})`);
     if (result.lesionsKey) {
@@ -166,6 +181,7 @@ async function runPathologyImport(targets: string[], patientKey: string | undefi
       onProgress: (p) => progress.update(`${bar(p.total > 0 ? p.done / p.total : 0)} ${p.done}/${p.total} reports`, p.done === p.total),
     });
     progress.done('done');
+    await auditCliImport(store, 'pathology-import', result.runId);
     const seconds = (performance.now() - started) / 1000;
     console.log(`${result.reports} report${result.reports === 1 ? '' : 's'}, ${result.findings} findings; imported ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged} records in ${seconds.toFixed(1)} s (import run ${result.runId})`);
     for (const f of result.failed) console.log(`  error: ${f.message}`);
@@ -188,8 +204,11 @@ async function runVcfImport(target: string, request: Parameters<typeof importVcf
     console.error(`importing ${resolve(target)} for ${request.patientKey} into ${describeDatabase(databaseUrl)}`);
     const result = await importVcf(target, request, { store, onProgress: (step) => progress.update(step) });
     progress.done('done');
+    await auditCliImport(store, 'vcf-import', result.runId);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${result.variants} variants, ${result.evidence} knowledge-base evidence items, ${result.assertions} assertions (${result.kbVersion})`);
+    console.log(`${result.variants} variants, ${result.evidence} knowledge-base evidence items, ${result.assertions} assertions (${result.kbVersion})${result.tmb ? `; TMB ${result.tmb}` : ''}`);
+    if (result.skippedRecords > 0) console.log(`  ${result.skippedRecords} malformed record${result.skippedRecords === 1 ? '' : 's'} skipped:`);
+    for (const issue of result.skipped.slice(0, 10)) console.log(`    ${logSafeIssue(issue)}`);
     for (const w of result.warnings.slice(0, 10)) console.log(`  warning: ${w}`);
     console.log(`imported ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged} records in ${seconds.toFixed(1)} s (import run ${result.runId})`);
     return 0;
@@ -200,6 +219,12 @@ async function runVcfImport(target: string, request: Parameters<typeof importVcf
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // predict parses its own options (cli-predict.ts).
+  if (command === 'predict') return runPredictCommand(rest);
+  // genomics-export parses its own options (cli-genomics.ts).
+  if (command === 'genomics-export') return runGenomicsExportCommand(rest);
+  // Accounts and access parse their own options (cli-users.ts).
+  if ((ACCESS_COMMANDS as readonly string[]).includes(command ?? '')) return runAccessCommand(command!, rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -215,6 +240,7 @@ async function main(argv: string[]): Promise<number> {
       assembly: { type: 'string' },
       'tumor-sample': { type: 'string' },
       'all-filters': { type: 'boolean', default: false },
+      'tmb-target-mb': { type: 'string' },
       out: { type: 'string' },
       'page-size': { type: 'string' },
       'batch-size': { type: 'string' },
@@ -233,6 +259,11 @@ async function main(argv: string[]): Promise<number> {
     if (v === undefined) return undefined;
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got "${v}"`);
+    return n;
+  };
+  const positiveNumber = (v: string, name: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: expected a positive number, got "${v}"`);
     return n;
   };
   switch (command) {
@@ -273,6 +304,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.assembly ? { assembly: values.assembly as 'GRCh37' | 'GRCh38' } : {}),
         ...(values['tumor-sample'] ? { tumorSample: values['tumor-sample'] } : {}),
         ...(values['all-filters'] ? { filter: 'all' as const } : {}),
+        ...(values['tmb-target-mb'] ? { tmb: { targetSizeMb: positiveNumber(values['tmb-target-mb'], 'tmb-target-mb') } } : {}),
       });
     }
     case 'deid-export': {
@@ -319,7 +351,7 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof PredictUsageError || error instanceof AccessUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`oncoboard: ${(error as Error).message}\n${USAGE}`);
       process.exit(1);
     }

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@oncoboard/api-router';
+import { createUser, grantPatientAccess } from '@oncoboard/auth';
+import { openStore } from '@oncoboard/store';
 import { freePort } from '../../../tools/net/free-port.mjs';
 
 // Logs never carry patient data: the demo import (CLI) and an API session that reads every demo patient
@@ -46,6 +48,11 @@ describe('logs without patient data', () => {
     const importRun = spawnSync(process.execPath, [cliBin, 'demo'], { encoding: 'utf8', env, timeout: 180_000 });
     expect(importRun.status).toBe(0);
     let output = importRun.stdout + importRun.stderr;
+    // A clinician on the care team of every demo patient (the session below signs in as them).
+    const store = await openStore({ databaseUrl: env.DATABASE_URL });
+    await createUser(store.prisma, { username: 'log-reader', roles: ['oncologist'], password: 'log privacy passphrase' });
+    await grantPatientAccess(store.prisma, 'log-reader', 'all', 'test');
+    await store.close();
 
     const port = await freePort();
     const server = spawn(process.execPath, [cliBin, 'serve', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,7 +64,14 @@ describe('logs without patient data', () => {
         if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the API did not start:\n${output.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
-      const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `http://127.0.0.1:${port}/trpc` })] });
+      const signIn = await fetch(`http://127.0.0.1:${port}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'log-reader', password: 'log privacy passphrase' }),
+      });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `http://127.0.0.1:${port}/trpc`, headers: { cookie } })] });
       const list = await api.patients.search.query({ limit: 50 });
       for (const p of list.items) {
         await api.patients.search.query({ text: p.displayName ?? p.key });

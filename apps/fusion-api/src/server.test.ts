@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@oncoboard/api-router';
+import { createUser, grantPatientAccess } from '@oncoboard/auth';
 import { openStore, type Store } from '@oncoboard/store';
 import { startApiServer, type ApiServer } from './server';
 
@@ -58,9 +59,20 @@ describe('oncoboard CLI', () => {
 describe('API over HTTP', () => {
   let store: Store;
   let server: ApiServer;
+  let cookie = '';
   beforeAll(async () => {
     store = await openStore({ databaseUrl });
     server = await startApiServer({ store, port: 0 });
+    // A clinician on the care team of every imported patient, and an admin (system.info), signed in over HTTP.
+    await createUser(store.prisma, { username: 'api-test', roles: ['oncologist', 'admin'], password: 'api test passphrase' });
+    await grantPatientAccess(store.prisma, 'api-test', 'all', 'test');
+    const signIn = await fetch(`${server.url}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'api-test', password: 'api test passphrase' }),
+    });
+    expect(signIn.status).toBe(200);
+    cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   });
   afterAll(async () => {
     await server?.close();
@@ -68,7 +80,7 @@ describe('API over HTTP', () => {
   });
 
   it('serves tRPC with typed results and typed errors', async () => {
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
+    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, headers: { cookie } })] });
     const info = await client.system.info.query();
     expect(info.provider).toBe('sqlite');
     expect(info.counts.patients).toBeGreaterThanOrEqual(7);
@@ -79,6 +91,12 @@ describe('API over HTTP', () => {
     const data = (error as TRPCClientError<AppRouter>).data as { code: string; zodIssues?: { path: (string | number)[] }[] };
     expect(data.code).toBe('BAD_REQUEST');
     expect(data.zodIssues?.[0]?.path).toEqual(['limit']);
+  });
+
+  it('the CLI import wrote one audit record per patient, as cli:<os user>', async () => {
+    const rows = await store.prisma.auditEvent.findMany({ where: { operation: 'cli:import', patientKey: 'Patient/cancer-patient-jenny-m' } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: 'C', outcome: '0', username: expect.stringMatching(/^cli:/) });
   });
 
   it('answers the health probe and 404 elsewhere', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFhirPath } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
 import { appRouter } from './router';
+import { testContext } from './test-context';
 import { createCallerFactory } from './trpc';
 
 // boards.* over a real SQLite store holding the mCODE STU4 demo cohort.
@@ -18,7 +19,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'oncoboard-boards-api-'));
   store = await openStore({ databaseUrl: `file:${join(work, 'api.db')}` });
   await importFhirPath(demoDir, { store });
-  caller = createCaller({ store });
+  // A signed-in user on the care team of every demo patient (the access rules have their own tests).
+  caller = createCaller(await testContext(store, { roles: ['oncologist', 'care-coordinator'], patients: 'all' }));
 }, 120_000);
 
 afterAll(async () => {
@@ -44,6 +46,7 @@ describe('boards router', () => {
     await expect(caller.boards.get({ boardId: 'board-00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'tumor board board-00000000-0000-0000-0000-000000000000 not found' });
     await expect(caller.boards.get({ boardId: 'nope' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const board = await caller.boards.create({ title: 'GI', specialty: 'gi', meetingAt: '2024-01-01T08:00:00Z', createdBy: 'c' });
-    await expect(caller.boards.addCase({ boardId: board.id, patientKey: 'Patient/nobody', question: 'Q' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Patient/nobody: no such patient in the store' });
+    // An unknown patient is refused like one the caller may not see: the answer does not tell which patients exist.
+    await expect(caller.boards.addCase({ boardId: board.id, patientKey: 'Patient/nobody', question: 'Q' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

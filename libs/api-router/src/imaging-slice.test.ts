@@ -7,6 +7,7 @@ import { openStore, type Store } from '@oncoboard/store';
 import { syntheticCtPhantom, writeDicomSeries, writeNifti } from '@oncoboard/imaging/testing';
 import { clearSliceCaches, extractSlice, Lru, sliceCacheStats, sliceGeometry } from './imaging';
 import { appRouter } from './router';
+import { testContext } from './test-context';
 import { createCallerFactory } from './trpc';
 
 // A 64×64×32 CT phantom (2 mm voxels, 8 mL lesion) written as real DICOM + NIfTI files and imported into SQLite.
@@ -23,13 +24,14 @@ let phantom: ReturnType<typeof syntheticCtPhantom>;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'oncoboard-slice-'));
   store = await openStore({ databaseUrl: `file:${join(work, 'x.db')}` });
-  caller = createCaller({ store });
   phantom = syntheticCtPhantom({ size: 64, slices: 32, pixelMm: 2, sliceMm: 2, lesionMl: 8 });
   files = writeDicomSeries(phantom.image, join(work, 'ct'), 'api-slice', { date: '20240110', seriesDescription: 'CT slice test' });
   const mask = writeNifti(phantom.mask, join(work, 'mask.nii'));
   const result = await importImagingSeries(join(work, 'ct'), { patientKey: PATIENT, mask, radiomics: false }, { store });
   seriesKey = result.seriesKey;
   lesionKey = result.lesionsKey!;
+  // A signed-in user on the care team of every imported patient (the access rules have their own tests).
+  caller = createCaller(await testContext(store, { roles: ['oncologist'], patients: 'all' }));
 }, 120_000);
 
 afterAll(async () => {

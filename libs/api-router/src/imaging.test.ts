@@ -7,6 +7,7 @@ import { openStore, type Store } from '@oncoboard/store';
 import { syntheticCtPhantom, writeDicomSeries, writeNifti } from '@oncoboard/imaging/testing';
 import type { Citation } from './contract';
 import { appRouter } from './router';
+import { testContext } from './test-context';
 import { createCallerFactory } from './trpc';
 
 // Two CT timepoints of one patient (an 8 mL lesion shrinking to 2 mL) and one timepoint of another, imported from
@@ -32,11 +33,12 @@ async function importPhantom(name: string, patientKey: string, lesionMl: number,
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'oncoboard-router-imaging-'));
   store = await openStore({ databaseUrl: `file:${join(work, 'x.db')}` });
-  caller = createCaller({ store });
   // Imported out of order on purpose: the API sorts by series date.
   await importPhantom('follow-up', TWO, 2, '20240420');
   await importPhantom('baseline', TWO, 8, '20240110');
   await importPhantom('single', ONE, 5, '20240301');
+  // A signed-in user on the care team of every imported patient (the access rules have their own tests).
+  caller = createCaller(await testContext(store, { roles: ['oncologist'], patients: 'all' }));
 }, 120_000);
 
 afterAll(async () => {
@@ -80,7 +82,8 @@ describe('imaging.series', () => {
     expect(series[0]!.studyInstanceUid).toMatch(/^2\.25\./);
     expect(series[0]!.lesionRecordKeys).toHaveLength(1);
     expect(series[0]!.lesionRecordKeys[0]).toMatch(new RegExp(`^imaging/lesions/${uids.baseline!.replace(/\./g, '\\.')}/[0-9a-f]{12}$`));
-    expect(await caller.imaging.series({ patientKey: 'Patient/nobody' })).toEqual([]);
+    // An unknown patient is refused like any patient outside the caller's care team (existence is not revealed).
+    await expect(caller.imaging.series({ patientKey: 'Patient/nobody' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(caller.imaging.series({ patientKey: 'nobody' })).rejects.toThrow(/Patient\/<id>/);
   });
 });
@@ -114,7 +117,7 @@ describe('imaging.lesions', () => {
     expect(view.response).toBeNull();
     expect(view.responseNote).toMatch(/needs a baseline and at least one follow-up/);
     await expectResolvable(view.timepoints[0]!.lesions[0]!.citation, ONE);
-    expect(await caller.imaging.lesions({ patientKey: 'Patient/nobody' })).toMatchObject({ timepoints: [], response: null });
+    await expect(caller.imaging.lesions({ patientKey: 'Patient/nobody' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('shows the series and the measurements in the imaging lane of the timeline', async () => {

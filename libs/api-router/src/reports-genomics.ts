@@ -21,6 +21,8 @@ export interface PatientReportView {
 }
 
 export interface VariantView {
+  variantId?: string;
+  filterStatus?: string;
   gene?: string;
   hgvsp?: string;
   hgvsc?: string;
@@ -47,11 +49,29 @@ export interface EvidenceView {
   kbVersion: string;
   kbSourceDate?: string;
   kbRecordKey: string;
+  /** The CIViC evidence statement (from the fact, else from the knowledge-base record). */
+  statement?: string;
+  /** Link to the publication (PubMed) and to the CIViC evidence item. */
+  citationUrl?: string;
+  evidenceUrl?: string;
+}
+
+/** Tumor mutational burden as stored by the import, always with its denominator. */
+export interface TmbView {
+  value: number;
+  count: number;
+  targetSizeMb: number;
+  definition: string;
+  label: string;
 }
 
 export interface PatientGenomicsView {
   variants: VariantView[];
   evidence: EvidenceView[];
+  /** Absent when no TMB was computed (no target size was declared at import). */
+  tmb?: TmbView;
+  /** What the imports read: records, and the malformed ones skipped (file:line and what was expected, no content). */
+  vcf: { files: number; records: number; skippedInvalid: number; skippedIssues: string[] };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -83,13 +103,15 @@ export async function listPatientReports(store: Store, patientKey: string): Prom
 }
 
 export async function buildPatientGenomics(store: Store, patientKey: string): Promise<PatientGenomicsView> {
-  const facts = await store.getFacts(patientKey, { kinds: ['somatic-variant', 'actionability-evidence'] });
+  const facts = await store.getFacts(patientKey, { kinds: ['somatic-variant', 'actionability-evidence', 'tumor-mutational-burden', 'vcf-read-summary'] });
   const variants = facts
     .filter((f) => f.kind === 'somatic-variant')
     .map((f): VariantView => {
       const a = f.attributes as Record<string, unknown>;
       const p = f.provenance[0]!;
       return {
+        variantId: str(a.variantId),
+        filterStatus: str(a.filterStatus),
         gene: str(a.gene),
         hgvsp: str(a.hgvsp),
         hgvsc: str(a.hgvsc),
@@ -120,8 +142,43 @@ export async function buildPatientGenomics(store: Store, patientKey: string): Pr
         kbVersion: String(a.kbVersion),
         kbSourceDate: str(a.kbSourceDate),
         kbRecordKey: f.provenance.find((p) => p.sourceRecordKey.startsWith('kb/'))?.sourceRecordKey ?? '',
+        statement: str(a.statement),
+        citationUrl: str(a.citationUrl) ?? (str(a.pubmedId) ? `https://pubmed.ncbi.nlm.nih.gov/${String(a.pubmedId)}/` : undefined),
+        evidenceUrl: str(a.evidenceUrl),
       };
     })
     .sort((x, y) => Number(y.onLabel) - Number(x.onLabel) || x.level.localeCompare(y.level) || x.gene.localeCompare(y.gene));
-  return { variants, evidence };
+  // Facts from imports made before statements were stored: read them from the knowledge-base record.
+  const kbContent = new Map<string, Record<string, unknown> | undefined>();
+  for (const e of evidence) {
+    if (e.statement || !e.kbRecordKey) continue;
+    if (!kbContent.has(e.kbRecordKey)) {
+      const found = await store.getSourceRecord(e.kbRecordKey);
+      let parsed: Record<string, unknown> | undefined;
+      try {
+        parsed = found ? (JSON.parse(found.record.content) as Record<string, unknown>) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      kbContent.set(e.kbRecordKey, parsed);
+    }
+    const kb = kbContent.get(e.kbRecordKey);
+    e.statement = str(kb?.statement);
+    e.citationUrl ??= str((kb?.citation as { url?: unknown } | undefined)?.url);
+    e.evidenceUrl ??= str(kb?.evidenceUrl);
+  }
+  const tmbFact = facts.filter((f) => f.kind === 'tumor-mutational-burden' && f.value?.type === 'quantity').at(-1);
+  const t = tmbFact?.attributes as Record<string, unknown> | undefined;
+  const tmb: TmbView | undefined =
+    tmbFact && tmbFact.value?.type === 'quantity' && t && typeof t.targetSizeMb === 'number'
+      ? { value: tmbFact.value.quantity.value, count: Number(t.count ?? 0), targetSizeMb: t.targetSizeMb, definition: String(t.definition ?? ''), label: String(t.label ?? `${tmbFact.value.quantity.value} mut/Mb`) }
+      : undefined;
+  const summaries = facts.filter((f) => f.kind === 'vcf-read-summary').map((f) => f.attributes as Record<string, unknown>);
+  const vcf = {
+    files: summaries.length,
+    records: summaries.reduce((n, a) => n + Number(a.records ?? 0), 0),
+    skippedInvalid: summaries.reduce((n, a) => n + Number(a.skippedInvalid ?? 0), 0),
+    skippedIssues: summaries.flatMap((a) => (Array.isArray(a.skippedIssues) ? (a.skippedIssues as string[]) : [])).slice(0, 50),
+  };
+  return { variants, evidence, ...(tmb ? { tmb } : {}), vcf };
 }

@@ -8,6 +8,7 @@ import { importFhirPath } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
 import type { CitedValue } from './contract';
 import { appRouter } from './router';
+import { testContext } from './test-context';
 import { createCallerFactory } from './trpc';
 
 // The router over a real SQLite store holding the mCODE STU4 demo cohort.
@@ -23,7 +24,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'oncoboard-router-'));
   store = await openStore({ databaseUrl: `file:${join(work, 'router.db')}` });
   await importFhirPath(demoDir, { store });
-  caller = createCaller({ store });
+  // A signed-in user on the care team of every demo patient (the access rules have their own tests).
+  caller = createCaller(await testContext(store, { roles: ['oncologist', 'care-coordinator'], patients: 'all' }));
 }, 120_000);
 
 afterAll(async () => {
@@ -89,8 +91,9 @@ describe('patients.overview', () => {
     }
   });
 
-  it('answers NOT_FOUND for an unknown patient and BAD_REQUEST with the path for a malformed key', async () => {
-    await expect(caller.patients.overview({ patientKey: 'Patient/nobody' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'patient Patient/nobody not found' });
+  it('answers FORBIDDEN for an unknown patient (as for one not on the care team) and BAD_REQUEST with the path for a malformed key', async () => {
+    // Whether a patient exists is itself patient data: an unknown key gets the answer of an inaccessible one.
+    await expect(caller.patients.overview({ patientKey: 'Patient/nobody' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const error = await caller.patients.overview({ patientKey: 'Observation/x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe('BAD_REQUEST');

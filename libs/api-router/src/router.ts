@@ -1,13 +1,19 @@
+import { grantPatientAccess, isClinical } from '@oncoboard/auth';
 import { TIMELINE_CATEGORIES } from '@oncoboard/facts';
 import { importFhirTexts } from '@oncoboard/ingest';
 import { TRPCError } from '@trpc/server';
+import type { Store } from '@oncoboard/store';
 import { z } from 'zod';
 import type { ImagingLesionsView, ImagingSeriesItem, ImagingSlice, ImportSummary, PatientOverview, SourceRecordView, TimelinePage } from './contract';
 import { boardsRouter } from './boards';
+import { modelsRouter, modulesRouter, predictionsRouter } from './models';
 import { buildPatientGenomics, listPatientReports, type PatientGenomicsView, type PatientReportView } from './reports-genomics';
 import { buildImagingLesions, buildImagingSlice, listImagingSeries } from './imaging';
 import { buildPatientOverview } from './overview';
-import { publicProcedure, router } from './trpc';
+import { auditRouter } from './audit';
+import { changePatientData, readPatientData } from './patient-data';
+import { searchAccessiblePatients } from './patient-list';
+import { anonymous, authorized, router } from './trpc';
 
 const patientKey = z.string().regex(/^Patient\/[A-Za-z0-9\-.]{1,64}$/, 'expected a patient key like "Patient/<id>"');
 const isoDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$/, 'expected an ISO 8601 date');
@@ -19,16 +25,34 @@ function notFound(what: string): never {
   throw new TRPCError({ code: 'NOT_FOUND', message: `${what} not found` });
 }
 
+/** The patients of these source records (a Patient resource's record is its own patient's); unknown keys add none. */
+async function patientsOfRecords(store: Store, keys: readonly string[]): Promise<string[]> {
+  const rows = await store.prisma.sourceRecord.findMany({ where: { key: { in: [...keys] } }, select: { patientKey: true, resourceType: true, resourceId: true } });
+  return [...new Set(rows.map((r) => r.patientKey ?? (r.resourceType === 'Patient' ? `Patient/${r.resourceId}` : undefined)).filter((k): k is string => !!k))];
+}
+
+/** The patients whose records an import run wrote (imported or updated). */
+async function patientsOfImportRun(store: Store, runId: string): Promise<string[]> {
+  const [owned, patients] = await Promise.all([
+    store.prisma.sourceRecord.findMany({ where: { importRunId: runId, patientKey: { not: null } }, select: { patientKey: true }, distinct: ['patientKey'] }),
+    store.prisma.sourceRecord.findMany({ where: { importRunId: runId, resourceType: 'Patient' }, select: { resourceId: true } }),
+  ]);
+  return [...new Set([...owned.map((r) => r.patientKey!), ...patients.map((r) => `Patient/${r.resourceId}`)])];
+}
+
 export const appRouter = router({
   system: router({
-    info: publicProcedure.query(async ({ ctx }) => {
+    /** Liveness for the web app; the only procedure open to anonymous callers (see ANONYMOUS_PROCEDURES). */
+    health: anonymous().query(() => ({ status: 'ok' as const })),
+    info: authorized('system:read').query(async ({ ctx }) => {
       const counts = await ctx.store.countRecords();
       return { version: '0.1.0', provider: ctx.store.provider, counts };
     }),
   }),
 
   patients: router({
-    search: publicProcedure
+    /** The caller's patients only (care team, board seats): filtered in the query, so paging and total agree. */
+    search: authorized('patient:read-timeline', { audit: 'R' })
       .input(
         z.object({
           text: z.string().max(200).optional(),
@@ -38,9 +62,12 @@ export const appRouter = router({
           limit: z.number().int().min(1).max(200).default(50),
         }),
       )
-      .query(({ ctx, input }) => ctx.store.searchPatients(input)),
+      .query(({ ctx, input }) =>
+        readPatientData(ctx, { patientKeys: [], entitiesOf: (page) => page.items.map((p) => p.key) }, () => searchAccessiblePatients(ctx.store, ctx.user, input)),
+      ),
 
-    overview: publicProcedure.input(z.object({ patientKey })).query(async ({ ctx, input }): Promise<PatientOverview> => {
+    overview: authorized('patient:read-timeline', { audit: 'R' }).input(z.object({ patientKey })).query(({ ctx, input }): Promise<PatientOverview> =>
+      readPatientData(ctx, { patientKeys: [input.patientKey] }, async () => {
       const patient = await ctx.store.getPatient(input.patientKey);
       if (!patient) notFound(`patient ${input.patientKey}`);
       const facts = await ctx.store.getFacts(input.patientKey);
@@ -59,15 +86,19 @@ export const appRouter = router({
         facts,
         { facts: facts.length, events: timeline.total },
       );
-    }),
+    })),
 
     /** Pathology reports kept verbatim, each with its extracted findings as character spans and their context. */
-    reports: publicProcedure.input(z.object({ patientKey })).query(({ ctx, input }): Promise<PatientReportView[]> => listPatientReports(ctx.store, input.patientKey)),
+    reports: authorized('patient:read-record', { audit: 'R' })
+      .input(z.object({ patientKey }))
+      .query(({ ctx, input }): Promise<PatientReportView[]> => readPatientData(ctx, { patientKeys: [input.patientKey] }, () => listPatientReports(ctx.store, input.patientKey))),
 
     /** Somatic variants (each citing its VCF line) and the knowledge-base evidence matched to them, on-label first. */
-    genomics: publicProcedure.input(z.object({ patientKey })).query(({ ctx, input }): Promise<PatientGenomicsView> => buildPatientGenomics(ctx.store, input.patientKey)),
+    genomics: authorized('patient:read-record', { audit: 'R' })
+      .input(z.object({ patientKey }))
+      .query(({ ctx, input }): Promise<PatientGenomicsView> => readPatientData(ctx, { patientKeys: [input.patientKey] }, () => buildPatientGenomics(ctx.store, input.patientKey))),
 
-    timeline: publicProcedure
+    timeline: authorized('patient:read-timeline', { audit: 'R' })
       .input(
         z.object({
           patientKey,
@@ -78,7 +109,8 @@ export const appRouter = router({
           limit: z.number().int().min(1).max(10_000).default(1000),
         }),
       )
-      .query(async ({ ctx, input }): Promise<TimelinePage> => {
+      .query(({ ctx, input }): Promise<TimelinePage> =>
+        readPatientData(ctx, { patientKeys: [input.patientKey] }, async () => {
         const { patientKey: key, ...query } = input;
         const page = await ctx.store.getTimeline(key, query);
         return {
@@ -95,24 +127,24 @@ export const appRouter = router({
             citation: { sourceRecordKey: e.provenance.sourceRecordKey, elementPath: e.provenance.elementPath },
           })),
         };
-      }),
+      })),
   }),
 
   imaging: router({
     /** The patient's imported DICOM series (oncoboard imaging-import), oldest first. */
-    series: publicProcedure
+    series: authorized('patient:read-record', { audit: 'R' })
       .input(z.object({ patientKey }))
-      .query(({ ctx, input }): Promise<ImagingSeriesItem[]> => listImagingSeries(ctx.store, input.patientKey)),
+      .query(({ ctx, input }): Promise<ImagingSeriesItem[]> => readPatientData(ctx, { patientKeys: [input.patientKey] }, () => listImagingSeries(ctx.store, input.patientKey))),
     /** Measured lesions by series date, each value cited, and the RECIST 1.1 response over the dated timepoints. */
-    lesions: publicProcedure
+    lesions: authorized('patient:read-record', { audit: 'R' })
       .input(z.object({ patientKey }))
-      .query(({ ctx, input }): Promise<ImagingLesionsView> => buildImagingLesions(ctx.store, input.patientKey)),
+      .query(({ ctx, input }): Promise<ImagingLesionsView> => readPatientData(ctx, { patientKeys: [input.patientKey] }, () => buildImagingLesions(ctx.store, input.patientKey))),
     /**
      * One slice of a series, read from the files its record lists (sha256-checked; PRECONDITION_FAILED naming the
      * file when one changed or is gone), optionally with a lesion record's mask resampled onto the image grid.
      * Planes follow the voxel axes (axial = k, coronal = j, sagittal = i): right for axial acquisitions.
      */
-    slice: publicProcedure
+    slice: authorized('patient:read-record', { audit: 'R' })
       .input(
         z.object({
           seriesKey: z.string().regex(/^dicom\/series\/[0-9.]{1,64}$/, 'expected a series key like "dicom/series/<uid>"'),
@@ -121,13 +153,22 @@ export const appRouter = router({
           lesionRecordKey: z.string().regex(/^imaging\/lesions\/[0-9.]{1,64}\/[0-9a-f]{1,64}$/, 'expected a lesion record key like "imaging/lesions/<uid>/<hash>"').optional(),
         }),
       )
-      .query(({ ctx, input }): Promise<ImagingSlice> => buildImagingSlice(ctx.store, input)),
+      .query(async ({ ctx, input }): Promise<ImagingSlice> => {
+        const keys = [input.seriesKey, ...(input.lesionRecordKey ? [input.lesionRecordKey] : [])];
+        return readPatientData(ctx, { patientKeys: await patientsOfRecords(ctx.store, keys), entitiesOf: () => keys }, () => buildImagingSlice(ctx.store, input));
+      }),
   }),
 
   boards: boardsRouter,
+  models: modelsRouter,
+  modules: modulesRouter,
+  predictions: predictionsRouter,
+
+  audit: auditRouter,
 
   sourceRecords: router({
-    get: publicProcedure.input(z.object({ key: z.string().min(1).max(300) })).query(async ({ ctx, input }): Promise<SourceRecordView> => {
+    get: authorized('patient:read-record', { audit: 'R' }).input(z.object({ key: z.string().min(1).max(300) })).query(async ({ ctx, input }): Promise<SourceRecordView> =>
+      readPatientData(ctx, { patientKeys: await patientsOfRecords(ctx.store, [input.key]), entitiesOf: () => [input.key] }, async () => {
       const found = await ctx.store.getSourceRecord(input.key);
       if (!found) notFound(`source record ${input.key}`);
       const { record, history } = found;
@@ -151,11 +192,15 @@ export const appRouter = router({
           supersededAt: new Date(h.supersededAt).toISOString(),
         })),
       };
-    }),
+    })),
   }),
 
   imports: router({
-    upload: publicProcedure
+    /**
+     * Creates or updates the patients in the files and puts a clinical uploader on their care team; audited after the
+     * import's own transactions commit.
+     */
+    upload: authorized('import:write', { audit: 'C' })
       .input(
         z.object({
           files: z
@@ -168,7 +213,17 @@ export const appRouter = router({
         }),
       )
       .mutation(async ({ ctx, input }): Promise<ImportSummary> => {
-        const result = await importFhirTexts(input.files, { store: ctx.store });
+        const result = await changePatientData(
+          ctx,
+          { action: 'C', transactional: false, patientKeys: [], patientKeysOf: (r) => r.patientKeys, entitiesOf: (r) => [`import-run/${r.runId}`, ...r.patientKeys] },
+          async (store: Store) => {
+            const imported = await importFhirTexts(input.files, { store });
+            const patientKeys = await patientsOfImportRun(store, imported.runId);
+            // The uploader is put on the care team of the patients the upload wrote, so they can open them.
+            if (patientKeys.length > 0 && isClinical(ctx.user.roles)) await grantPatientAccess(store.prisma, ctx.user.username, patientKeys, ctx.user.username);
+            return { ...imported, patientKeys };
+          },
+        );
         return {
           runId: result.runId,
           imported: result.imported,
@@ -178,7 +233,7 @@ export const appRouter = router({
           issues: result.issues.map(({ file, place, severity, elementPath, message }) => ({ file, place, severity, elementPath, message })),
         };
       }),
-    list: publicProcedure
+    list: authorized('import:write')
       .input(z.object({ limit: z.number().int().min(1).max(200).default(20) }).optional())
       .query(({ ctx, input }) => ctx.store.listImportRuns(input?.limit ?? 20)),
   }),

@@ -8,4 +8,6 @@ export { listMigrations, migrateStore, pendingMigrationNames, type MigrateOption
 export { INTERRUPTED, openStore, PRIMARY_CANCER_KIND, STAGE_GROUP_KIND, type OpenStoreOptions } from './store';
 export type { Prisma, StoreClient } from './client';
 export { parseIsoDate, sortableInstant, type ParsedDate } from './dates';
+/** The search-column matching, for queries that add their own filters (the access-filtered patient list, libs/api-router). */
+export { queryWords, stageQueryPattern } from './search-terms';
 export type * from './types';

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, grantPatientAccess, type AuthUser } from '@oncoboard/auth';
+import { importFhirPath } from '@oncoboard/ingest';
+import { DEFAULT_MODEL_FOLDER, PatientPredictionService, REGISTERED_MODULES, registerModelVersion } from '@oncoboard/modules';
+import { openStore, type Store } from '@oncoboard/store';
+import { appRouter } from './router';
+import { createCallerFactory } from './trpc';
+
+// models / modules / predictions over a real SQLite store with the demo cohort, the shipped SYNTHETIC demo model
+// registered and one stored prediction (made as `oncoboard predict` makes it).
+const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
+const JOHN = 'Patient/cancer-patient-john-anyperson';
+const JENNY = 'Patient/cancer-patient-jenny-m';
+
+let work: string;
+let store: Store;
+let developer: AuthUser;
+let oncologist: AuthUser;
+const createCaller = createCallerFactory(appRouter);
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'oncoboard-models-router-'));
+  store = await openStore({ databaseUrl: `file:${join(work, 'router.db')}` });
+  await importFhirPath(demoDir, { store });
+  const version = await registerModelVersion(store, DEFAULT_MODEL_FOLDER);
+  const service = await PatientPredictionService.open(store, version);
+  await service.predictAndStore(JOHN);
+  await service.close();
+  developer = await createUser(store.prisma, { username: 'model-viewer', password: 'correct horse battery staple 1', roles: ['developer'] });
+  oncologist = await createUser(store.prisma, { username: 'clinician', password: 'correct horse battery staple 2', roles: ['oncologist'] });
+  await grantPatientAccess(store.prisma, 'clinician', [JOHN], 'test');
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('models and modules', () => {
+  it('models.list gives each version with its card, metrics, reference evaluation and active flag, without the folder path', async () => {
+    const list = await createCaller({ store, user: developer }).models.list();
+    expect(list).toHaveLength(1);
+    const v = list[0]!;
+    expect(v).toMatchObject({ id: 'clinical-joint-demo@1.0.0', modelId: 'clinical-joint-demo', version: '1.0.0', synthetic: true, active: true });
+    expect(v.card).toContain('SYNTHETIC');
+    expect(typeof v.metrics.cIndexTest).toBe('number');
+    expect(v.referenceEvaluation!.riskGroups).toHaveLength(3);
+    expect(v).not.toHaveProperty('path');
+    const one = await createCaller({ store, user: developer }).models.get({ id: v.id });
+    expect(one.id).toBe(v.id);
+    await expect(createCaller({ store, user: developer }).models.get({ id: 'nope@1.0.0' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('modules.list lists the platform registry', async () => {
+    const modules = await createCaller({ store, user: developer }).modules.list();
+    expect(modules.map((m) => m.id)).toEqual(REGISTERED_MODULES.map((m) => m.id).sort());
+    expect(modules.find((m) => m.id === 'clinical')).toMatchObject({ modality: 'clinical', version: '1.0.0' });
+  });
+
+  it('needs a signed-in caller with the permission', async () => {
+    await expect(createCaller({ store, user: null }).models.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(createCaller({ store, user: developer }).predictions.latest({ patientKey: JOHN })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('predictions.latest', () => {
+  it("gives the patient's stored prediction with its model version and encodings, and null when there is none", async () => {
+    const caller = createCaller({ store, user: oncologist });
+    const latest = (await caller.predictions.latest({ patientKey: JOHN }))!;
+    expect(latest.modelVersion).toMatchObject({ id: 'clinical-joint-demo@1.0.0', synthetic: true });
+    expect(latest.result.patientKey).toBe(JOHN);
+    expect(latest.result.riskPercentile).toBeGreaterThanOrEqual(0);
+    expect(latest.encodings.map((e) => e.moduleId)).toEqual(['clinical']);
+    await grantPatientAccess(store.prisma, 'clinician', [JENNY], 'test');
+    expect(await caller.predictions.latest({ patientKey: JENNY })).toBeNull();
+  });
+
+  it('refuses a patient the caller has no access to, and a malformed key', async () => {
+    const caller = createCaller({ store, user: oncologist });
+    await expect(caller.predictions.latest({ patientKey: 'Patient/cancer-patient-eve-anyperson' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(caller.predictions.latest({ patientKey: 'not a key' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
