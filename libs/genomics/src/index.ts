@@ -6,3 +6,7 @@ export * from './vcf/index';
 export * from './genes/index';
 export * from './hgvs/index';
 export * from './kb/index';
+export * from './tmb/index';
+export * from './facts';
+export * from './module/index';
+export * from './fhir-export/index';

@@ -8,9 +8,16 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Fact, Provenance, TimelineEvent } from '@oncoboard/facts';
 import {
+  ACTIONABILITY_EVIDENCE_FACT,
   KbMatcher,
+  SOMATIC_VARIANT_FACT,
+  TMB_FACT,
+  VCF_READ_SUMMARY_FACT,
+  computeTmb,
   loadKb,
   readSomaticVariants,
+  type RecordIssue,
+  type TmbOptions,
   type EvidenceMatch,
   type FilterPolicy,
   type GenomeAssembly,
@@ -21,8 +28,8 @@ import type { RecordWrite, Store } from '@oncoboard/store';
 
 export const VCF_RECORD_KIND = 'vcf';
 export const KB_EVIDENCE_RECORD_KIND = 'kb-evidence';
-export const SOMATIC_VARIANT_FACT = 'somatic-variant';
-export const ACTIONABILITY_EVIDENCE_FACT = 'actionability-evidence';
+// The fact kinds live in libs/genomics (readers of the facts need them without this importer).
+export { ACTIONABILITY_EVIDENCE_FACT, SOMATIC_VARIANT_FACT, TMB_FACT, VCF_READ_SUMMARY_FACT };
 /** A VCF kept verbatim in the store: larger files are refused with advice (a region, or a filtered file). */
 export const MAX_VCF_BYTES = 64 * 1024 * 1024;
 
@@ -36,6 +43,10 @@ export interface VcfImportRequest {
   filter?: FilterPolicy;
   /** A knowledge base file other than the committed CIViC release. */
   kbPath?: string;
+  /** Default 'skip': a malformed record is left out and reported (`skippedRecords`); 'fail' refuses the file. */
+  invalidRecords?: 'skip' | 'fail';
+  /** Compute tumor mutational burden over this declared target (a TMB fact citing the variants counted). */
+  tmb?: TmbOptions;
 }
 
 export interface VcfImportResult {
@@ -48,7 +59,21 @@ export interface VcfImportResult {
   imported: number;
   updated: number;
   unchanged: number;
+  /** Malformed records left out (all of them counted). */
+  skippedRecords: number;
+  /** The first of them: file, line and what was expected (see `logSafeIssue` for a line to log). */
+  skipped: RecordIssue[];
+  /** "8.2 mut/Mb (41 mutations / 5 Mb)" when `tmb` was asked for. */
+  tmb?: string;
   warnings: string[];
+}
+
+/**
+ * A skipped record for logs: file:line, the column and what was expected, without the found value (which is
+ * a piece of the record, possibly patient data).
+ */
+export function logSafeIssue(issue: RecordIssue): string {
+  return `skipped record ${issue.message.replace(/, found [\s\S]*$/, '')}`;
 }
 
 export class VcfImportError extends Error {
@@ -159,6 +184,7 @@ export async function importVcf(
     ...(request.tumorSample ? { tumorSample: request.tumorSample } : {}),
     ...(request.normalSample ? { normalSample: request.normalSample } : {}),
     filter: request.filter ?? 'pass',
+    invalidRecords: request.invalidRecords ?? 'skip',
   } as Parameters<typeof readSomaticVariants>[1]);
   const spanOf = lineSpans(text);
   const recordKey = `vcf/${sha256(text).slice(0, 24)}`;
@@ -197,6 +223,7 @@ export async function importVcf(
         ...(v.key ? { assembly: v.key.assembly, chrom: v.key.chrom, pos: v.key.pos, ref: v.key.ref, alt: v.key.alt } : {}),
         ...(v.vaf !== undefined ? { vaf: v.vaf } : {}),
         ...(v.depth !== undefined ? { depth: v.depth } : {}),
+        ...(v.tumor?.altDepth !== undefined && Number.isFinite(v.tumor.altDepth) ? { altDepth: v.tumor.altDepth } : {}),
         filterStatus: v.filterStatus,
         ...(v.origin ? { origin: v.origin } : {}),
         ...(v.structural?.partnerGenes ? { partnerGenes: v.structural.partnerGenes } : {}),
@@ -229,6 +256,12 @@ export async function importVcf(
         matchedBy: m.matchedBy,
         why: m.why,
         citation: m.citation.pubmedId ? `PubMed ${m.citation.pubmedId}` : `${m.citation.source} ${m.citation.id}`,
+        ...(m.citation.pubmedId ? { pubmedId: m.citation.pubmedId } : {}),
+        citationUrl: m.citation.url,
+        evidenceUrl: m.evidenceUrl,
+        statement: m.statement,
+        ...(m.disease.doid ? { doid: m.disease.doid } : {}),
+        variantIds: m.variantRefs,
         // The patient's variant(s) as their VCF annotation writes them.
         patientVariants: m.variantRefs.map((ref) => variants.find((v) => v.id === ref)).filter((v): v is SomaticVariant => !!v).map((v) => v.hgvsp ?? v.hgvsc ?? v.id),
         ampTiers: m.assertions.map((a) => a.ampTier).filter(Boolean),
@@ -238,12 +271,40 @@ export async function importVcf(
       provenance: [...variantSides, ...KB_CITED_ELEMENTS.map((elementPath) => ({ sourceRecordKey: kbRecord.key, elementPath }))],
     });
   }
+  let tmbDisplay: string | undefined;
+  if (request.tmb) {
+    const tmb = computeTmb(variants, request.tmb);
+    tmbDisplay = tmb.display;
+    const { display, ...attributes } = tmb;
+    facts.push({
+      kind: TMB_FACT,
+      patientKey,
+      value: { type: 'quantity', quantity: { value: tmb.value, unit: 'mutations/Mb' } },
+      attributes: { ...attributes, label: display },
+      provenance: [{ sourceRecordKey: recordKey, elementPath: 'text' }, ...tmb.variantKeys.map((k) => variantProvenance.get(k)).filter((p): p is Provenance => !!p)],
+    });
+  }
+  const summary = reader.summary;
+  facts.push({
+    kind: VCF_READ_SUMMARY_FACT,
+    patientKey,
+    value: { type: 'string', value: `${summary.variants} variants from ${summary.records} records${summary.skippedInvalid ? `; ${summary.skippedInvalid} malformed records skipped` : ''}` },
+    attributes: {
+      file: basename(path),
+      records: summary.records,
+      variants: summary.variants,
+      skippedByFilter: summary.skippedByFilter,
+      skippedInvalid: summary.skippedInvalid,
+      skippedIssues: summary.issues.map(logSafeIssue),
+    },
+    provenance: [{ sourceRecordKey: recordKey, elementPath: 'text' }],
+  });
   const actionable = matched.evidence.filter((m) => m.disease.onLabel && (m.level === 'A' || m.level === 'B')).length;
   const event: TimelineEvent = {
     patientKey,
     category: 'genomics',
-    title: `Somatic variants: ${variants.length} (${matched.evidence.length} knowledge-base evidence items, ${actionable} on-label level A/B)`,
-    detail: `${basename(path)} · ${assembly ?? 'build unknown'} · ${kb.meta.source ?? 'KB'} ${matched.kb.version}`,
+    title: `Somatic variants: ${variants.length} (${matched.evidence.length} knowledge-base evidence items, ${actionable} on-label level A/B${summary.skippedInvalid ? `; ${summary.skippedInvalid} malformed records skipped` : ''})`,
+    detail: `${basename(path)} · ${assembly ?? 'build unknown'} · ${kb.meta.source ?? 'KB'} ${matched.kb.version}${tmbDisplay ? ` · TMB ${tmbDisplay}` : ''}`,
     provenance: { sourceRecordKey: recordKey, elementPath: 'text' },
   };
   const vcfRecord: RecordWrite = {
@@ -255,7 +316,7 @@ export async function importVcf(
     content: text,
     contentHash: sha256(text),
     origin: path,
-    originLocation: `${reader.summary?.records ?? variants.length} records`,
+    originLocation: `${summary.records} records${summary.skippedInvalid ? `, ${summary.skippedInvalid} malformed skipped` : ''}`,
     facts,
     events: [event],
   };
@@ -272,7 +333,13 @@ export async function importVcf(
       assertions: matched.assertions.length,
       kbVersion: matched.kb.version,
       ...written,
-      warnings: matched.warnings,
+      skippedRecords: summary.skippedInvalid,
+      skipped: summary.issues,
+      ...(tmbDisplay ? { tmb: tmbDisplay } : {}),
+      warnings: [
+        ...(summary.skippedInvalid ? [`${summary.skippedInvalid} malformed record(s) skipped`, ...summary.issues.map(logSafeIssue)] : []),
+        ...matched.warnings,
+      ],
     };
   } catch (error) {
     await store.finishImportRun(run.id, { status: 'failed', imported: 0, updated: 0, unchanged: 0, rejected: 1 });

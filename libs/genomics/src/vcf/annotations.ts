@@ -55,6 +55,80 @@ const FIELD = {
   'snpeff-ann': { gene: 'Gene_Name', geneId: 'Gene_ID', transcript: 'Feature_ID', consequence: 'Annotation', impact: 'Annotation_Impact', hgvsc: 'HGVS.c', hgvsp: 'HGVS.p' },
 } as const;
 
+/** Field positions of one layout, computed once per layout (a VEP CSQ list has 80+ fields). */
+interface LayoutIndex {
+  allele: number;
+  alleleNum: number;
+  gene: number;
+  geneId: number;
+  transcript: number;
+  consequence: number;
+  impact: number;
+  hgvsc: number;
+  hgvsp: number;
+  pick: number;
+  canonical: number;
+}
+const layoutIndex = new WeakMap<AnnotationLayout, LayoutIndex>();
+function indexOf(layout: AnnotationLayout): LayoutIndex {
+  let ix = layoutIndex.get(layout);
+  if (!ix) {
+    const names = FIELD[layout.source];
+    const at = (n: string) => layout.fields.indexOf(n);
+    ix = {
+      allele: at('Allele'),
+      alleleNum: at('ALLELE_NUM'),
+      gene: at(names.gene),
+      geneId: at(names.geneId),
+      transcript: at(names.transcript),
+      consequence: at(names.consequence),
+      impact: at(names.impact),
+      hgvsc: at(names.hgvsc),
+      hgvsp: at(names.hgvsp),
+      pick: layout.source === 'vep-csq' ? at('PICK') : -1,
+      canonical: layout.source === 'vep-csq' ? at('CANONICAL') : -1,
+    };
+    layoutIndex.set(layout, ix);
+  }
+  return ix;
+}
+
+/** One field's value: trimmed, percent-decoded, undefined when empty. */
+function valueAt(values: string[], i: number): string | undefined {
+  if (i < 0) return undefined;
+  let v = values[i];
+  if (v === undefined || v === '') return undefined;
+  if (v.charCodeAt(0) === 32 || v.charCodeAt(v.length - 1) === 32) {
+    v = v.trim();
+    if (v === '') return undefined;
+  }
+  return decode(v);
+}
+
+/**
+ * `fields` (every field by name) is built on first read: a file's reader needs only the few fields above, and
+ * building an 80-key object per transcript dominated the read time of VEP files. It is an own enumerable property,
+ * so spreading, JSON and equality see it as a plain value.
+ */
+function defineLazyFields(ann: TranscriptAnnotation, names: string[], values: string[]): void {
+  Object.defineProperty(ann, 'fields', {
+    enumerable: true,
+    configurable: true,
+    get(this: TranscriptAnnotation) {
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) {
+        const v = valueAt(values, i);
+        if (v !== undefined) fields[names[i] as string] = v;
+      }
+      Object.defineProperty(this, 'fields', { value: fields, enumerable: true, writable: true, configurable: true });
+      return fields;
+    },
+    set(this: TranscriptAnnotation, v: Record<string, string>) {
+      Object.defineProperty(this, 'fields', { value: v, enumerable: true, writable: true, configurable: true });
+    },
+  });
+}
+
 /**
  * The annotations of one split record's ALT. Entries are matched to the ALT by ALLELE_NUM when VEP wrote it, else
  * by the Allele field (VEP's trimmed allele string; SnpEff's ALT or "ALT-REF" in cancer mode). A record with a
@@ -65,49 +139,41 @@ export function readAnnotations(record: SplitVcfRecord, layouts: AnnotationLayou
   for (const layout of layouts) {
     const raw = record.info.get(layout.infoKey);
     if (raw === undefined || raw === true) continue;
-    const names = FIELD[layout.source];
-    const alleleIdx = layout.fields.indexOf('Allele');
-    const alleleNumIdx = layout.fields.indexOf('ALLELE_NUM');
+    const ix = indexOf(layout);
     const single = record.originalAlts.length <= 1;
     const alt = record.alts[0] ?? '';
-    const vepAllele = vepAlleleStrings(record.ref, record.originalAlts)[record.altIndex - 1] ?? alt;
+    const vepAllele = single ? alt : (vepAlleleStrings(record.ref, record.originalAlts)[record.altIndex - 1] ?? alt);
     for (const entry of raw.split(',')) {
       const values = entry.split('|');
       if (!single) {
-        if (alleleNumIdx >= 0 && values[alleleNumIdx]) {
-          if (Number(values[alleleNumIdx]) !== record.altIndex) continue;
-        } else if (alleleIdx >= 0) {
-          const a = values[alleleIdx]?.trim() ?? '';
+        if (ix.alleleNum >= 0 && values[ix.alleleNum]) {
+          if (Number(values[ix.alleleNum]) !== record.altIndex) continue;
+        } else if (ix.allele >= 0) {
+          const a = values[ix.allele]?.trim() ?? '';
           const ok = layout.source === 'vep-csq' ? a === vepAllele : a === alt || a.startsWith(`${alt}-`);
           if (!ok) continue;
         }
       }
-      const fields: Record<string, string> = {};
-      layout.fields.forEach((name, i) => {
-        const v = values[i]?.trim();
-        if (v) fields[name] = decode(v);
-      });
-      const consequence = fields[names.consequence];
-      const ann: TranscriptAnnotation = {
-        source: layout.source,
-        consequences: consequence ? consequence.split('&') : [],
-        fields,
-      };
-      const set = (k: 'gene' | 'geneId' | 'transcript' | 'impact' | 'hgvsc' | 'hgvsp', name: string) => {
-        const v = fields[name];
-        if (v) ann[k] = v;
-      };
-      set('gene', names.gene);
-      set('geneId', names.geneId);
-      set('transcript', names.transcript);
-      set('impact', names.impact);
-      set('hgvsc', names.hgvsc);
+      const consequence = valueAt(values, ix.consequence);
+      const ann = { source: layout.source, consequences: consequence ? consequence.split('&') : [] } as unknown as TranscriptAnnotation;
+      const gene = valueAt(values, ix.gene);
+      if (gene) ann.gene = gene;
+      const geneId = valueAt(values, ix.geneId);
+      if (geneId) ann.geneId = geneId;
+      const transcript = valueAt(values, ix.transcript);
+      if (transcript) ann.transcript = transcript;
+      const impact = valueAt(values, ix.impact);
+      if (impact) ann.impact = impact;
+      const hgvsc = valueAt(values, ix.hgvsc);
+      if (hgvsc) ann.hgvsc = hgvsc;
       // Some pipelines copy HGVSc into HGVSp for synonymous changes (PCGR 2017 does): only a p. change counts here.
-      if (fields[names.hgvsp] && /(^|:)p\./.test(fields[names.hgvsp] as string)) ann.hgvsp = fields[names.hgvsp] as string;
+      const hgvsp = valueAt(values, ix.hgvsp);
+      if (hgvsp && /(^|:)p\./.test(hgvsp)) ann.hgvsp = hgvsp;
       if (layout.source === 'vep-csq') {
-        if (fields.PICK === '1') ann.picked = true;
-        if (fields.CANONICAL === 'YES') ann.canonical = true;
+        if (valueAt(values, ix.pick) === '1') ann.picked = true;
+        if (valueAt(values, ix.canonical) === 'YES') ann.canonical = true;
       }
+      defineLazyFields(ann, layout.fields, values);
       out.push(ann);
     }
   }

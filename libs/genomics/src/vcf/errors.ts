@@ -36,3 +36,22 @@ export function quoteFound(value: string): string {
 export function expectedFound(expected: string, found: string): string {
   return `expected ${expected}, found ${quoteFound(found)}`;
 }
+
+/**
+ * A record left out of a read because it is malformed (what `VariantReadSummary.issues` lists). `message` is the
+ * error's text, "file:line: column: expected …": it names the place and the expectation and quotes at most the
+ * one offending value, never the rest of the record.
+ */
+export interface RecordIssue {
+  file: string;
+  /** 1-based line; absent for records of a region read (see `place`). */
+  line?: number;
+  /** The line number, or the region-read place ("region 22:1-100, record 3"). */
+  place: number | string;
+  column: string;
+  message: string;
+}
+
+export function recordIssue(e: VcfFormatError): RecordIssue {
+  return { file: e.file, ...(typeof e.place === 'number' ? { line: e.place } : {}), place: e.place ?? 'file', column: e.column, message: e.message };
+}

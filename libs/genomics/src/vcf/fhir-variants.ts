@@ -90,6 +90,15 @@ const GRCH38_NC_VERSION: Record<string, number> = {
   '13': 11, '14': 9, '15': 10, '16': 10, '17': 11, '18': 10, '19': 10, '20': 11, '21': 9, '22': 11, X: 11, Y: 10,
 };
 
+/** { chrom: "16", assembly: "GRCh38" } → "NC_000016.10"; undefined for contigs without one here (MT, alt contigs). */
+export function refSeqAccession(chrom: string, assembly: GenomeAssembly): string | undefined {
+  const c = chrom.replace(/^chr/i, '');
+  const v38 = GRCH38_NC_VERSION[c];
+  if (v38 === undefined) return undefined;
+  const n = c === 'X' ? 23 : c === 'Y' ? 24 : Number(c);
+  return `NC_${String(n).padStart(6, '0')}.${assembly === 'GRCh38' ? v38 : v38 - 1}`;
+}
+
 /** NC_000016.10 → { chrom: "16", assembly: "GRCh38" }; undefined for other accessions. */
 export function refSeqChromosome(accession: string): { chrom: string; assembly: GenomeAssembly } | undefined {
   const m = /^NC_0000(\d\d)\.(\d+)$/.exec(accession.trim());

@@ -1,6 +1,6 @@
 // The reading half of libs/genomics (issue 5): VCF and FHIR genomic variants into one `SomaticVariant` type.
 export * from './types.js';
-export { VcfFormatError } from './errors.js';
+export { VcfFormatError, recordIssue, type RecordIssue } from './errors.js';
 export {
   SUPPORTED_VCF_VERSIONS,
   VcfHeaderParser,
@@ -18,7 +18,7 @@ export {
   type VcfVersion,
 } from './header.js';
 export { infoFlag, infoNumber, infoNumbers, infoRaw, infoString, parseVcfRecord, sampleFields, sampleNumbers, type VcfRecord } from './record.js';
-export { detectCompression, openVcf, readLines, type VcfCompression, type VcfFile } from './reader.js';
+export { detectCompression, openVcf, readLines, type OpenVcfOptions, type VcfCompression, type VcfFile } from './reader.js';
 export { formatRegion, parseRegion, queryRegion, type GenomicRegion, type RegionQuery } from './tabix.js';
 export {
   classifySmallVariant,
@@ -34,6 +34,7 @@ export { BreakendJoiner, isBreakendAlt, isSymbolicAlt, parseBreakendAlt, structu
 export { detectConvention, readSampleEvidence, selectSamples, type ChosenSample, type SampleChoice, type SampleSelectionOptions } from './samples.js';
 export { annotationLayouts, chooseAnnotation, readAnnotations, vepAlleleStrings, type AnnotationLayout } from './annotations.js';
 export {
+  MAX_RECORD_ISSUES,
   VariantAssembler,
   openVariantReader,
   passesFilter,
@@ -44,4 +45,4 @@ export {
   type VariantReadSummary,
   type VariantReader,
 } from './somatic-variants.js';
-export { FhirVariantError, readFhirVariants, refSeqChromosome, type FhirVariantResult } from './fhir-variants.js';
+export { FhirVariantError, readFhirVariants, refSeqAccession, refSeqChromosome, type FhirVariantResult } from './fhir-variants.js';

@@ -100,8 +100,23 @@ export function selectSamples(header: VcfHeader, options: SampleSelectionOptions
   return choice;
 }
 
+// FORMAT strings repeat on every line of a file: the convention is worked out once per FORMAT (and ALT shape).
+const conventionCache = new Map<string, EvidenceConvention>();
+
 /** Which convention a record's FORMAT follows (see EvidenceConvention). */
 export function detectConvention(record: SplitVcfRecord): EvidenceConvention {
+  const snv = record.ref.length === 1 && (record.alts[0] ?? '').length === 1;
+  const key = `${snv ? 1 : 0}${record.format.join(':')}`;
+  let c = conventionCache.get(key);
+  if (c === undefined) {
+    c = conventionOf(record);
+    if (conventionCache.size > 1000) conventionCache.clear();
+    conventionCache.set(key, c);
+  }
+  return c;
+}
+
+function conventionOf(record: SplitVcfRecord): EvidenceConvention {
   const f = new Set(record.format);
   const alt = record.alts[0] ?? '';
   if (f.has('AU') && f.has('CU') && f.has('GU') && f.has('TU') && record.ref.length === 1 && alt.length === 1) return 'strelka2-snv';

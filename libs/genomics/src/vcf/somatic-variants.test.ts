@@ -19,7 +19,7 @@ describe('Mutect2 (synthetic GATK 4 header, GRCh38)', () => {
       'GRCh38:17:7675088:C:T',
       'GRCh38:17:7675088:C:A',
     ]);
-    expect(reader.summary).toEqual({ records: 7, variants: 6, skippedByFilter: 2, skippedNoVariant: 1, unpairedBreakends: 0 });
+    expect(reader.summary).toEqual({ records: 7, variants: 6, skippedByFilter: 2, skippedNoVariant: 1, unpairedBreakends: 0, skippedInvalid: 0, issues: [] });
     const braf = byId(variants, 'GRCh38:7:140753336:A:T');
     expect(braf).toMatchObject({
       variantType: 'snv',
@@ -114,7 +114,14 @@ describe('VarScan2 (synthetic header without a build)', () => {
       '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNORMAL\tTUMOR',
       row('3', '178936091', '.', 'G', 'A', '.', 'PASS', '.', 'GT:RD:AD:FREQ', '0/0:62:0:0%', '0/1:60:18:high'),
     ]);
-    await expect(readSomaticVariants(p)).rejects.toThrow('varscan-bad.vcf:5: TUMOR.FREQ: expected a percentage like "23.5%", found "high"');
+    await expect(readSomaticVariants(p, { invalidRecords: 'fail' })).rejects.toThrow('varscan-bad.vcf:5: TUMOR.FREQ: expected a percentage like "23.5%", found "high"');
+    // By default the record is skipped, counted and listed with the same text.
+    const { variants, reader } = await readSomaticVariants(p);
+    expect(variants).toEqual([]);
+    expect(reader.summary).toMatchObject({ records: 1, skippedInvalid: 1 });
+    expect(reader.summary.issues).toEqual([
+      { file: 'varscan-bad.vcf', line: 5, place: 5, column: 'TUMOR.FREQ', message: 'varscan-bad.vcf:5: TUMOR.FREQ: expected a percentage like "23.5%", found "high"' },
+    ]);
   });
 });
 
@@ -139,7 +146,7 @@ describe('tumor sample choice', () => {
 
   it('a non-numeric AD names the tumor column and never prints the other sample', async () => {
     const p = writeTempVcf('ad.vcf', [...minimalHeader(['NORMAL', 'TUMOR']), row('1', '100', '.', 'A', 'G', '.', 'PASS', '.', 'GT:AD:DP', '0/0:20,0:20', '0/1:12,x:20')]);
-    const err = await readSomaticVariants(p).catch((e: Error) => e.message);
+    const err = await readSomaticVariants(p, { invalidRecords: 'fail' }).catch((e: Error) => e.message);
     expect(err).toBe('ad.vcf:7: TUMOR.AD: expected an integer, found "x"');
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Provenance } from '@oncoboard/facts';
 import { annotationLayouts, chooseAnnotation, readAnnotations, type AnnotationLayout } from './annotations.js';
-import { VcfFormatError, expectedFound } from './errors.js';
+import { VcfFormatError, expectedFound, recordIssue, type RecordIssue } from './errors.js';
 import { resolveAssembly, type VcfHeader } from './header.js';
 import { classifySmallVariant, makeVariantKey, normalizeChromosome, splitMultiallelic, variantKeyString, type SplitVcfRecord } from './normalize.js';
 import { openVcf, type VcfCompression } from './reader.js';
@@ -35,7 +35,16 @@ export interface VariantReadOptions extends SampleSelectionOptions {
    * A breakend whose mate lies outside the region comes alone (`structural.mateMissing`, mate position from its ALT).
    */
   region?: string;
+  /**
+   * What a malformed record does: 'skip' (default) leaves it out, counts it in `summary.skippedInvalid` and lists
+   * it in `summary.issues` (file, line, what was expected); 'fail' stops the read with that error. Problems of the
+   * file itself (header, build, sample choice, truncated .gz) always stop the read.
+   */
+  invalidRecords?: 'skip' | 'fail';
 }
+
+/** `summary.issues` keeps at most this many (the count `skippedInvalid` is always complete). */
+export const MAX_RECORD_ISSUES = 1000;
 
 /** Counts of one read, filled while iterating (complete once the iteration ends). */
 export interface VariantReadSummary {
@@ -47,6 +56,10 @@ export interface VariantReadSummary {
   skippedNoVariant: number;
   /** Breakends emitted without their mate (mate not in the file or the region). */
   unpairedBreakends: number;
+  /** Malformed records left out (policy 'skip'); every one is counted here. */
+  skippedInvalid: number;
+  /** The first MAX_RECORD_ISSUES of them: file, line and what was expected. */
+  issues: RecordIssue[];
 }
 
 export interface VariantReader {
@@ -62,14 +75,21 @@ export interface VariantReader {
 
 /**
  * Open a VCF (plain, gzip or bgzip; or a region of an indexed one) for reading somatic variants.
- * Header problems (version, build, sample choice) are thrown here, before any variant is returned. A record error
- * later in the file throws from `variants()` after the earlier variants were yielded: a caller that must not keep
- * a partial import collects first (`readSomaticVariants` does) and writes only when the whole file was read.
+ * Header problems (version, build, sample choice) are thrown here, before any variant is returned. A malformed
+ * record is skipped and listed in `summary.issues` (or, with `invalidRecords: 'fail'`, thrown from `variants()`
+ * after the earlier variants were yielded). A truncated or corrupt .gz throws from `variants()`: a caller that must
+ * not keep a partial import collects first (`readSomaticVariants` does) and writes only when the whole file was read.
  */
 export async function openVariantReader(path: string, options: VariantReadOptions = {}): Promise<VariantReader> {
+  // Lines that do not parse are reported before the assembler exists (region reads parse them all up front).
+  const early: VcfFormatError[] = [];
+  let assemblerRef: VariantAssembler | undefined;
+  const onInvalidRecord = options.invalidRecords === 'fail' ? undefined : (e: VcfFormatError) => (assemblerRef ? assemblerRef.skipInvalid(e) : early.push(e));
   if (options.region) {
-    const q = await queryRegion(path, options.region, options.displayName ? { displayName: options.displayName } : {});
+    const q = await queryRegion(path, options.region, { ...(options.displayName ? { displayName: options.displayName } : {}), ...(onInvalidRecord ? { onInvalidRecord } : {}) });
     const assembler = new VariantAssembler(q.header, options, formatRegion(q.region));
+    assemblerRef = assembler;
+    for (const e of early) assembler.skipInvalid(e);
     const records = q.records;
     return {
       header: q.header,
@@ -84,7 +104,7 @@ export async function openVariantReader(path: string, options: VariantReadOption
       },
     };
   }
-  const vcf = await openVcf(path, options.displayName ? { displayName: options.displayName } : {});
+  const vcf = await openVcf(path, { ...(options.displayName ? { displayName: options.displayName } : {}), ...(onInvalidRecord ? { onInvalidRecord } : {}) });
   let assembler: VariantAssembler;
   try {
     assembler = new VariantAssembler(vcf.header, options);
@@ -92,6 +112,7 @@ export async function openVariantReader(path: string, options: VariantReadOption
     await vcf.close();
     throw e;
   }
+  assemblerRef = assembler;
   return {
     header: vcf.header,
     compression: vcf.compression,
@@ -143,9 +164,10 @@ export class VariantAssembler {
   readonly assembly: { assembly: GenomeAssembly; from: string };
   readonly tumor?: ChosenSample;
   readonly normal?: ChosenSample;
-  readonly summary: VariantReadSummary = { records: 0, variants: 0, skippedByFilter: 0, skippedNoVariant: 0, unpairedBreakends: 0 };
+  readonly summary: VariantReadSummary = { records: 0, variants: 0, skippedByFilter: 0, skippedNoVariant: 0, unpairedBreakends: 0, skippedInvalid: 0, issues: [] };
   private readonly layouts: AnnotationLayout[];
   private readonly policy: FilterPolicy;
+  private readonly skipInvalidRecords: boolean;
   private readonly joiner = new BreakendJoiner<PendingBreakend>();
 
   constructor(
@@ -160,10 +182,36 @@ export class VariantAssembler {
     if (choice.normal) this.normal = choice.normal;
     this.layouts = annotationLayouts(header);
     this.policy = options.filter ?? 'pass';
+    this.skipInvalidRecords = options.invalidRecords !== 'fail';
   }
 
-  /** The variants of one record (none when filtered out, or while a breakend waits for its mate). */
+  /** Count and list a malformed record that was left out (also for lines that did not parse at all). */
+  skipInvalid(error: VcfFormatError): void {
+    this.summary.records++;
+    this.summary.skippedInvalid++;
+    if (this.summary.issues.length < MAX_RECORD_ISSUES) this.summary.issues.push(recordIssue(error));
+  }
+
+  /**
+   * The variants of one record (none when filtered out, or while a breakend waits for its mate). A record whose
+   * INFO/FORMAT values do not check out gives no variant at all (not some of its alleles): with the 'skip' policy
+   * it is counted in `summary.skippedInvalid`, else its error is thrown.
+   */
   *push(record: VcfRecord): Generator<SomaticVariant> {
+    const { records, variants, skippedByFilter, skippedNoVariant, unpairedBreakends } = this.summary;
+    let out: SomaticVariant[];
+    try {
+      out = [...this.pushRecord(record)];
+    } catch (e) {
+      if (!(e instanceof VcfFormatError) || !this.skipInvalidRecords) throw e;
+      Object.assign(this.summary, { records, variants, skippedByFilter, skippedNoVariant, unpairedBreakends });
+      this.skipInvalid(e);
+      return;
+    }
+    yield* out;
+  }
+
+  private *pushRecord(record: VcfRecord): Generator<SomaticVariant> {
     this.summary.records++;
     if (record.alts.length === 0) {
       this.summary.skippedNoVariant++;

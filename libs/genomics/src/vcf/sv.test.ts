@@ -56,7 +56,7 @@ describe('Manta somatic SVs (synthetic Manta 1.6 style, GRCh38)', () => {
 
   it('joins BND pairs into one rearrangement with both breakpoints, partner genes and PR/SR evidence', async () => {
     const { variants, reader } = await read();
-    expect(reader.summary).toEqual({ records: 10, variants: 5, skippedByFilter: 2, skippedNoVariant: 0, unpairedBreakends: 0 });
+    expect(reader.summary).toEqual({ records: 10, variants: 5, skippedByFilter: 2, skippedNoVariant: 0, unpairedBreakends: 0, skippedInvalid: 0, issues: [] });
     const eml4Alk = variants.find((v) => v.structural?.partnerGenes?.includes('ALK')) as SomaticVariant;
     expect(eml4Alk).toMatchObject({
       id: 'GRCh38:2:29223500:A:A]chr2:42299000]::GRCh38:2:42299000:G:G]chr2:29223500]',
@@ -112,7 +112,9 @@ describe('Manta somatic SVs (synthetic Manta 1.6 style, GRCh38)', () => {
       ...minimalHeader(['TUMOR'], ['##INFO=<ID=END,Number=1,Type=Integer,Description="End">', '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type">']),
       row('chr1', '5000', '.', 'A', '<DEL>', '.', 'PASS', 'SVTYPE=DEL;END=4000', 'GT', '0/1'),
     ]);
-    await expect(readSomaticVariants(p)).rejects.toThrow('sv-bad.vcf:9: INFO.END: expected an end position ≥ POS (5000), found "4000"');
+    await expect(readSomaticVariants(p, { invalidRecords: 'fail' })).rejects.toThrow('sv-bad.vcf:9: INFO.END: expected an end position ≥ POS (5000), found "4000"');
+    const { reader } = await readSomaticVariants(p);
+    expect(reader.summary.issues.map((i) => i.message)).toEqual(['sv-bad.vcf:9: INFO.END: expected an end position ≥ POS (5000), found "4000"']);
   });
 });
 

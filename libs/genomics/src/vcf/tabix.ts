@@ -57,7 +57,12 @@ function indexOptions(path: string): { tbiPath: string } | { csiPath: string } |
  * Records of a bgzipped, tabix-indexed VCF that overlap a region. A "chr" prefix is matched loosely: "chr22"
  * finds contig "22" and the other way round. The header is parsed and checked as for a full read.
  */
-export async function queryRegion(path: string, regionText: string, options: { displayName?: string } = {}): Promise<RegionQuery> {
+export async function queryRegion(
+  path: string,
+  regionText: string,
+  /** `onInvalidRecord`: as for `openVcf`, a record that does not parse is handed there and left out. */
+  options: { displayName?: string; onInvalidRecord?: (error: VcfFormatError) => void } = {},
+): Promise<RegionQuery> {
   const file = options.displayName ?? basename(path);
   const region = parseRegion(regionText);
   if ((await detectCompression(path)) !== 'bgzip') {
@@ -81,6 +86,14 @@ export async function queryRegion(path: string, regionText: string, options: { d
   await tabix.getLines(chrom, region.start - 1, region.end, { lineCallback: (line: string) => void lines.push(line) });
   const resolved: GenomicRegion = { chrom, start: region.start, ...(region.end !== undefined ? { end: region.end } : {}) };
   const label = formatRegion(resolved);
-  const records = lines.map((line, i) => parseVcfRecord(header, line, `region ${label}, record ${i + 1}`));
+  const records: VcfRecord[] = [];
+  lines.forEach((line, i) => {
+    try {
+      records.push(parseVcfRecord(header, line, `region ${label}, record ${i + 1}`));
+    } catch (e) {
+      if (!(e instanceof VcfFormatError) || !options.onInvalidRecord) throw e;
+      options.onInvalidRecord(e);
+    }
+  });
   return { header, region: resolved, records };
 }

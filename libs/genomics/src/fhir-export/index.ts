@@ -1,0 +1,1 @@
+export { GR_PROFILE, GenomicExportError, exportGenomicReport, type GenomicReportExport, type GenomicReportExportOptions } from './genomic-report.js';
