@@ -21,4 +21,10 @@ export { NotEnoughDataError, NOT_ENOUGH_DATA, buildJointDataset } from './joint/
 export type { JointDataset, JointRow } from './joint/joint-dataset';
 export type { Prediction, ModalityContribution, SimilarPatient, SurvivalCurvePrediction, PredictionEncodingStamp } from './joint/prediction';
 export { BruteForceCosineIndex } from './joint/similar-patients';
+export { baselineHazardAt } from './joint/breslow-baseline';
+export { evaluateOnReferenceCohort } from './joint/reference-evaluation';
+export type { ReferenceEvaluation, KaplanMeierCurve, CalibrationPoint } from './joint/reference-evaluation';
+export type { BaselineHazard } from './joint/breslow-baseline';
+export type { JointModelManifest } from './joint/model-manifest';
+export type { ReferenceCohort } from './joint/reference-cohort';
 export type { SimilarPatientIndex, SimilarPatientHit } from './joint/similar-patients';

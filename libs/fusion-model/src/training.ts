@@ -5,3 +5,5 @@ export { buildJointModelVersion } from './joint/build-model-version';
 export { buildJointVersionFromCohort } from './joint/train-from-cohort';
 export { renderJointModelCard } from './joint/model-card';
 export { exportJointModelOnnx } from './joint/export-joint-onnx';
+// The tfjs gradient registration under Node, for other libs that train with tfjs (libs/imaging's patch encoder).
+export { registerTfGradients } from './joint/tfjs-gradients';

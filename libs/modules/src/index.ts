@@ -1,1 +1,15 @@
-export {};
+// libs/modules: the platform's modality-module registry (every module in one list, registered-modules.ts) and the
+// stored predictions of the joint model (model versions, cached encodings, predictions; src/prediction-store).
+export { REGISTERED_MODULES } from './registered-modules';
+export { createPlatformModuleRegistry, describeModules, type ModuleDescription } from './platform-registry';
+export {
+  registerModelVersion,
+  listModelVersions,
+  getModelVersion,
+  findActiveModelVersion,
+  resolveModelVersionFolder,
+  type ModelVersionSummary,
+  type ModelVersionDetail,
+} from './prediction-store/model-versions';
+export { PatientPredictionService, findLatestPrediction, vectorToBytes, vectorFromBytes, type StoredPrediction, type LatestPrediction } from './prediction-store/patient-predictions';
+export { DEFAULT_MODEL_FOLDER } from './prediction-store/default-model';

@@ -88,7 +88,7 @@ describe('clinical module', () => {
     const e = (await encode([
       { ...base, kind: 'karnofsky-performance-status', value: { type: 'integer', value: 60 }, attributes: {} },
       { ...base, kind: 'tnm-stage-group', value: { type: 'coding', coding: { display: 'American Joint Committee on Cancer stage IIIA (qualifier value)' } }, effectiveStart: '2020-01-01', attributes: { stageType: 'clinical' } },
-      { ...base, kind: 'tnm-stage-group', value: { type: 'coding', coding: { display: 'American Joint Committee on Cancer stage IB (qualifier value)' } }, effectiveStart: '2019-01-01', attributes: { stageType: 'pathologic' } },
+      { ...base, kind: 'tnm-stage-group', value: { type: 'coding', coding: { display: 'American Joint Committee on Cancer stage IB (qualifier value)' } }, effectiveStart: '2019-01-01', attributes: { stageType: 'pathological' } },
       { ...base, kind: 'histologic-grade', value: { type: 'coding', coding: { code: 'G3' } }, attributes: {} },
     ]))!;
     expect(e.vector[I.ecog]).toBe(0.5);

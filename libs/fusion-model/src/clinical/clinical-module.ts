@@ -107,7 +107,8 @@ export function readClinicalFeatures(facts: readonly Fact[]): ClinicalFeatureVal
   const stages = ofKind('tnm-stage-group')
     .map((f) => ({ f, stage: stageGroupOf(f.value?.type === 'coding' ? f.value.coding : undefined, f.value?.type === 'string' ? f.value.value : f.value?.type === 'coding' ? f.value.text : undefined) }))
     .filter((x): x is { f: Fact; stage: number } => x.stage !== undefined);
-  const pathologic = stages.filter((s) => s.f.attributes.stageType === 'pathologic');
+  // The mCODE mapper writes 'pathological' (libs/ehr-fhir StageType); 'pathologic' is accepted as well.
+  const pathologic = stages.filter((s) => s.f.attributes.stageType === 'pathological' || s.f.attributes.stageType === 'pathologic');
   const stage = latest((pathologic.length > 0 ? pathologic : stages).map((s) => s.f));
   if (stage) {
     values.stage = stages.find((s) => s.f === stage)!.stage;

@@ -1,30 +1,18 @@
 // Training and reference forward pass of the convolutional patch encoder (patch-cnn.ts) with tfjs-core on its
 // pure-JavaScript CPU backend: single-threaded and deterministic, so a seeded run gives the same weights on
 // every rerun. Used by scripts/train-patch-cnn.ts and the parity tests; serving uses the ONNX export instead.
-import { register } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { mulberry32 } from '@oncoboard/facts';
+import { registerTfGradients } from '@oncoboard/fusion-model/training';
 import { PATCH_CNN, PATCH_VOXELS, maskPatchBlocks, type DenseWeights, type PatchCnnWeights } from './patch-cnn';
-
-// tfjs-core registers gradients only from its ES-module files, whose extensionless relative imports Node's loader
-// cannot resolve (its CommonJS bundle, what Node loads, has none). This resolve hook, scoped to tfjs-core's dist
-// folder, retries such imports with ".js". The registries live on globalThis, so they serve the CommonJS engine.
-// Under Vitest the files resolve without it.
-const RESOLVE_HOOK = `export async function resolve(specifier, context, next) {
-  if (context.parentURL && context.parentURL.includes('/@tensorflow/tfjs-core/dist/') && /^\\.\\.?\\//.test(specifier) && !/\\.[cm]?js$/.test(specifier)) {
-    try { return await next(specifier + '.js', context); } catch {}
-  }
-  return next(specifier, context);
-}`;
 
 let ready: Promise<void> | undefined;
 
 /** Selects tfjs's CPU backend and registers its gradient functions (once per process). */
 export function useTfCpuBackend(): Promise<void> {
   ready ??= (async () => {
-    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`);
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+    await registerTfGradients();
     tf.env().set('PROD', true);
     if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
     await tf.ready();
