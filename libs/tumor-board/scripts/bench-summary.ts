@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { importFhirPath, importPathologyReports, importVcf } from '@oncoboard/ingest';
 import { openStore } from '@oncoboard/store';
-import { addCase, composeCaseSummary, createBoard, prepareBoard, reportTexts, storeRecordLookup, verifyCaseSummary } from '../src/index';
+import { addCase, composeCaseSummary, createBoard, latestPrediction, prepareBoard, reportTexts, storeRecordLookup, verifyCaseSummary } from '../src/index';
 
 const root = resolve(import.meta.dirname, '../../..');
 const work = mkdtempSync(join(tmpdir(), 'oncoboard-bench-summary-'));
@@ -31,7 +31,7 @@ try {
       const facts = await store.getFacts(key);
       factsMs.push(performance.now() - t);
       t = performance.now();
-      const summary = composeCaseSummary(key, await store.getFacts(key), { recordText: await reportTexts(store, key) });
+      const summary = composeCaseSummary(key, await store.getFacts(key), { recordText: await reportTexts(store, key), prediction: await latestPrediction(store, key) });
       const verified = await verifyCaseSummary(summary, lookup);
       summaryMs.push(performance.now() - t);
       if (round === 0) sentences += verified.summary.sections.reduce((n, s) => n + s.sentences.length, 0);

@@ -7,6 +7,10 @@ import { z } from 'zod';
 import type { Fact, TimelineEvent } from '@oncoboard/facts';
 import type { Store } from '@oncoboard/store';
 import { composeCaseSummary, type CaseSummary } from './compose-summary';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { chatModelFromEnv, type ChatModelSettings } from './chat-model-config';
+import { latestPrediction, MODEL_CARD_RECORD_PREFIX, PREDICTION_RECORD_PREFIX } from './model-prediction';
+import { rephraseCaseSummary } from './rephrase-summary';
 import { storeRecordLookup } from './store-lookup';
 import { verifyCaseSummary, type RejectedSentence } from './verify-summary';
 
@@ -71,6 +75,23 @@ export interface PreparedSummary {
   summary: CaseSummary;
   rejected: RejectedSentence[];
   citations: { checked: number; accepted: number };
+  /**
+   * The cited joint-model records as the verifier read them ("prediction/<id>" JSON, "model-card/<id>" text): they
+   * are no source records, so the case page opens them from here (absent in summaries prepared before).
+   */
+  modelSources?: Record<string, string>;
+  /**
+   * When a chat model is configured (chat-model-config.ts): its rephrasing of the verified summary, itself verified
+   * (what it invented is in `rejected`), or the error that stopped it. The composed summary above stays the record.
+   */
+  rephrased?: { summary: CaseSummary; rejected: RejectedSentence[] } | { error: string };
+}
+
+/** Options of prepareCase / prepareBoard. */
+export interface PrepareOptions {
+  today?: Date;
+  /** The chat model that rephrases; default: the one configured in the environment (none unless set). */
+  chatModel?: { model: BaseChatModel; settings: Pick<ChatModelSettings, 'timeoutMs'> } | null;
 }
 
 export interface BoardCaseView {
@@ -189,11 +210,32 @@ export async function reportTexts(store: Store, patientKey: string): Promise<(ke
 }
 
 /** Composes and verifies the case summary; stores the verified summary (never an unverified sentence) and marks the case ready. */
-export async function prepareCase(store: Store, caseId: string, options: { today?: Date } = {}): Promise<PreparedSummary> {
+export async function prepareCase(store: Store, caseId: string, options: PrepareOptions = {}): Promise<PreparedSummary> {
   const row = await findCase(store, caseId);
-  const composed = composeCaseSummary(row.patientKey, await store.getFacts(row.patientKey), { ...options, recordText: await reportTexts(store, row.patientKey) });
-  const verified = await verifyCaseSummary(composed, storeRecordLookup(store));
-  const prepared: PreparedSummary = { summary: verified.summary, rejected: verified.rejected, citations: verified.citations };
+  const composed = composeCaseSummary(row.patientKey, await store.getFacts(row.patientKey), {
+    ...(options.today ? { today: options.today } : {}),
+    recordText: await reportTexts(store, row.patientKey),
+    prediction: await latestPrediction(store, row.patientKey),
+  });
+  const lookup = storeRecordLookup(store);
+  const verified = await verifyCaseSummary(composed, lookup);
+  const modelSources: Record<string, string> = {};
+  for (const e of Object.values(verified.summary.evidence)) {
+    if (modelSources[e.sourceRecordKey] !== undefined || !(e.sourceRecordKey.startsWith(PREDICTION_RECORD_PREFIX) || e.sourceRecordKey.startsWith(MODEL_CARD_RECORD_PREFIX))) continue;
+    const found = await lookup(e.sourceRecordKey);
+    if (found && (found.patientKey === null || found.patientKey === row.patientKey)) modelSources[e.sourceRecordKey] = found.content;
+  }
+  const prepared: PreparedSummary = { summary: verified.summary, rejected: verified.rejected, citations: verified.citations, ...(Object.keys(modelSources).length ? { modelSources } : {}) };
+  const chat = options.chatModel === undefined ? chatModelFromEnv() : options.chatModel;
+  if (chat) {
+    try {
+      const r = await rephraseCaseSummary(verified.summary, chat.model, lookup, { timeoutMs: chat.settings.timeoutMs });
+      prepared.rephrased = { summary: r.summary, rejected: r.rejected };
+    } catch (error) {
+      // The endpoint's failure is reported with the case; its message names the endpoint, never patient data.
+      prepared.rephrased = { error: `the configured chat model failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 300)}` };
+    }
+  }
   await store.prisma.boardCase.update({
     where: { id: caseId },
     data: { summaryJson: JSON.stringify(prepared), preparedAt: new Date(), status: row.status === 'discussed' ? 'discussed' : 'ready' },
@@ -202,7 +244,7 @@ export async function prepareCase(store: Store, caseId: string, options: { today
 }
 
 /** Prepares every case of a board (the coordinator's "prepare all"); returns per-case counts. */
-export async function prepareBoard(store: Store, boardId: string, options: { today?: Date } = {}): Promise<{ caseId: string; sentences: number; rejected: number }[]> {
+export async function prepareBoard(store: Store, boardId: string, options: PrepareOptions = {}): Promise<{ caseId: string; sentences: number; rejected: number }[]> {
   const board = await getBoard(store, boardId);
   const out = [];
   for (const c of board.cases) {

@@ -4,6 +4,9 @@
 import type { Coding, FactValue, Provenance } from '@oncoboard/facts';
 import { formatFactValue } from '@oncoboard/facts';
 import { evidenceFrom, negationCue, type Evidence } from './evidence';
+import { MODEL_CARD_RECORD_PREFIX, modelCardRecordKey, modelLimits, PREDICTION_RECORD_PREFIX, predictionRecordKey, type StoredPrediction } from './model-prediction';
+import { assessRecist, isoDay, recistSentenceText, type LesionPoint } from './recist-trend';
+import { groupTherapyLines, inLineWindow, LINE_RULE, lineName, SYSTEMIC_KINDS, type TherapyLine } from './treatment-lines';
 
 /** The fact shape the composer reads (what the store returns: a Fact with its id and record key). */
 export interface SummaryFact {
@@ -451,11 +454,117 @@ function openQuestions(facts: SummaryFact[], today: Date): OpenQuestion[] {
   return questions;
 }
 
+/** "First line of systemic therapy: cyclophosphamide, DOXOrubicin, PACLitaxel, from 2018-04-01 to 2018-04-22, intent Curative." */
+function therapyLineSentence(line: TherapyLine): SentenceBuilder {
+  const s = new SentenceBuilder(line.start.fact);
+  s.text(`${lineName(line.number)} of systemic therapy: `);
+  line.drugs.forEach((drug, n) => {
+    if (n > 0) s.text(', ');
+    s.add(codingText(drug.facts[0]!.code), 'code', drug.facts[0]);
+  });
+  s.text(line.end ? ', from ' : ', started ').add(day(line.start.date), 'effectiveStart');
+  if (line.end) s.text(' to ').add(day(line.end.date), line.end.attribute, line.end.fact);
+  const intentFact = line.drugs.flatMap((d) => d.facts).find((f) => codingText(f.attributes.treatmentIntent));
+  if (intentFact) s.text(', intent ').add(codingText(intentFact.attributes.treatmentIntent)!.split(/\s+-\s+/)[0], 'treatmentIntent', intentFact);
+  const stopped = line.drugs.flatMap((d) => d.facts).find((f) => firstText(f.attributes.terminationReason) && (f.attributes.elementPaths as Record<string, string> | undefined)?.terminationReason);
+  if (stopped) s.text(`; ${codingText(stopped.code) ?? 'a drug'} stopped: `).add(firstText(stopped.attributes.terminationReason), 'terminationReason', stopped);
+  return s;
+}
+
+/** A lesion fact as a RECIST input point (undefined when it has no date). */
+function lesionPoint(f: SummaryFact): LesionPoint | undefined {
+  const date = isoDay(f.effectiveStart);
+  if (!date) return undefined;
+  const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+  return { date, label: n(f.attributes.label) ?? 0, lesion: n(f.attributes.lesion) ?? 0, longestDiameterMm: n(f.attributes.longestDiameterMm) };
+}
+
+/**
+ * RECIST sentences over `lesions` (already restricted to a window, baseline first): one per follow-up date, or
+ * only the last when `lastOnly`. Each cites every lesion entry measured from baseline to that date, and the
+ * series dates of the baseline and that date; the verifier recomputes the category from those entries.
+ */
+function recistSentences(lesions: SummaryFact[], prefix: string, lastOnly: boolean): SentenceBuilder[] {
+  const points = lesions.map((f) => [f, lesionPoint(f)] as const).filter((x): x is readonly [SummaryFact, LesionPoint] => x[1] !== undefined);
+  const assessments = assessRecist(points.map(([, p]) => p)) ?? [];
+  const out: SentenceBuilder[] = [];
+  for (const a of lastOnly ? assessments.slice(-1) : assessments) {
+    const used = points.filter(([, p]) => p.date <= a.date);
+    const s = new SentenceBuilder(used[0]![0]).text(prefix + recistSentenceText(a));
+    for (const [f] of used) if (f.provenance[0]) s.cite(f.provenance[0]);
+    for (const date of [a.baselineDate, a.date]) {
+      const f = used.find(([, p]) => p.date === date)?.[0];
+      const path = (f?.attributes.elementPaths as Record<string, string> | undefined)?.effectiveStart;
+      const provenance = path ? f!.provenance.find((p) => p.elementPath === path) : undefined;
+      if (provenance) s.cite(provenance);
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** The response evidence of one line: disease-status observations and RECIST in its window. */
+function lineResponseSentences(line: TherapyLine, facts: SummaryFact[]): SentenceBuilder[] {
+  const out: SentenceBuilder[] = [];
+  const during = `During the ${lineName(line.number).toLowerCase()}, `;
+  for (const f of facts.filter((x) => x.kind === 'cancer-disease-status' && inLineWindow(line, x.effectiveStart))) {
+    out.push(new SentenceBuilder(f).text(during).add(codeLabel(f, PERFORMANCE_LABEL[f.kind]), 'code').text(': ').add(f.value?.type === 'coding' ? codingText(f.value.coding) ?? f.value.text : formatFactValue(f.value), 'value').text(', ').add(day(f.effectiveStart), 'effectiveStart'));
+  }
+  const lesions = facts.filter((f) => f.kind === 'lesion-measurement' && f.effectiveStart);
+  const start = line.start.date.slice(0, 10);
+  const baselineDate = lesions.map((f) => f.effectiveStart!.slice(0, 10)).filter((d) => d <= start).sort().at(-1);
+  const windowed = lesions.filter((f) => (baselineDate !== undefined && f.effectiveStart!.slice(0, 10) === baselineDate) || inLineWindow(line, f.effectiveStart));
+  out.push(...recistSentences(windowed, during, true));
+  return out;
+}
+
+/** The joint-model section: risk, survival estimate, similar patients, the model card's limits. */
+function predictionSentences(p: StoredPrediction): SentenceBuilder[] {
+  const key = predictionRecordKey(p.id);
+  const at = (elementPath: string) => ({ sourceRecordKey: key, elementPath });
+  // A stand-in fact: the builder cites record places given explicitly (cite/addAt), never a fact attribute.
+  const holder: SummaryFact = { id: key, kind: 'model-prediction', patientKey: p.patientKey, sourceRecordKey: key, attributes: {}, provenance: [at('modelVersion.id')] };
+  const synthetic = p.modelVersion.synthetic ? 'synthetic ' : '';
+  const round = (x: number, d: number) => String(Number(x.toFixed(d)));
+  const out: SentenceBuilder[] = [];
+  const risk = new SentenceBuilder(holder).text(`Joint model ${p.modelVersion.synthetic ? '(SYNTHETIC: trained on synthetic data, for demonstration only) ' : ''}`).add(p.modelVersion.id);
+  risk.text(`, prediction of ${day(p.createdAt)!}`).cite(at('createdAt')).text(': risk score ').text(p.risk < 0 ? '−' : '').text(round(Math.abs(p.risk), 2)).cite(at('risk'));
+  risk.text(' (log relative hazard, comparable only within this model version), percentile ').text(round(p.riskPercentile, 1)).cite(at('riskPercentile'));
+  if (typeof p.result.referenceCohortSize === 'number') risk.text(' of the reference cohort of ').text(String(p.result.referenceCohortSize)).text(' patients').cite(at('result.referenceCohortSize'));
+  out.push(risk);
+  const sv = p.result.survival;
+  const n = Math.min(sv?.times?.length ?? 0, sv?.survival?.length ?? 0);
+  if (sv && n > 0 && typeof sv.timeUnit === 'string') {
+    // The estimate at the middle of the model's follow-up (a time the reference cohort actually reached).
+    const k = Math.floor((n - 1) / 2);
+    const s = new SentenceBuilder(holder).text(`Estimated survival by the ${synthetic}model: `).text(round(sv.survival![k]!, 2)).cite(at(`result.survival.survival[${k}]`));
+    s.text(` at ${round(sv.times![k]!, 1)} `).cite(at(`result.survival.times[${k}]`)).text(sv.timeUnit).cite(at('result.survival.timeUnit'));
+    if (typeof sv.lower?.[k] === 'number' && typeof sv.upper?.[k] === 'number') {
+      s.text(` (ensemble min–max band ${round(sv.lower[k]!, 2)} to ${round(sv.upper[k]!, 2)}, uncalibrated)`).cite(at(`result.survival.lower[${k}]`)).cite(at(`result.survival.upper[${k}]`));
+    }
+    out.push(s);
+  }
+  for (const [i, similar] of (p.result.similarPatients ?? []).slice(0, 3).entries()) {
+    if (typeof similar?.patientKey !== 'string' || typeof similar.distance !== 'number') continue;
+    const s = new SentenceBuilder(holder).text(`Similar patient in the ${synthetic}model's reference cohort: ${similar.patientKey}, cosine distance ${round(similar.distance, 3)}`);
+    const o = similar.outcome;
+    if (o && typeof o.time === 'number') s.text(`, ${o.event ? 'event' : 'censored'} at ${round(o.time, 1)} ${o.timeUnit}`);
+    out.push(s.cite(at(`result.similarPatients[${i}]`)));
+  }
+  for (const limit of modelLimits(p.modelVersion.card)) {
+    const s = new SentenceBuilder(holder).text(`Limit of the ${synthetic}model `).add(p.modelVersion.id).text(` (model card): “${limit.text}”`);
+    out.push(s.cite({ sourceRecordKey: modelCardRecordKey(p.modelVersion.id), elementPath: 'card', span: limit.span }));
+  }
+  return out;
+}
+
 export interface ComposeOptions {
   /** "Today" for the 90-day imaging rule (tests pass a fixed date). */
   today?: Date;
   /** Report texts, so report findings are quoted as written; without them findings are stated from their values. */
   recordText?: RecordText;
+  /** The joint model's latest prediction for the patient (latestPrediction); absent or null: the section says none. */
+  prediction?: StoredPrediction | null;
 }
 
 /** Composes the case summary of one patient from their facts. */
@@ -467,7 +576,7 @@ export function composeCaseSummary(patientKey: string, facts: readonly SummaryFa
     const built = builder?.build();
     if (!built) return;
     const citations = built.cited.map((p) => {
-      const e = evidenceFrom(patientKey, kind, p);
+      const e = evidenceFrom(patientKey, p.sourceRecordKey.startsWith(PREDICTION_RECORD_PREFIX) ? 'model-prediction' : p.sourceRecordKey.startsWith(MODEL_CARD_RECORD_PREFIX) ? 'model-card' : kind, p);
       evidence[e.id] = e;
       return e.id;
     });
@@ -484,7 +593,16 @@ export function composeCaseSummary(patientKey: string, facts: readonly SummaryFa
     kbEvidence.length > shownEvidence.size ? `${kbEvidence.length - shownEvidence.size} more knowledge-base evidence item(s)` : '',
     quietVariants.length > 0 ? `${quietVariants.length} variant(s) without a protein change` : '',
   ].filter(Boolean);
-  const skipped = new Set<SummaryFact>([...kbEvidence.filter((f) => !shownEvidence.has(f)), ...quietVariants]);
+  // Treatment: systemic therapy by line (with the response recorded during each line), local treatments on their
+  // dates; disease-status observations that fall in a line are stated there, the others under performance.
+  const lines = groupTherapyLines(ordered);
+  const lineStatus = ordered.filter((f) => f.kind === 'cancer-disease-status' && lines.some((l) => inLineWindow(l, f.effectiveStart)));
+  const skipped = new Set<SummaryFact>([...kbEvidence.filter((f) => !shownEvidence.has(f)), ...quietVariants, ...ordered.filter((f) => SYSTEMIC_KINDS.has(f.kind)), ...lineStatus]);
+  const treatmentItems: { date: string; builders: SentenceBuilder[]; kind: string }[] = lines.map((line) => ({
+    date: line.start.date,
+    builders: [therapyLineSentence(line), ...lineResponseSentences(line, ordered)],
+    kind: line.start.fact.kind,
+  }));
   // A report states a finding in its diagnosis, its synoptic and its comment: say it once (first place cited).
   const seenFindings = new Set<string>();
   for (const f of ordered) {
@@ -496,15 +614,32 @@ export function composeCaseSummary(patientKey: string, facts: readonly SummaryFa
       if (seenFindings.has(key)) continue;
       seenFindings.add(key);
     }
-    push(section, sentenceFor(f, options.recordText), f.kind);
+    if (section === 'treatment') treatmentItems.push({ date: f.effectiveStart ?? '', builders: [sentenceFor(f, options.recordText)!], kind: f.kind });
+    else push(section, sentenceFor(f, options.recordText), f.kind);
   }
+  for (const item of treatmentItems.sort((a, b) => a.date.localeCompare(b.date))) for (const b of item.builders) push('treatment', b, item.kind);
   for (const conflict of stageConflicts(ordered)) push('stage', conflict, 'tnm-stage-group');
+  // Imaging trend: RECIST over all dated measurements, baseline = the first date.
+  const recist = recistSentences(ordered.filter((f) => f.kind === 'lesion-measurement' && f.effectiveStart), '', false);
+  for (const b of recist) push('imaging', b, 'lesion-measurement');
+  if (options.prediction && options.prediction.patientKey === patientKey) for (const b of predictionSentences(options.prediction)) push('model', b, 'model-prediction');
+  const lineNotes = lines.map((l) => [l, sections.get('treatment')!.some((x) => x.text.startsWith(`During the ${lineName(l.number).toLowerCase()}, `))] as const);
+  const notes: Partial<Record<SummarySectionId, string>> = {};
+  if (lines.length > 0) {
+    const unassessed = lineNotes.filter(([, has]) => !has).map(([l]) => lineName(l.number).toLowerCase());
+    notes.treatment = `${LINE_RULE}${unassessed.length ? ` No response is recorded for the ${unassessed.join(', ')}.` : ''}`;
+  }
+  const datedImaging = new Set(ordered.filter((f) => f.kind === 'lesion-measurement' && f.effectiveStart).map((f) => f.effectiveStart!.slice(0, 10)));
+  if (datedImaging.size > 0 && recist.length === 0) notes.imaging = `No RECIST response: it needs a baseline and at least one follow-up with measured diameters; ${datedImaging.size} dated timepoint(s) measured.`;
+  else if (recist.length > 0) notes.imaging = 'RECIST v1.1 target-lesion response: targets are the baseline lesions matched by mask label, longest axial diameters; non-target and new lesions, and confirmation, are not assessed.';
+  if (options.prediction?.modelVersion.synthetic) notes.model = `The model ${options.prediction.modelVersion.id} was trained on SYNTHETIC data: its risk, survival estimate and similar patients say nothing about real patients.`;
   return {
     patientKey,
     composer: COMPOSER_ID,
     sections: SUMMARY_SECTIONS.map(({ id, title }) => {
       const sentences = sections.get(id)!;
-      if (sentences.length === 0) return { id, title, sentences, note: EMPTY_NOTE[id] };
+      if (sentences.length === 0) return { id, title, sentences, note: notes[id] ? `${EMPTY_NOTE[id]} ${notes[id]}` : EMPTY_NOTE[id] };
+      if (notes[id]) return { id, title, sentences, note: notes[id] };
       if (id === 'genomics' && genomicsNote.length > 0) return { id, title, sentences, note: `Not listed here: ${genomicsNote.join(' and ')} (see the genomics view).` };
       return { id, title, sentences };
     }),

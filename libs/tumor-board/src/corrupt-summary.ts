@@ -4,7 +4,7 @@
 import type { Evidence } from './evidence';
 import type { SummarySentence } from './compose-summary';
 
-export type CorruptionKind = 'wrong-value' | 'wrong-date' | 'dropped-negation' | 'other-patient-record';
+export type CorruptionKind = 'wrong-value' | 'wrong-date' | 'dropped-negation' | 'other-patient-record' | 'wrong-response';
 
 export interface Corruption {
   kind: CorruptionKind;
@@ -63,6 +63,27 @@ export function droppedNegation(sentence: SummarySentence): Corruption | undefin
     if (re.test(sentence.text)) return { kind: 'dropped-negation', sentence: { ...sentence, text: sentence.text.replace(re, replacement) } };
   }
   return undefined;
+}
+
+const OTHER_RESPONSE: Record<string, [string, string]> = {
+  CR: ['PD', 'progressive disease'],
+  PR: ['SD', 'stable disease'],
+  SD: ['PR', 'partial response'],
+  PD: ['SD', 'stable disease'],
+  NE: ['PR', 'partial response'],
+};
+
+/** Swaps a stated response: a RECIST category ("partial response (PR)" → "stable disease (SD)") or a disease status in words; undefined when none is stated. */
+export function wrongResponse(sentence: SummarySentence): Corruption | undefined {
+  const m = /\b(complete response|partial response|stable disease|progressive disease|not evaluable) \((CR|PR|SD|PD|NE)\)/.exec(sentence.text);
+  if (!m) {
+    // A disease-status value stated in words ("Patient's condition improved" → "worsened").
+    const status = /\b(improved|worsened|stable|progressing|in remission)\b/i.exec(sentence.text);
+    const swap: Record<string, string> = { improved: 'worsened', worsened: 'improved', stable: 'worsened', progressing: 'improved', 'in remission': 'progressing' };
+    return status ? { kind: 'wrong-response', sentence: { ...sentence, text: sentence.text.replace(status[0], swap[status[1]!.toLowerCase()]!) } } : undefined;
+  }
+  const [code, words] = OTHER_RESPONSE[m[2]!]!;
+  return { kind: 'wrong-response', sentence: { ...sentence, text: sentence.text.replace(m[0], `${words} (${code})`) } };
 }
 
 /** Replaces the sentence's first citation with evidence from another patient's record. */

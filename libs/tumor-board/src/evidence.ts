@@ -42,7 +42,8 @@ export function resolveElement(record: unknown, elementPath: string): unknown {
 /** What a record place states, flattened for comparison: its strings, numbers (with unit when a Quantity) and dates. */
 export interface EvidenceAtoms {
   strings: string[];
-  quantities: { value: number; unit?: string }[];
+  /** rounded: a model output or a computed value, stated rounded (it supports a number at the precision written). */
+  quantities: { value: number; unit?: string; rounded?: boolean }[];
   dates: string[];
 }
 

@@ -8,3 +8,7 @@ export * from './corrupt-summary';
 export * from './store-lookup';
 export * from './boards';
 export * from './document-retriever';
+export * from './treatment-lines';
+export * from './recist-trend';
+export * from './model-prediction';
+export * from './chat-model-config';

@@ -44,10 +44,10 @@ export function parseRephrased(raw: string, sentences: SummarySentence[]): Summa
 }
 
 /** Asks `model` to rephrase, then verifies every returned sentence against the records. */
-export async function rephraseCaseSummary(summary: CaseSummary, model: BaseChatModel, recordLookup: RecordLookup): Promise<RephraseResult> {
+export async function rephraseCaseSummary(summary: CaseSummary, model: BaseChatModel, recordLookup: RecordLookup, options: { timeoutMs?: number } = {}): Promise<RephraseResult> {
   const lookup = memoizeLookup(recordLookup);
   const { sentences, prompt } = numberedSentences(summary);
-  const response = await model.invoke([new SystemMessage(REPHRASE_INSTRUCTIONS), new HumanMessage(prompt)]);
+  const response = await model.invoke([new SystemMessage(REPHRASE_INSTRUCTIONS), new HumanMessage(prompt)], options.timeoutMs ? { timeout: options.timeoutMs } : undefined);
   const raw = typeof response.content === 'string' ? response.content : response.content.map((part) => ('text' in part ? String(part.text) : '')).join('');
   const rejected: RejectedSentence[] = [];
   const kept = new Map<string, SummarySentence[]>();

@@ -5,6 +5,8 @@
 // and reported; a summary is never shown with an unverified sentence.
 import { assessContext } from '@oncoboard/pathology';
 import { atomsOf, negationCue, resolveElement, spanText, type EvidenceAtoms } from './evidence';
+import { MODEL_CARD_RECORD_PREFIX, PREDICTION_RECORD_PREFIX } from './model-prediction';
+import { assessRecist, claimedResponse, isoDay, RECIST_CATEGORY_TEXT, type LesionPoint } from './recist-trend';
 import type { CaseSummary, SummarySentence } from './compose-summary';
 import { plainTerm } from './compose-summary';
 
@@ -32,9 +34,12 @@ const UNCERTAIN = /\b(suspicious|possible|possibly|probable|cannot be excluded|e
 const DATE = /\b\d{4}-\d{2}(?:-\d{2})?\b/g;
 // A standalone number: not part of a word or code (cT3, V600E, c.1076T>G, 8th) and not inside a date.
 const NUMBER = /(?<![\w.\-/>])(\d+(?:\.\d+)?)(?![\w.]*\d)(?:\s*(mm|cm|mL|ml|mg|Gy|cGy|mg\/m2)\b|\s*(%))?/g;
+// A number written with U+2212 in front ("risk score −0.42") is negative; a hyphen is not read as a sign (ranges).
 const numberClaim = (m: RegExpMatchArray) => {
   const unit = m[2] ?? m[3];
-  return unit ? { value: Number(m[1]), unit: normUnit(unit) } : { value: Number(m[1]) };
+  const sign = m.index !== undefined && m.input?.[m.index - 1] === '\u2212' ? -1 : 1;
+  const decimals = m[1]!.split('.')[1]?.length ?? 0;
+  return unit ? { value: sign * Number(m[1]), unit: normUnit(unit), decimals } : { value: sign * Number(m[1]), decimals };
 };
 const STAGE = /\bstage\s+([0IV]{1,4}[A-C]?\d?)\b/gi;
 const TNM = /\b([cpyra]{0,2}[TNM](?:X|is|[0-4])(?:mi|[a-d])?)\b/g;
@@ -44,9 +49,16 @@ const UNIT_ALIASES: Record<string, string> = { centimeters: 'cm', centimeter: 'c
 const normUnit = (u: string | undefined) => (u ? (UNIT_ALIASES[u.toLowerCase()] ?? u.toLowerCase()) : undefined);
 const normText = (t: string) => plainTerm(t).toLowerCase().replace(/\s+/g, ' ').trim();
 
+interface NumberClaim {
+  value: number;
+  unit?: string;
+  /** Decimals as written: a rounded atom (a model output, a computed sum) supports it at that precision. */
+  decimals: number;
+}
+
 interface Claims {
   dates: string[];
-  numbers: { value: number; unit?: string }[];
+  numbers: NumberClaim[];
   terms: string[];
   negated: boolean;
   uncertain: boolean;
@@ -88,9 +100,10 @@ function numbersInStrings(strings: string[]): number[] {
   return strings.flatMap((s) => [...s.matchAll(/\d+(?:\.\d+)?/g)].map((m) => Number(m[0])));
 }
 
-function supportsNumber(atoms: EvidenceAtoms, claim: { value: number; unit?: string }): boolean {
+function supportsNumber(atoms: EvidenceAtoms, claim: NumberClaim): boolean {
   const close = (a: number) => Math.abs(a - claim.value) <= 1e-9 * Math.max(1, Math.abs(a));
-  if (atoms.quantities.some((q) => close(q.value) && (!claim.unit || !q.unit || normUnit(q.unit) === claim.unit))) return true;
+  const roundsTo = (a: number) => Math.abs(a - claim.value) <= 0.5 * 10 ** -claim.decimals + 1e-9;
+  if (atoms.quantities.some((q) => (q.rounded ? roundsTo(q.value) : close(q.value)) && (!claim.unit || !q.unit || normUnit(q.unit) === claim.unit))) return true;
   // Numbers written in text ("depth from 0.76 to 1.75 mm"): with a unit, the same unit must follow there too.
   if (claim.unit) return atoms.strings.some((s) => textAtoms(s).quantities.some((q) => close(q.value) && q.unit === claim.unit));
   return numbersInStrings(atoms.strings).some(close);
@@ -139,7 +152,7 @@ function mentions(sentence: string, sentenceClaims: Claims, atoms: EvidenceAtoms
   const tokens = codeTokens(sentence);
   if (tokens.some((t) => atoms.strings.some((s) => s.includes(t)))) return true;
   if (atoms.dates.some((d) => sentenceClaims.dates.some((c) => d.startsWith(c)))) return true;
-  return sentenceClaims.numbers.some((n) => atoms.quantities.some((q) => Math.abs(q.value - n.value) <= 1e-9 * Math.max(1, Math.abs(q.value))));
+  return sentenceClaims.numbers.some((n) => supportsNumber({ strings: [], quantities: atoms.quantities, dates: [] }, { value: n.value, decimals: n.decimals }));
 }
 
 /** Verifies one sentence; returns the reasons it is unsupported (empty = verified). */
@@ -156,6 +169,10 @@ export async function verifySentence(
   const spanContexts: SpanContext[] = [];
   const structuredAtoms: EvidenceAtoms[] = [];
   let patientRecords = 0;
+  // A response category claimed by a sentence that cites lesion entries is recomputed from them (RECIST v1.1).
+  const response = claimedResponse(sentence.text);
+  const lesionPoints: LesionPoint[] = [];
+  let syntheticModel: string | undefined;
   for (const id of sentence.citations) {
     tally.checked++;
     const evidence = summary.evidence[id];
@@ -170,7 +187,8 @@ export async function verifySentence(
     }
     // Knowledge-base items (CIViC evidence) are reference records of no patient; a sentence citing one must also
     // cite a record of this patient (checked below).
-    const reference = record.patientKey === null && evidence.sourceRecordKey.startsWith('kb/');
+    // Model cards are reference records too (the model's limits); the sentence also cites the patient's prediction.
+    const reference = record.patientKey === null && (evidence.sourceRecordKey.startsWith('kb/') || evidence.sourceRecordKey.startsWith(MODEL_CARD_RECORD_PREFIX));
     if (!reference && (record.patientKey !== summary.patientKey || evidence.patientKey !== summary.patientKey)) {
       reasons.push(`citation ${id}: record ${evidence.sourceRecordKey} belongs to another patient`);
       continue;
@@ -181,14 +199,36 @@ export async function verifySentence(
       const text = spanText(record.content, evidence.span);
       if (text !== undefined) {
         atoms = textAtoms(text);
-        // ConText on the span's sentence, and any cue inside the span itself ("No perineural invasion").
-        const c = assessContext(record.content, evidence.span);
-        spanContexts.push({ negated: c.negated || negationCue(text), uncertain: c.uncertain || UNCERTAIN.test(text), historical: c.historical, otherExperiencer: c.experiencer === 'other' });
+        if (reference) {
+          // A model card is no clinical report: its words' own negation, no ConText (experiencer, history).
+          spanContexts.push({ negated: negationCue(text), uncertain: UNCERTAIN.test(text), historical: false, otherExperiencer: false });
+        } else {
+          // ConText on the span's sentence, and any cue inside the span itself ("No perineural invasion").
+          const c = assessContext(record.content, evidence.span);
+          spanContexts.push({ negated: c.negated || negationCue(text), uncertain: c.uncertain || UNCERTAIN.test(text), historical: c.historical, otherExperiencer: c.experiencer === 'other' });
+        }
       }
     } else {
       const json = recordJson(record);
       const element = json === undefined ? undefined : resolveElement(json, evidence.elementPath);
       if (element !== undefined) atoms = atomsOf(element);
+      if (atoms && evidence.sourceRecordKey.startsWith(PREDICTION_RECORD_PREFIX)) {
+        // Model outputs are stated rounded; a synthetic model's prediction must be said to be synthetic.
+        atoms.quantities = atoms.quantities.map((q) => ({ ...q, rounded: true }));
+        const model = (json as { modelVersion?: { id?: unknown; synthetic?: unknown } }).modelVersion;
+        if (model?.synthetic === true) syntheticModel = String(model.id);
+      }
+      if (atoms && response && isLesionEntry(element)) {
+        // Used to recompute the response (its date read from the series the lesion record measured).
+        const date = await lesionDate(json, lookup);
+        if (!date) {
+          reasons.push(`citation ${id}: no series date for the lesion entry ${evidence.elementPath} of ${evidence.sourceRecordKey}`);
+          continue;
+        }
+        lesionPoints.push({ date, label: numberOr(element.label, 0), lesion: numberOr(element.lesion, 0), longestDiameterMm: typeof element.longestDiameterMm === 'number' ? element.longestDiameterMm : null });
+        tally.accepted++;
+        continue;
+      }
     }
     if (!atoms) {
       reasons.push(`citation ${id}: ${evidence.elementPath}${evidence.span ? ` [${evidence.span.start}, ${evidence.span.end})` : ''} not found in ${evidence.sourceRecordKey}`);
@@ -209,6 +249,26 @@ export async function verifySentence(
     quantities: cited.flatMap((a) => a.quantities),
     dates: cited.flatMap((a) => a.dates),
   };
+  if (syntheticModel && !/\bsynthetic\b/i.test(sentence.text)) reasons.push(`the cited prediction is of a model trained on synthetic data (${syntheticModel}); the sentence does not say so`);
+  if (response) {
+    if (lesionPoints.length > 0) {
+      const assessed = assessRecist(lesionPoints)?.at(-1);
+      if (!assessed) reasons.push('the cited lesion measurements do not give a RECIST response (a baseline and a follow-up with measured diameters are needed)');
+      else {
+        if (assessed.response !== response) reasons.push(`the cited lesion measurements give ${RECIST_CATEGORY_TEXT[assessed.response]} (${assessed.response}) on ${assessed.date}, not ${RECIST_CATEGORY_TEXT[response]} (${response})`);
+        // The computed sums and change support the numbers the sentence states (rounded as written).
+        all.quantities.push({ value: assessed.sumMm, unit: 'mm', rounded: true }, { value: assessed.baselineSumMm, unit: 'mm', rounded: true });
+        all.dates.push(assessed.date, assessed.baselineDate);
+        const pct = assessed.changeFromBaselinePct;
+        if (pct !== null) {
+          all.quantities.push({ value: Math.abs(pct), unit: '%', rounded: true });
+          if ((/\bdecrease\b/i.test(sentence.text) && pct > 0) || (/\bincrease\b/i.test(sentence.text) && pct < 0)) reasons.push(`the cited lesion measurements change by ${pct.toFixed(1)}% from baseline; the sentence states the opposite direction`);
+        }
+      }
+    } else if (!all.strings.some((x) => x.toLowerCase().includes(RECIST_CATEGORY_TEXT[response]))) {
+      reasons.push(`the response "${RECIST_CATEGORY_TEXT[response]}" is not stated by the cited records`);
+    }
+  }
   for (const date of claims.dates) {
     if (!all.dates.some((d) => d.startsWith(date))) reasons.push(`date ${date} is not in the cited records`);
   }
@@ -232,6 +292,23 @@ export async function verifySentence(
   if (spanContexts.some((c) => c.otherExperiencer) && !/\bfamily\b/i.test(sentence.text)) reasons.push('the cited report speaks of someone other than the patient; the sentence does not say so');
   if (spanContexts.some((c) => c.historical) && !/\b(history|historical|prior|previous)\b/i.test(sentence.text)) reasons.push('the cited report speaks of the past; the sentence does not say so');
   return reasons;
+}
+
+/** A lesion entry of a lesion-measurements record (libs/ingest imaging import). */
+function isLesionEntry(element: unknown): element is Record<string, unknown> {
+  return !!element && typeof element === 'object' && !Array.isArray(element) && 'longestDiameterMm' in element && 'label' in element;
+}
+
+const numberOr = (x: unknown, fallback: number) => (typeof x === 'number' && Number.isFinite(x) ? x : fallback);
+
+/** The date of the series a lesion record measured (the record names its series: seriesKey). */
+async function lesionDate(lesionRecord: unknown, lookup: RecordLookup): Promise<string | undefined> {
+  const seriesKey = (lesionRecord as { seriesKey?: unknown } | undefined)?.seriesKey;
+  if (typeof seriesKey !== 'string') return undefined;
+  const series = await lookup(seriesKey);
+  const json = series ? recordJson(series) : undefined;
+  const c = (json ?? {}) as { seriesDate?: unknown; studyDate?: unknown };
+  return isoDay(c.seriesDate) ?? isoDay(c.studyDate);
 }
 
 /** One lookup per record for a whole summary (a record is cited by many sentences). */
