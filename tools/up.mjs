@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run up`: the quick start. Installs the workspace if needed, creates and migrates the embedded SQLite
 // database (or DATABASE_URL), imports the demo cohort (idempotent: a second start duplicates nothing),
+// creates a demo account on first start (random password, printed once, kept in data/demo-credentials.txt, mode 0600),
 // builds the web app once, starts the API and the web app, and prints the URL. Ctrl-C stops both.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +40,56 @@ if (!existsSync(join(repoRoot, 'node_modules', '.package-lock.json'))) {
 const cli = [join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs')];
 step('creating / migrating the database', process.execPath, [...cli, 'migrate']);
 step('importing the demo cohort (mCODE STU4 examples)', process.execPath, [...cli, 'demo'], { tolerate: [2] });
+step("storing the joint model's predictions (SYNTHETIC demo model)", process.execPath, [...cli, 'predict', '--all', '--only-missing']);
+
+// The demo account: created only when data/demo-credentials.txt is absent, never with a fixed password. It holds the
+// clinical roles and admin, and care-team access to the demo patients only (not to data imported later).
+const DEMO_USERNAME = 'demo';
+const credentialsFile = join(repoRoot, 'data', 'demo-credentials.txt');
+
+/** Patient keys of the demo cohort (single resources and Bundle entries), as the store names them. */
+function demoPatientKeys() {
+  const dir = join(repoRoot, 'demo', 'mcode-stu4');
+  const keys = new Set();
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const r = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    const resources = r.resourceType === 'Bundle' ? (r.entry ?? []).map((e) => e.resource ?? {}) : [r];
+    for (const res of resources) if (res.resourceType === 'Patient' && res.id) keys.add(`Patient/${res.id}`);
+  }
+  return [...keys].sort();
+}
+
+function createDemoAccount() {
+  const password = randomBytes(18).toString('base64url');
+  console.log('\n▶ creating the demo account (first start)');
+  const add = spawnSync(
+    process.execPath,
+    [...cli, 'user', 'add', '--username', DEMO_USERNAME, '--display-name', 'Demo clinician', '--role', 'oncologist,care-coordinator,admin', '--password-stdin'],
+    { cwd: repoRoot, env, input: `${password}\n`, stdio: ['pipe', 'inherit', 'inherit'] },
+  );
+  if (add.status !== 0) {
+    console.error(
+      `✖ could not create the demo account (exit ${add.status}). If a "${DEMO_USERNAME}" account already exists from an earlier start, ` +
+        `its password is in the ${credentialsFile} you removed; create your own account with \`npm run oncoboard -- user add\`.`,
+    );
+    return;
+  }
+  const patientArgs = demoPatientKeys().flatMap((key) => ['--patient', key]);
+  console.log('\n▶ giving the demo account access to the demo patients');
+  const grant = spawnSync(process.execPath, [...cli, 'access', 'grant', '--username', DEMO_USERNAME, ...patientArgs], { cwd: repoRoot, env, stdio: 'inherit' });
+  // Not fatal: the account works, it just sees no patients until an admin grants them (oncoboard access grant).
+  if (grant.status !== 0) console.error(`✖ access grant failed (exit ${grant.status}); the demo account sees no patients until \`npm run oncoboard -- access grant --username ${DEMO_USERNAME} --all-patients\``);
+  mkdirSync(dirname(credentialsFile), { recursive: true });
+  writeFileSync(credentialsFile, `# OncoBoard demo account, created ${new Date().toISOString()}. Keep this file private.\nusername: ${DEMO_USERNAME}\npassword: ${password}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  });
+  chmodSync(credentialsFile, 0o600); // the mode above is subject to the umask; make it exact
+  console.log(`\n  Demo account — shown once, also saved to ${credentialsFile} (mode 0600):\n    username: ${DEMO_USERNAME}\n    password: ${password}\n`);
+}
+
+if (existsSync(credentialsFile)) console.log(`\n▶ demo account: its username and password are in ${credentialsFile}`);
+else createDemoAccount();
 
 const web = join(repoRoot, 'apps', 'web');
 const buildId = join(web, '.next', 'BUILD_ID');
@@ -73,7 +125,7 @@ async function ready(url) {
 }
 while (Date.now() < deadline) {
   if ((await ready(`http://127.0.0.1:${apiPort}/healthz`)) && (await ready(`http://127.0.0.1:${webPort}/`))) {
-    console.log(`\n✔ OncoBoard is up: http://127.0.0.1:${webPort}  (API: http://127.0.0.1:${apiPort}/trpc; Ctrl-C stops)`);
+    console.log(`\n✔ OncoBoard is up: http://127.0.0.1:${webPort}  (API: http://127.0.0.1:${apiPort}/trpc; sign in with the account in ${credentialsFile}; Ctrl-C stops)`);
     break;
   }
   await new Promise((r) => setTimeout(r, 1000));

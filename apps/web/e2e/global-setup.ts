@@ -3,17 +3,22 @@
  *  1. a temporary SQLite database (DATABASE_URL=file:<tmp>/test.db), migrated by the CLI;
  *  2. the demo cohort imported by the CLI (`oncoboard import demo/mcode-stu4`), plus a generated patient with
  *     10,000 timeline events (bulk NDJSON) for the smoothness check;
- *  2c. a synthetic pathology report and a somatic VCF for the same patient (`oncoboard pathology-import`, `vcf-import`);
+ *  2c. a synthetic pathology report and a somatic VCF for the same patient (`oncoboard pathology-import`, `vcf-import`),
+ *     then the joint model's predictions for every patient (`oncoboard predict --all`, the SYNTHETIC demo model);
  *  2b. two CT timepoints of the breast cancer patient (synthetic phantoms written as DICOM series, lesion masks as
  *     NIfTI; an 8 mL lesion shrinking to 2.5 mL, a RECIST partial response), imported by the CLI
  *     (`oncoboard imaging-import <folder> --patient … --mask …`);
  *  3. `next build`, once: only when .next is missing or older than the web app's or the libs' sources;
- *  4. the API (`oncoboard serve`) and the web app (`next start`) on free loopback ports.
+ *  4. the API (`oncoboard serve`) and the web app (`next start`) on free loopback ports;
+ *  5. a clinician account (`oncoboard user add`, random password, care-team access to every patient) created in step 2d,
+ *     signed in once through the web app's real /api/auth/sign-in; its cookies are provided to the tests, and
+ *     `openPage` (browser.ts) puts them in each browser context, so every test runs signed in.
  * Teardown stops both servers (their whole process groups) and removes the database.
  *
  * Without Chromium the suite is skipped with the reason, except under CI=true, where that is a failure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,6 +45,11 @@ declare module 'vitest' {
     loadPatientKey: string;
     loadEventCount: number;
     screenshotDir: string;
+    /** The test clinician's username and password (generated per run). */
+    e2eUsername: string;
+    e2ePassword: string;
+    /** JSON of the cookies the sign-in set (name, value, httpOnly, sameSite), for openPage. */
+    e2eCookies: string;
   }
 }
 
@@ -49,6 +59,45 @@ const repoRoot = resolve(webDir, '../..');
 const cli = join(repoRoot, 'apps', 'fusion-api', 'src', 'cli.ts');
 const nextBin = join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
 export const SCREENSHOT_DIR = process.env.ONCOBOARD_E2E_SCREENSHOTS ?? '/tmp/oncoboard-e2e';
+/** The clinician every browser test acts as: all clinical roles plus admin, care-team access to every patient. */
+export const E2E_USERNAME = 'e2e-clinician';
+const E2E_ROLES = 'oncologist,care-coordinator,admin';
+
+export interface E2eCookie {
+  name: string;
+  value: string;
+  httpOnly: boolean;
+  sameSite: 'Strict' | 'Lax' | 'None';
+}
+
+/** The cookies of Set-Cookie lines (name, value and the flags a browser context needs). */
+export function cookiesFromSetCookie(lines: string[]): E2eCookie[] {
+  return lines.map((line) => {
+    const [pair = '', ...attributes] = line.split(';').map((s) => s.trim());
+    const eq = pair.indexOf('=');
+    const flags = attributes.map((a) => a.toLowerCase());
+    const sameSite = flags.find((f) => f.startsWith('samesite='))?.slice('samesite='.length);
+    return {
+      name: pair.slice(0, eq),
+      value: pair.slice(eq + 1),
+      httpOnly: flags.includes('httponly'),
+      sameSite: sameSite === 'lax' ? 'Lax' : sameSite === 'none' ? 'None' : 'Strict',
+    };
+  });
+}
+
+/** Signs in through the web app's /api/auth/sign-in (the path a browser takes) and returns the cookies it set. */
+async function signInThroughWeb(webUrl: string, username: string, password: string): Promise<E2eCookie[]> {
+  const response = await fetch(`${webUrl}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in of ${username} through ${webUrl}/api/auth/sign-in answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  const cookies = cookiesFromSetCookie(response.headers.getSetCookie());
+  if (!cookies.some((c) => c.name === 'oncoboard_session')) throw new Error('sign-in answered 200 but set no oncoboard_session cookie');
+  return cookies;
+}
 
 function findChromium(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -147,7 +196,10 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const provideAll = (values: Partial<Record<string, unknown>>) => {
-    const defaults = { webUrl: '', apiUrl: '', e2eSkip: '', chromiumPath: '', loadPatientKey: LOAD_PATIENT_KEY, loadEventCount: 0, screenshotDir: SCREENSHOT_DIR };
+    const defaults = {
+      webUrl: '', apiUrl: '', e2eSkip: '', chromiumPath: '', loadPatientKey: LOAD_PATIENT_KEY, loadEventCount: 0, screenshotDir: SCREENSHOT_DIR,
+      e2eUsername: E2E_USERNAME, e2ePassword: '', e2eCookies: '[]',
+    };
     for (const [k, v] of Object.entries({ ...defaults, ...values })) project.provide(k as 'webUrl', v as string);
   };
 
@@ -210,9 +262,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Her pathology report (synthetic) and a somatic VCF (the PCGR breast-cancer VEP excerpt), by the CLI.
     code = await tsxCli('pathology-import', join(repoRoot, 'libs', 'pathology', 'fixtures', 'breast-core-biopsy.txt'), '--patient', IMAGING_PATIENT_KEY);
     if (code !== 0) throw new Error(`oncoboard pathology-import exited with ${code}\n${tail(log('cli'))}`);
-    code = await tsxCli('vcf-import', join(repoRoot, 'libs', 'genomics', 'fixtures', 'vcf', 'pcgr-brca.vep.excerpt.vcf'), '--patient', IMAGING_PATIENT_KEY, '--assembly', 'GRCh37');
+    code = await tsxCli('vcf-import', join(repoRoot, 'libs', 'genomics', 'fixtures', 'vcf', 'pcgr-brca.vep.excerpt.vcf'), '--patient', IMAGING_PATIENT_KEY, '--assembly', 'GRCh37', '--tmb-target-mb', '1.5');
     if (code !== 0) throw new Error(`oncoboard vcf-import exited with ${code}\n${tail(log('cli'))}`);
     step('pathology report and somatic VCF imported');
+
+    // Joint-model predictions (the SYNTHETIC demo model) for every imported patient, as `npm run up` makes them.
+    code = await tsxCli('predict', '--all');
+    if (code !== 0) throw new Error(`oncoboard predict --all exited with ${code}\n${tail(log('cli'))}`);
+    step('joint-model predictions stored');
+
+    // 2d. The test clinician, created by the CLI as an admin would (after the imports: access to every patient).
+    const password = randomBytes(18).toString('base64url');
+    const userEnv = { ...env, ONCOBOARD_USER_PASSWORD: password };
+    const userCli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, env: userEnv, log: log('cli') });
+    code = await userCli('user', 'add', '--username', E2E_USERNAME, '--display-name', 'E2E Clinician', '--role', E2E_ROLES);
+    if (code !== 0) throw new Error(`oncoboard user add exited with ${code}\n${tail(log('cli'))}`);
+    code = await tsxCli('access', 'grant', '--username', E2E_USERNAME, '--all-patients');
+    if (code !== 0) throw new Error(`oncoboard access grant exited with ${code}\n${tail(log('cli'))}`);
+    step(`user ${E2E_USERNAME} created (${E2E_ROLES}; access to every patient)`);
 
     if (buildIsFresh()) {
       step('next build is up to date');
@@ -238,8 +305,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await waitForHttp(`${apiUrl}/healthz`, api, log('api'), 60_000);
     await waitForHttp(`${webUrl}/`, web, log('web'), 60_000);
     step(`API ${apiUrl}, web ${webUrl}`);
+    const cookies = await signInThroughWeb(webUrl, E2E_USERNAME, password);
+    step(`${E2E_USERNAME} signed in through the web app`);
 
-    provideAll({ webUrl, apiUrl, chromiumPath: chromium, loadEventCount: load.resources });
+    provideAll({ webUrl, apiUrl, chromiumPath: chromium, loadEventCount: load.resources, e2ePassword: password, e2eCookies: JSON.stringify(cookies) });
     return teardown;
   } catch (error) {
     await teardown();

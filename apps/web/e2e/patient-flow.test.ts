@@ -226,8 +226,9 @@ describe.skipIf(skip !== '')('patient flow in Chromium', () => {
   it('answers an unknown patient and an unknown record with a clear message, not a crash', async () => {
     const { page } = await openPage(browser);
     await page.goto(`${web}/patients/${encodeURIComponent('Patient/does-not-exist')}`);
-    // (role=alert alone would also match Next's empty route announcer)
-    const notice = page.getByTestId('error-notice');
+    // (role=alert alone would also match Next's empty route announcer; other panels, e.g. the prediction, may show
+    // their own notice for the same unknown patient)
+    const notice = page.getByTestId('error-notice').filter({ hasText: /was not found/ }).first();
     await notice.waitFor();
     expect(await notice.innerText()).toMatch(/Patient\/does-not-exist was not found/);
     await page.goto(`${web}/sources/${encodeURIComponent('fhir/Observation/does-not-exist')}?path=Observation.code`);

@@ -41,4 +41,39 @@ describe.skipIf(skip !== '')('reports and genomics in Chromium', () => {
     await screenshot(page, shots, '31-genomics');
     expect(errors).toEqual([]);
   });
+
+  it('opens the evidence behind a level badge, filters by level and gene, and shows TMB and skipped records', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${web}/patients/${JENNY}/genomics`);
+    await page.getByTestId('evidence-row').first().waitFor();
+    const rows = page.getByTestId('evidence-row');
+    const all = await rows.count();
+    // The level filter: only level A rows remain, as many as the A button counts.
+    const aCount = Number((await page.getByTestId('level-filter-A').innerText()).split('·')[1]);
+    expect(aCount).toBeGreaterThan(0);
+    await page.getByTestId('level-filter-A').click();
+    expect(await rows.count()).toBe(aCount);
+    expect(new Set(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-level'))))).toEqual(new Set(['A']));
+    // The gene filter narrows both tables.
+    await page.getByTestId('gene-filter').selectOption('PIK3CA');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect((await rows.allInnerTexts()).every((t) => t.includes('PIK3CA'))).toBe(true);
+    expect(await page.getByTestId('variant-row').count()).toBe(1);
+    // A badge opens the evidence: statement, disease, therapy, level and a PubMed link.
+    await rows.first().getByTestId('level-badge').click();
+    const detail = page.getByTestId('evidence-detail');
+    await detail.waitFor();
+    expect((await page.getByTestId('evidence-statement').innerText()).length).toBeGreaterThan(30);
+    expect(await detail.innerText()).toMatch(/CIViC level A \(Validated association\)[\s\S]*Disease\s+Breast Cancer \(the patient's cancer type\)[\s\S]*Therapy\s+\S/);
+    expect(await page.getByTestId('citation-link').getAttribute('href')).toMatch(/^https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/\d+\/$/);
+    await screenshot(page, shots, '32-genomics-evidence');
+    // Clearing the filters brings every row back.
+    await page.getByTestId('level-filter-A').click();
+    await page.getByTestId('gene-filter').selectOption('');
+    expect(await rows.count()).toBe(all);
+    // The demo import declares no target size: TMB says it was not computed, and nothing was skipped.
+    expect(await page.getByTestId('tmb-denominator').innerText()).toMatch(/1\.5 Mb declared target/);
+    expect(await page.getByTestId('skipped-count').innerText()).toBe('0 malformed records skipped');
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '../components/SiteHeader';
 import './globals.css';
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
   description: 'Tumor-board preparation: patient overview with cited sources, timeline, import',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: Next puts the proxy's per-request CSP nonce on its inline scripts only at render time
+  // (a prerendered page would carry no nonce, and the CSP would block it).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

@@ -75,10 +75,13 @@ interface TrpcLikeError {
 export function ErrorNotice({ error, what }: { error: unknown; what: string }) {
   const e = error as TrpcLikeError;
   const notFound = e?.data?.code === 'NOT_FOUND' || e?.data?.httpStatus === 404;
+  // The API answers FORBIDDEN alike for a patient one may not see and one that does not exist: so does this.
+  const forbidden = e?.data?.code === 'FORBIDDEN' || e?.data?.httpStatus === 403;
+  const headline = notFound ? `${what} was not found.` : forbidden ? `${what} was not found, or you have no access to it.` : `Could not load ${what}.`;
   return (
     <div role="alert" data-testid="error-notice" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-      <p className="font-medium">{notFound ? `${what} was not found.` : `Could not load ${what}.`}</p>
-      {e?.message && !notFound ? <p className="mt-1 text-red-700">{e.message}</p> : null}
+      <p className="font-medium">{headline}</p>
+      {e?.message && !notFound && !forbidden ? <p className="mt-1 text-red-700">{e.message}</p> : null}
       {e?.data?.zodIssues?.length ? (
         <ul className="mt-1 list-disc pl-5">
           {e.data.zodIssues.map((issue, i) => (

@@ -52,7 +52,7 @@ export function BoardCasePage({ boardId, caseId }: { boardId: string; caseId: st
               Every sentence was checked against the record it cites ({data.prepared.citations.accepted} of {data.prepared.citations.checked} citations accepted;
               composer {data.prepared.summary.composer}).
             </p>
-            <CaseSummaryView summary={data.prepared.summary} />
+            <CaseSummaryView summary={data.prepared.summary} modelSources={data.prepared.modelSources} />
             {data.prepared.rejected.length > 0 ? (
               <details className="mt-4 text-sm" data-testid="withheld">
                 <summary className="cursor-pointer text-amber-900">{data.prepared.rejected.length} sentence(s) withheld by the verifier</summary>
@@ -61,6 +61,24 @@ export function BoardCasePage({ boardId, caseId }: { boardId: string; caseId: st
                     <li key={i}>{r.reasons.join('; ')}</li>
                   ))}
                 </ul>
+              </details>
+            ) : null}
+            {data.prepared.rephrased ? (
+              <details className="mt-4 text-sm" data-testid="rephrased">
+                {'error' in data.prepared.rephrased ? (
+                  <summary className="cursor-pointer text-amber-900">Rephrasing by the configured chat model failed</summary>
+                ) : (
+                  <summary className="cursor-pointer text-slate-700">
+                    Rephrased by the configured chat model ({data.prepared.rephrased.rejected.length} sentence(s) withheld by the verifier)
+                  </summary>
+                )}
+                {'error' in data.prepared.rephrased ? (
+                  <p className="mt-2 text-slate-700">{data.prepared.rephrased.error}</p>
+                ) : (
+                  <div className="mt-2">
+                    <CaseSummaryView summary={data.prepared.rephrased.summary} print />
+                  </div>
+                )}
               </details>
             ) : null}
           </>

@@ -1,13 +1,14 @@
 'use client';
 import type { CaseSummary, Evidence } from '@oncoboard/tumor-board';
 import { useState } from 'react';
-import { SourceView } from '../SourceView';
+import { CitationSource } from './CitationSource';
 
 /**
  * A verified case summary: sections of sentences, each followed by its citation markers. Clicking a marker opens
- * the cited record in place (the element highlighted), beside the summary; `print` renders markers as text.
+ * the cited source in place, beside the summary, by kind (CitationSource); `print` renders markers as text.
+ * `modelSources`: the cited joint-model records kept with the prepared summary.
  */
-export function CaseSummaryView({ summary, print = false }: { summary: CaseSummary; print?: boolean }) {
+export function CaseSummaryView({ summary, print = false, modelSources }: { summary: CaseSummary; print?: boolean; modelSources?: Record<string, string> }) {
   const [open, setOpen] = useState<Evidence | undefined>();
   // One number per evidence id, in order of first citation, like a paper's reference list.
   const numbers = new Map<string, number>();
@@ -43,6 +44,7 @@ export function CaseSummaryView({ summary, print = false }: { summary: CaseSumma
                           data-testid="citation"
                           data-cited-record={e.sourceRecordKey}
                           data-cited-path={e.elementPath}
+                          data-cited-kind={e.factKind}
                           onClick={() => setOpen(e)}
                         >
                           {n}
@@ -92,7 +94,7 @@ export function CaseSummaryView({ summary, print = false }: { summary: CaseSumma
                   Close
                 </button>
               </div>
-              <SourceView recordKey={open.sourceRecordKey} elementPath={open.elementPath} />
+              <CitationSource key={open.id} evidence={open} modelSources={modelSources} />
             </div>
           ) : (
             <p className="text-sm text-slate-500 italic">Click a citation number to open its source here.</p>

@@ -1,0 +1,83 @@
+/**
+ * The joint model in real headless Chromium: the risk panel on a patient page (predictions stored by
+ * `oncoboard predict --all` in global-setup.ts, with the shipped SYNTHETIC demo model) and the model page it links
+ * to (metrics, calibration, Kaplan–Meier by risk group, the evaluation data named, the card).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, openPage, screenshot } from './browser';
+
+const skip = inject('e2eSkip');
+const web = inject('webUrl');
+const shots = inject('screenshotDir');
+const JOHN = 'Patient/cancer-patient-john-anyperson';
+
+describe.skipIf(skip !== '')('joint model in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser(inject('chromiumPath'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the risk panel: percentile, curve with band against the cohort, contributions, similar patients, version, SYNTHETIC', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${web}/patients/${encodeURIComponent(JOHN)}`);
+    const panel = page.getByTestId('risk-panel');
+    await panel.waitFor();
+    expect(await page.getByTestId('synthetic-banner').innerText()).toMatch(/^SYNTHETIC — This prediction's model \(clinical-joint-demo@1\.0\.0\)/);
+    expect(await page.locator('#risk').getByTestId('synthetic-badge').isVisible()).toBe(true);
+    const percentile = Number(await page.getByTestId('risk-percentile').innerText());
+    expect(percentile).toBeGreaterThanOrEqual(0);
+    expect(percentile).toBeLessThanOrEqual(100);
+
+    // The predicted curve (a step function over the reference cohort's event times), its band, and the cohort's KM.
+    const predicted = page.getByTestId('predicted-curve');
+    expect(Number(await predicted.getAttribute('data-points'))).toBeGreaterThan(10);
+    expect((await page.getByTestId('predicted-curve-band').getAttribute('d'))!.length).toBeGreaterThan(100);
+    expect(Number(await page.getByTestId('cohort-curve').getAttribute('data-points'))).toBeGreaterThan(10);
+    expect(await page.getByTestId('survival-chart').innerText()).toMatch(/reference cohort, Kaplan–Meier \(n = 640, training rows\)/);
+
+    // One modality (clinical): attention 100%, no leave-one-out contribution to compare.
+    const rows = page.getByTestId('contribution-row');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-module')).toBe('clinical');
+    expect(await rows.first().innerText()).toMatch(/only modality · attention 100%/);
+
+    expect(await page.getByTestId('similar-patient').count()).toBe(5);
+    expect(await page.getByTestId('similar-patients').innerText()).toMatch(/(event|censored) at \d+ months/);
+    expect(await page.getByTestId('prediction-stamp').innerText()).toMatch(/by clinical-joint-demo@1\.0\.0 .* from clinical@1\.0\.0 \(input [0-9a-f]{8}…\)/);
+    await screenshot(page, shots, 'model-risk-panel');
+
+    const link = page.getByTestId('model-version-link');
+    expect(await link.getAttribute('href')).toBe(`/models/${encodeURIComponent('clinical-joint-demo@1.0.0')}`);
+    await link.click();
+    await page.getByTestId('model-version').waitFor();
+    expect(await page.getByTestId('model-title').innerText()).toMatch(/clinical-joint-demo 1\.0\.0\s*SYNTHETIC/i);
+    expect(await page.getByTestId('model-metrics').innerText()).toMatch(/Harrell's C, held-out test\s*0\.675/);
+    expect(await page.getByTestId('evaluation-data').innerText()).toMatch(/reference cohort of clinical-joint-demo@1\.0\.0: its 640 training rows \(in-sample\) — SYNTHETIC data/);
+    expect(await page.getByTestId('km-group').count()).toBe(3);
+    expect(await page.getByTestId('km-risk-groups').innerText()).toMatch(/low risk \(n = \d+.*high risk \(n = \d+/s);
+    // Calibration: five groups; the highest-risk group has the lowest predicted and observed survival.
+    const points = page.getByTestId('calibration-point');
+    expect(await points.count()).toBe(5);
+    const first = Number(await points.first().getAttribute('data-observed'));
+    const last = Number(await points.last().getAttribute('data-observed'));
+    expect(last).toBeLessThan(first);
+    expect(await page.getByTestId('model-card').innerText()).toContain('SYNTHETIC — DEMO MODEL, NOT FOR CLINICAL USE');
+    await screenshot(page, shots, 'model-version-page');
+    expect(errors).toEqual([]);
+  });
+
+  it('lists the model versions and the platform modules', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${web}/models`);
+    await page.getByTestId('module-list').waitFor();
+    expect(await page.getByTestId('model-list').innerText()).toMatch(/clinical-joint-demo 1\.0\.0\s*active\s*SYNTHETIC/i);
+    const modules = await page.getByTestId('module-list').innerText();
+    expect(modules).toMatch(/clinical 1\.0\.0\s*clinical\s*26/);
+    expect(modules).toMatch(/imaging/);
+    expect(errors).toEqual([]);
+  });
+});

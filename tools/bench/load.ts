@@ -1,0 +1,309 @@
+/**
+ * npm run bench:load [-- --duration 10 --connections 10 --warmup 5]
+ *
+ * The API under load, as a browser session would use it: a temporary SQLite store, migrated and given the demo cohort
+ * by the CLI, a clinician account (CLI `user add` + `access grant --all-patients`, random password), the API started by
+ * the CLI's `serve` in its own process on 127.0.0.1, one sign-in through POST /auth/sign-in, then autocannon (in this
+ * process) against each endpoint for a bounded time with the session cookie: the patient list, one patient's overview
+ * and timeline, and a tumor-board case with its verified summary (board, case and summary created through the API
+ * first). Baseline measured in the same run: the API's anonymous liveness probe (GET /healthz, no session, no store),
+ * i.e. what the HTTP stack alone sustains on this machine.
+ * Reported per endpoint: requests/s, p50/p99 latency, non-2xx and socket errors (must be 0); the API process's RSS
+ * after start-up, after the warm-up and at the end (growth from warm-up to end must stay under 10%).
+ * Target (issue 8): the overview at ≥ 300 requests/s with p99 < 100 ms on SQLite. Prints a table, then one JSON object
+ * as the last line. Exit status 1 when an endpoint answered anything but 2xx or the RSS grew ≥ 10%; a missed
+ * throughput/latency target is reported (`targetMet: false`), not an exit failure.
+ * --cpu-prof <folder> writes a V8 CPU profile of the API process (node --cpu-prof) for finding where time goes;
+ * --only overview[,timeline...] drives only those endpoints (the baseline always runs).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { freePort } from '../net/free-port.mjs';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = join(repoRoot, 'apps', 'fusion-api', 'src', 'cli.ts');
+const BENCH_USER = 'load-bench';
+/** The patient with the richest record in the demo cohort (staging, receptors, treatments). */
+const PATIENT_KEY = 'Patient/cancer-patient-jenny-m';
+const TARGET = { endpoint: 'overview', requestsPerSecond: 300, p99Ms: 100 } as const;
+const MAX_RSS_GROWTH = 0.1;
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    'cpu-prof': { type: 'string' },
+    /** Comma-separated endpoint names to drive (default: all), e.g. "overview" when profiling one. */
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const durationS = Number(values.duration);
+const warmupS = Number(values.warmup);
+const connections = Number(values.connections);
+for (const [name, v] of [['--duration', durationS], ['--warmup', warmupS], ['--connections', connections]] as const) {
+  if (!Number.isFinite(v) || v < 0 || (name !== '--warmup' && v === 0)) throw new Error(`${name}: expected a positive number, got ${String(v)}`);
+}
+
+/** autocannon 9 ships no types: the part of its result this bench reads. */
+interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats: Record<string, { count: number }>;
+  latency: { p50: number; p99: number; average: number };
+  requests: { total: number; average: number };
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+type Env = Record<string, string | undefined>;
+
+function runCli(args: string[], env: Env): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 600_000 });
+  // demo exits 2 when the cohort has rejected resources (it imports the rest): not a failure of the bench.
+  if (r.status !== 0 && !(args[0] === 'demo' && r.status === 2)) {
+    throw new Error(`oncoboard ${args.slice(0, 2).join(' ')} exited with ${r.status ?? r.signal}:\n${(r.stderr + r.stdout).slice(-2000)}`);
+  }
+}
+
+/** Resident set size of a process in bytes, from /proc (Linux). */
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+  if (!kb) throw new Error(`/proc/${pid}/status: expected a VmRSS line`);
+  return Number(kb) * 1024;
+}
+
+async function waitForHealth(url: string, server: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the API exited with ${server.exitCode}:\n${output().slice(-2000)}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the API did not answer ${url}/healthz within 120 s:\n${output().slice(-2000)}`);
+}
+
+interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
+async function signIn(apiUrl: string, password: string): Promise<Session> {
+  const response = await fetch(`${apiUrl}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: BENCH_USER, password }),
+  });
+  if (response.status !== 200) throw new Error(`POST /auth/sign-in answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  const body = (await response.json()) as { csrfToken?: string };
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  if (!cookie.includes('oncoboard_session=') || !body.csrfToken) throw new Error('POST /auth/sign-in answered 200 without a session cookie or CSRF token');
+  return { cookie, csrfToken: body.csrfToken };
+}
+
+function queryUrl(apiUrl: string, procedure: string, input: unknown): string {
+  return `${apiUrl}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
+}
+
+async function trpcQuery<T>(apiUrl: string, session: Session, procedure: string, input: unknown): Promise<T> {
+  const response = await fetch(queryUrl(apiUrl, procedure, input), { headers: { cookie: session.cookie } });
+  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
+  if (!response.ok || !body.result) throw new Error(`${procedure} answered ${response.status}: ${body.error?.message ?? 'no result'}`);
+  return body.result.data;
+}
+
+async function trpcMutation<T>(apiUrl: string, session: Session, procedure: string, input: unknown): Promise<T> {
+  const response = await fetch(`${apiUrl}/trpc/${procedure}`, {
+    method: 'POST',
+    headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
+  if (!response.ok || !body.result) throw new Error(`${procedure} answered ${response.status}: ${body.error?.message ?? 'no result'}`);
+  return body.result.data;
+}
+
+interface EndpointResult {
+  endpoint: string;
+  procedure: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+}
+
+async function drive(endpoint: string, procedure: string, url: string, headers: Record<string, string>, seconds: number): Promise<EndpointResult> {
+  const r = await autocannon({ url, connections, duration: seconds, headers });
+  return {
+    endpoint,
+    procedure,
+    // Completed requests over the measured time (autocannon's per-second average drops the partial last second).
+    requestsPerSecond: Math.round((r.requests.total / Math.max(r.duration, 1e-9)) * 10) / 10,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
+  };
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+async function main(): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'oncoboard-load-'));
+  const password = randomBytes(18).toString('base64url');
+  const env: Env = { ...process.env, DATABASE_URL: `file:${join(work, 'load.db')}`, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ONCOBOARD_USER_PASSWORD: password };
+  let server: ChildProcess | undefined;
+  try {
+    const t0 = performance.now();
+    runCli(['migrate'], env);
+    runCli(['demo'], env);
+    runCli(['user', 'add', '--username', BENCH_USER, '--display-name', 'Load bench', '--role', 'oncologist,care-coordinator'], env);
+    runCli(['access', 'grant', '--username', BENCH_USER, '--all-patients'], env);
+    console.error(`store ready: demo cohort imported, ${BENCH_USER} created (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const nodeArgs = ['--import', 'tsx'];
+    if (values['cpu-prof']) {
+      mkdirSync(values['cpu-prof'], { recursive: true });
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`);
+    }
+    let output = '';
+    server = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+      cwd: repoRoot,
+      env: { ...env, ONCOBOARD_USER_PASSWORD: undefined } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    server.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    await waitForHealth(apiUrl, server, () => output);
+    const pid = server.pid!;
+    const rssAfterStart = rssBytes(pid);
+
+    const session = await signIn(apiUrl, password);
+    // A board with one case for the patient, its summary composed and verified: what the board page reads.
+    const board = await trpcMutation<{ id: string }>(apiUrl, session, 'boards.create', {
+      title: 'Load bench board',
+      specialty: 'breast',
+      meetingAt: new Date(Date.now() + 86_400_000).toISOString(),
+      attendees: ['Load bench'],
+      createdBy: 'Load bench',
+    });
+    const boardCase = await trpcMutation<{ id: string }>(apiUrl, session, 'boards.addCase', { boardId: board.id, patientKey: PATIENT_KEY, question: 'Adjuvant therapy?' });
+    await trpcMutation(apiUrl, session, 'boards.prepareCase', { caseId: boardCase.id });
+    const prepared = await trpcQuery<{ prepared: unknown }>(apiUrl, session, 'boards.case', { caseId: boardCase.id });
+    if (!prepared.prepared) throw new Error('boards.case: the prepared case has no summary');
+    const list = await trpcQuery<{ items: { key: string }[] }>(apiUrl, session, 'patients.search', { limit: 50 });
+    if (!list.items.some((p) => p.key === PATIENT_KEY)) throw new Error(`patients.search: ${PATIENT_KEY} is not among the bench user's patients`);
+
+    const authHeaders = { cookie: session.cookie };
+    const endpoints: { endpoint: string; procedure: string; url: string; headers: Record<string, string> }[] = [
+      { endpoint: 'patient list', procedure: 'patients.search', url: queryUrl(apiUrl, 'patients.search', { limit: 50 }), headers: authHeaders },
+      { endpoint: 'overview', procedure: 'patients.overview', url: queryUrl(apiUrl, 'patients.overview', { patientKey: PATIENT_KEY }), headers: authHeaders },
+      { endpoint: 'timeline', procedure: 'patients.timeline', url: queryUrl(apiUrl, 'patients.timeline', { patientKey: PATIENT_KEY, limit: 1000 }), headers: authHeaders },
+      { endpoint: 'case summary', procedure: 'boards.case', url: queryUrl(apiUrl, 'boards.case', { caseId: boardCase.id }), headers: authHeaders },
+    ];
+    const only = values.only?.split(',').map((s) => s.trim());
+    const unknown = only?.filter((name) => !endpoints.some((e) => e.endpoint === name));
+    if (unknown?.length) throw new Error(`--only: unknown endpoint ${unknown.join(', ')}; expected ${endpoints.map((e) => e.endpoint).join(', ')}`);
+    if (only) endpoints.splice(0, endpoints.length, ...endpoints.filter((e) => only.includes(e.endpoint)));
+    const baseline = { endpoint: 'baseline: liveness', procedure: 'GET /healthz', url: `${apiUrl}/healthz`, headers: {} };
+
+    // Warm-up: every endpoint once under load (JIT, the store's caches, lazy imports), not measured.
+    if (warmupS > 0) for (const e of [baseline, ...endpoints]) await drive(e.endpoint, e.procedure, e.url, e.headers, warmupS);
+    const rssAfterWarmup = rssBytes(pid);
+
+    const results: EndpointResult[] = [];
+    for (const e of [baseline, ...endpoints]) {
+      const r = await drive(e.endpoint, e.procedure, e.url, e.headers, durationS);
+      results.push(r);
+      console.error(`${r.endpoint}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+    }
+    const rssAtEnd = rssBytes(pid);
+    const rssGrowth = (rssAtEnd - rssAfterWarmup) / rssAfterWarmup;
+
+    const pad = (s: string | number, n: number) => String(s).padEnd(n);
+    const padL = (s: string | number, n: number) => String(s).padStart(n);
+    console.log(`\nAPI load, ${connections} connections, ${durationS} s per endpoint (after ${warmupS} s warm-up each), SQLite, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`${pad('endpoint', 20)}${pad('procedure', 20)}${padL('req/s', 9)}${padL('p50 ms', 9)}${padL('p99 ms', 9)}${padL('requests', 10)}${padL('non-2xx', 9)}${padL('errors', 8)}`);
+    for (const r of results) {
+      console.log(`${pad(r.endpoint, 20)}${pad(r.procedure, 20)}${padL(r.requestsPerSecond, 9)}${padL(r.p50Ms, 9)}${padL(r.p99Ms, 9)}${padL(r.requests, 10)}${padL(r.non2xx, 9)}${padL(r.errors, 8)}`);
+    }
+    console.log(`API RSS: ${mb(rssAfterStart)} MB after start-up, ${mb(rssAfterWarmup)} MB after warm-up, ${mb(rssAtEnd)} MB at the end (${(rssGrowth * 100).toFixed(1)}% growth from warm-up; limit ${MAX_RSS_GROWTH * 100}%)`);
+
+    const overview = results.find((r) => r.endpoint === TARGET.endpoint);
+    const targetMet = !!overview && overview.requestsPerSecond >= TARGET.requestsPerSecond && overview.p99Ms < TARGET.p99Ms;
+    const clean = results.every((r) => r.non2xx === 0 && r.errors === 0);
+    const rssOk = rssGrowth < MAX_RSS_GROWTH;
+    console.log(
+      `target (${TARGET.endpoint} ≥ ${TARGET.requestsPerSecond} req/s at p99 < ${TARGET.p99Ms} ms): ${targetMet ? 'met' : 'MISSED'} ` +
+        `(${overview ? `${overview.requestsPerSecond} req/s, p99 ${overview.p99Ms} ms` : 'not run'}; baseline /healthz ${results[0]!.requestsPerSecond} req/s)` +
+        `${clean ? '' : '; some requests failed'}${rssOk ? '' : '; RSS grew too much'}`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'load',
+        connections,
+        durationS,
+        warmupS,
+        cpus: cpus().length,
+        // The machine's 1-minute load average at the end: on a shared machine the numbers move with it.
+        loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+        database: 'sqlite',
+        endpoints: results,
+        rss: { afterStartMb: mb(rssAfterStart), afterWarmupMb: mb(rssAfterWarmup), endMb: mb(rssAtEnd), growth: Math.round(rssGrowth * 1000) / 1000 },
+        target: { ...TARGET, met: targetMet },
+        errorsZero: clean,
+        rssGrowthUnder10Percent: rssOk,
+      }),
+    );
+    return clean && rssOk ? 0 : 1;
+  } finally {
+    if (server && server.exitCode === null) {
+      // SIGINT lets node write the --cpu-prof profile on the way out.
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill(values['cpu-prof'] ? 'SIGINT' : 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    }
+    if (!values.keep) rmSync(work, { recursive: true, force: true });
+    else console.error(`kept ${work}`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench:load failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
