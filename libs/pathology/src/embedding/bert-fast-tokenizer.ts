@@ -4,7 +4,7 @@
 // The embedding pipeline's time was mostly transformers.js's general tokenizer (see bench-embedding.ts). Any other
 // tokenizer.json — and any text containing an added token such as "[MASK]" literally — stays with transformers.js.
 // Same ids as transformers.js: checked in bert-fast-tokenizer.test.ts on the shipped model and on odd text.
-import { bertBasicWords } from './wordpiece';
+import { bertBasicWords, greedyWordPieces } from './wordpiece';
 
 interface TokenizerJson {
   normalizer?: { type?: string; lowercase?: boolean; strip_accents?: boolean | null; clean_text?: boolean; handle_chinese_chars?: boolean } | null;
@@ -115,23 +115,7 @@ export class BertFastTokenizer {
 
   /** Greedy longest-match-first WordPiece, as the Hugging Face tokenizers model. */
   private wordPieces(word: string): number[] {
-    const chars = [...word];
-    if (chars.length > this.maxCharsPerWord) return [this.unkId];
-    const out: number[] = [];
-    let start = 0;
-    while (start < chars.length) {
-      let end = chars.length;
-      let found: number | undefined;
-      while (start < end) {
-        found = this.vocab.get((start > 0 ? this.prefix : '') + chars.slice(start, end).join(''));
-        if (found !== undefined) break;
-        end--;
-      }
-      if (found === undefined) return [this.unkId];
-      out.push(found);
-      start = end;
-    }
-    return out;
+    return greedyWordPieces(word, this.vocab, this.prefix, this.unkId, this.maxCharsPerWord);
   }
 }
 

@@ -153,6 +153,30 @@ export function trainWordPiece(texts: Iterable<string>, options: WordPieceTraini
 }
 
 /** WordPiece over a fixed vocabulary, as BertTokenizer / Hugging Face's WordPiece model (uncased). */
+/**
+ * Greedy longest-match-first WordPiece (as BERT and the Hugging Face tokenizers model): the word's ids, or [unkId]
+ * when a piece cannot be matched or the word is longer than maxChars.
+ */
+export function greedyWordPieces(word: string, ids: ReadonlyMap<string, number>, prefix: string, unkId: number, maxChars: number): number[] {
+  const chars = [...word];
+  if (chars.length > maxChars) return [unkId];
+  const out: number[] = [];
+  let start = 0;
+  while (start < chars.length) {
+    let end = chars.length;
+    let found: number | undefined;
+    while (start < end) {
+      found = ids.get((start > 0 ? prefix : '') + chars.slice(start, end).join(''));
+      if (found !== undefined) break;
+      end--;
+    }
+    if (found === undefined) return [unkId];
+    out.push(found);
+    start = end;
+  }
+  return out;
+}
+
 export class WordPieceTokenizer {
   private readonly ids: Map<string, number>;
   readonly padId: number;
@@ -176,24 +200,7 @@ export class WordPieceTokenizer {
   }
 
   wordPieces(word: string): number[] {
-    const chars = [...word];
-    if (chars.length > MAX_INPUT_CHARS_PER_WORD) return [this.unkId];
-    const out: number[] = [];
-    let start = 0;
-    while (start < chars.length) {
-      let end = chars.length;
-      let found: number | undefined;
-      while (start < end) {
-        const piece = (start > 0 ? '##' : '') + chars.slice(start, end).join('');
-        found = this.ids.get(piece);
-        if (found !== undefined) break;
-        end--;
-      }
-      if (found === undefined) return [this.unkId];
-      out.push(found);
-      start = end;
-    }
-    return out;
+    return greedyWordPieces(word, this.ids, '##', this.unkId, MAX_INPUT_CHARS_PER_WORD);
   }
 
   /** Token ids of `[CLS] text [SEP]`, truncated to maxLength (the [SEP] kept). */
