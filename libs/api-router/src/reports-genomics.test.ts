@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFhirPath, importVcf } from '@oncoboard/ingest';
+import { importFhirPath, importPathologyReports, importVcf } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
-import { buildPatientGenomics } from './reports-genomics';
+import { buildPatientGenomics, listPatientReports } from './reports-genomics';
 
 // The genomics view on a real SQLite store: the demo breast-cancer patient with the PCGR VEP excerpt (MIT,
 // libs/genomics/fixtures/vcf) imported with a declared TMB target, and one record of it broken.
@@ -22,6 +22,7 @@ beforeAll(async () => {
   const vcf = join(work, 'tumor.vcf');
   writeFileSync(vcf, lines.join('\n'));
   await importVcf(vcf, { patientKey: JENNY, assembly: 'GRCh37', tmb: { targetSizeMb: 2.5, minVaf: 0, minDepth: 0 } }, { store });
+  await importPathologyReports([join(repoRoot, 'libs/pathology/fixtures/breast-core-biopsy.txt')], { patientKey: JENNY }, { store });
 }, 120_000);
 afterAll(async () => {
   await store?.close();
@@ -46,5 +47,15 @@ describe('buildPatientGenomics', () => {
   it('is empty, without TMB and with nothing skipped, for a patient without a VCF', async () => {
     const other = await buildPatientGenomics(store, 'Patient/nobody');
     expect(other).toEqual({ variants: [], evidence: [], vcf: { files: 0, records: 0, skippedInvalid: 0, skippedIssues: [] } });
+  });
+});
+
+describe('listPatientReports', () => {
+  it("lists the report's findings with their context, and not its other facts (the embedding cites the whole text)", async () => {
+    const [report, ...others] = await listPatientReports(store, JENNY);
+    expect(others).toEqual([]);
+    expect(report!.findings.some((f) => f.start === 0 && f.end === report!.text.length)).toBe(false);
+    const lvi = report!.findings.filter((f) => f.kind === 'lymphovascular-invasion');
+    expect(lvi.map((f) => f.context.negated)).toContain(true);
   });
 });

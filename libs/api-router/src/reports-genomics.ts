@@ -80,7 +80,8 @@ export async function listPatientReports(store: Store, patientKey: string): Prom
   const records = await store.listPatientRecords(patientKey, 'report-text');
   const facts = await store.getFacts(patientKey);
   return records.map((r) => {
-    const own = facts.filter((f) => f.sourceRecordKey === r.key && f.provenance[0]?.span);
+    // Findings only: other facts of the report (e.g. its embedding, which cites the whole text) are not findings.
+    const own = facts.filter((f) => f.sourceRecordKey === r.key && f.provenance[0]?.span && (f.attributes as Record<string, unknown>).finding);
     const findings = own.map((f): ReportFindingView => {
       const a = f.attributes as Record<string, unknown>;
       const c = (a.context ?? {}) as Partial<ReportFindingView['context']>;
