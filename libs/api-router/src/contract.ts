@@ -149,6 +149,11 @@ export interface ImagingSeriesItem {
   slices: number;
   /** Keys of the lesion-measurements records drawn on this series (one per mask imported). */
   lesionRecordKeys: string[];
+  /**
+   * The axial slice through each measured lesion's centroid (from the series geometry), so a view of a cited
+   * lesion opens on it: { record key, index in the record's lesions[], slice index }.
+   */
+  lesionSlices: { recordKey: string; lesionIndex: number; axialIndex: number }[];
 }
 
 /** One measured lesion; every number cites the lesion-measurements record element it came from. */

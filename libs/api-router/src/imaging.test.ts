@@ -19,12 +19,21 @@ let store: Store;
 const createCaller = createCallerFactory(appRouter);
 let caller: ReturnType<typeof createCaller>;
 const uids: Record<string, string> = {};
+const lesionSliceOf: Record<string, number> = {};
 
 async function importPhantom(name: string, patientKey: string, lesionMl: number, date: string) {
   const phantom = syntheticCtPhantom({ size: 64, slices: 32, pixelMm: 2, sliceMm: 2, lesionMl });
   const dir = join(work, name);
   writeDicomSeries(phantom.image, dir, `api-${name}`, { date, seriesDescription: `CT ${name}` });
   const mask = writeNifti(phantom.mask, join(work, `${name}.nii`));
+  // The axial slice through the lesion's centroid, from the phantom's own mask voxels (mean k of the lesion).
+  const [nx, ny] = phantom.mask.dims;
+  let sumK = 0;
+  let n = 0;
+  phantom.mask.voxels.forEach((v, i) => {
+    if (v) (sumK += Math.floor(i / (nx * ny)), n++);
+  });
+  lesionSliceOf[name] = Math.round(sumK / n);
   const result = await importImagingSeries(dir, { patientKey, mask }, { store });
   uids[name] = result.seriesInstanceUid;
   return result;
@@ -67,6 +76,11 @@ async function expectResolvable(citation: Citation, patientKey: string) {
 }
 
 describe('imaging.series', () => {
+  it('gives the axial slice through each lesion, so a cited lesion opens on it', async () => {
+    const [baseline] = await caller.imaging.series({ patientKey: TWO });
+    expect(baseline!.lesionSlices).toEqual([{ recordKey: baseline!.lesionRecordKeys[0], lesionIndex: 0, axialIndex: lesionSliceOf.baseline }]);
+  });
+
   it('lists the patient\'s series, oldest first, with their lesion records', async () => {
     const series = await caller.imaging.series({ patientKey: TWO });
     expect(series.map((s) => s.seriesInstanceUid)).toEqual([uids.baseline, uids['follow-up']]);

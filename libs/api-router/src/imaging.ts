@@ -3,7 +3,7 @@
 // `lesion-measurements` records and `lesion-measurement` facts.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { readDicomSeg, readDicomSeries, readNifti, recistResponse, resampleMaskOnto, type RecistTimepoint, type Volume } from '@oncoboard/imaging';
+import { readDicomSeg, readDicomSeries, readNifti, recistResponse, resampleMaskOnto, worldToVoxel, type Direction, type RecistTimepoint, type Volume } from '@oncoboard/imaging';
 import type { StoredFact, Store } from '@oncoboard/store';
 import { TRPCError } from '@trpc/server';
 import type { ImagingLesionsView, ImagingLesionValue, ImagingSeriesItem, ImagingSlice, ImagingTimepoint, RecistResponseItem } from './contract';
@@ -33,15 +33,29 @@ export async function listImagingSeries(store: Store, patientKey: string): Promi
     store.listPatientRecords(patientKey, 'lesion-measurements'),
   ]);
   const lesionKeys = new Map<string, string[]>();
+  const lesionCentroids = new Map<string, { recordKey: string; lesionIndex: number; centroid: Vec3 }[]>();
   for (const row of lesionRows) {
-    const seriesKey = parse(row.content).seriesKey;
+    const content = parse(row.content);
+    const seriesKey = content.seriesKey;
     if (typeof seriesKey !== 'string') continue;
     lesionKeys.set(seriesKey, [...(lesionKeys.get(seriesKey) ?? []), row.key]);
+    const lesions = Array.isArray(content.lesions) ? (content.lesions as Record<string, unknown>[]) : [];
+    lesions.forEach((lesion, lesionIndex) => {
+      const centroid = vec3(lesion?.centroidLps);
+      if (centroid) lesionCentroids.set(seriesKey, [...(lesionCentroids.get(seriesKey) ?? []), { recordKey: row.key, lesionIndex, centroid }]);
+    });
   }
   const items = seriesRows.map((row): ImagingSeriesItem => {
     const c = parse(row.content);
     const geometry = (c.geometry ?? {}) as Record<string, unknown>;
     const dims = vec3(geometry.dims) ?? [0, 0, 0];
+    const spacing = vec3(geometry.spacing);
+    const origin = vec3(geometry.origin);
+    const direction = Array.isArray(geometry.direction) && geometry.direction.length === 9 && geometry.direction.every((x) => typeof x === 'number') ? (geometry.direction as number[]) : null;
+    const lesionSlices = !spacing || !origin || !direction ? [] : (lesionCentroids.get(row.key) ?? []).flatMap(({ recordKey, lesionIndex, centroid }) => {
+      const k = Math.round(worldToVoxel({ dims, spacing, origin, direction: direction as unknown as Direction }, ...centroid)[2]);
+      return k >= 0 && k < dims[2] ? [{ recordKey, lesionIndex, axialIndex: k }] : [];
+    });
     const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
     return {
       key: row.key,
@@ -51,9 +65,10 @@ export async function listImagingSeries(store: Store, patientKey: string): Promi
       date: str(c.seriesDate) ?? str(c.studyDate),
       description: str(c.seriesDescription),
       dims,
-      spacing: vec3(geometry.spacing) ?? [0, 0, 0],
+      spacing: spacing ?? [0, 0, 0],
       slices: dims[2],
       lesionRecordKeys: lesionKeys.get(row.key) ?? [],
+      lesionSlices,
     };
   });
   // Oldest first, undated last.

@@ -207,8 +207,12 @@ function ImagingSource({ evidence }: { evidence: Evidence }) {
           Cited: <code className="font-mono">{evidence.elementPath}</code> of the series record
         </p>
       )}
-      {/* The slice shows the mask of the series' lesion record, the region the measurement was made on. */}
-      {item ? <SliceViewer key={item.key} series={item} /> : <p className="text-sm text-amber-900">Series {seriesKey} is not among this patient&apos;s imported series.</p>}
+      {/* The slice through the cited lesion's centroid, with the mask the measurement was made on. */}
+      {item ? (
+        <SliceViewer key={item.key} series={item} initialAxialIndex={item.lesionSlices.find((l) => l.recordKey === key && `lesions[${l.lesionIndex}]` === evidence.elementPath)?.axialIndex} />
+      ) : (
+        <p className="text-sm text-amber-900">Series {seriesKey} is not among this patient&apos;s imported series.</p>
+      )}
     </div>
   );
 }

@@ -26,11 +26,12 @@ function planeCount(series: ImagingSeriesItem, plane: Plane): number {
   return plane === 'axial' ? series.dims[2] : plane === 'coronal' ? series.dims[1] : series.dims[0];
 }
 
-export function SliceViewer({ series }: { series: ImagingSeriesItem }) {
+/** `initialAxialIndex`: the axial slice to open on (e.g. through a cited lesion's centroid); default the middle one. */
+export function SliceViewer({ series, initialAxialIndex }: { series: ImagingSeriesItem; initialAxialIndex?: number }) {
   const trpc = useTRPC();
   const [plane, setPlane] = useState<Plane>('axial');
   const [indexByPlane, setIndexByPlane] = useState<Record<Plane, number>>(() => ({
-    axial: middleIndex(planeCount(series, 'axial')),
+    axial: initialAxialIndex ?? middleIndex(planeCount(series, 'axial')),
     coronal: middleIndex(planeCount(series, 'coronal')),
     sagittal: middleIndex(planeCount(series, 'sagittal')),
   }));
