@@ -29,13 +29,17 @@ export const PERMISSIONS = [
   'access:manage',
   /** Search and export the audit trail. */
   'audit:read',
+  /** Run the active joint model for a patient and store its prediction. */
+  'prediction:run',
+  /** Export patients' records de-identified (HIPAA Safe Harbor, DICOM PS3.15); each patient still needs access. */
+  'deid:export',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Which role may do what (issue 8). Developers and admins get no patient data unless they also hold a clinical role. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Oncologists read model cards and metrics (system:read) because the patient page shows the model's risk.
-  oncologist: ['patient:read-timeline', 'patient:read-record', 'summary:prepare', 'decision:record', 'board:read', 'system:read'],
+  oncologist: ['patient:read-timeline', 'patient:read-record', 'summary:prepare', 'decision:record', 'board:read', 'system:read', 'prediction:run', 'deid:export'],
   'care-coordinator': ['patient:read-timeline', 'board:read', 'board:manage', 'import:write'],
   developer: ['system:read'],
   admin: ['system:read', 'user:manage', 'access:manage', 'audit:read'],
