@@ -18,7 +18,7 @@ export {
   type VcfVersion,
 } from './header.js';
 export { infoFlag, infoNumber, infoNumbers, infoRaw, infoString, parseVcfRecord, sampleFields, sampleNumbers, type VcfRecord } from './record.js';
-export { detectCompression, openVcf, readLines, type OpenVcfOptions, type VcfCompression, type VcfFile } from './reader.js';
+export { detectCompression, openVcf, readLineBatches, readLines, type OpenVcfOptions, type VcfCompression, type VcfFile, type VcfLineBatch } from './reader.js';
 export { formatRegion, parseRegion, queryRegion, type GenomicRegion, type RegionQuery } from './tabix.js';
 export {
   classifySmallVariant,
@@ -32,7 +32,7 @@ export {
 } from './normalize.js';
 export { BreakendJoiner, isBreakendAlt, isSymbolicAlt, parseBreakendAlt, structuralVariantType } from './sv.js';
 export { detectConvention, readSampleEvidence, selectSamples, type ChosenSample, type SampleChoice, type SampleSelectionOptions } from './samples.js';
-export { annotationLayouts, chooseAnnotation, readAnnotations, vepAlleleStrings, type AnnotationLayout } from './annotations.js';
+export { annotationLayouts, chooseAnnotation, chooseRecordAnnotation, readAnnotations, vepAlleleStrings, type AnnotationLayout } from './annotations.js';
 export {
   MAX_RECORD_ISSUES,
   VariantAssembler,

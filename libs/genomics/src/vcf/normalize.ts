@@ -11,8 +11,21 @@ import type { FieldDefinition, VcfHeader } from './header.js';
 import type { VcfRecord } from './record.js';
 import type { GenomeAssembly, VariantKey, VariantType } from './types.js';
 
+// Contig names repeat on every line: each is normalized once (bounded, for files with many contigs).
+const chromosomeNames = new Map<string, string>();
+
 /** "chr7" → "7", "chrM"/"M" → "MT"; other names unchanged. */
 export function normalizeChromosome(chrom: string): string {
+  let n = chromosomeNames.get(chrom);
+  if (n === undefined) {
+    n = normalizeChromosomeName(chrom);
+    if (chromosomeNames.size > 10_000) chromosomeNames.clear();
+    chromosomeNames.set(chrom, n);
+  }
+  return n;
+}
+
+function normalizeChromosomeName(chrom: string): string {
   const c = chrom.replace(/^chr/i, '');
   if (c === 'M' || c === 'm' || c.toUpperCase() === 'MT') return 'MT';
   return /^[xy]$/.test(c) ? c.toUpperCase() : c;

@@ -72,20 +72,16 @@ export function parseVcfRecord(header: VcfHeader, line: string, place: number | 
     }
   }
   const format = cols.length > 8 && cols[8] !== undefined && cols[8] !== '.' ? cols[8].split(':') : [];
-  return {
-    chrom,
-    pos: Number(posText),
-    ids: idText === '.' ? [] : idText.split(';'),
-    ref: ref.toUpperCase(),
-    alts: alts.map((a) => (ALT_BASES.test(a) ? a.toUpperCase() : a)),
-    ...(qual !== undefined ? { qual } : {}),
-    filters,
-    info,
-    format,
-    samples: cols.slice(9),
-    place,
-    file,
-  };
+  // Built by assignment in a fixed key order (a conditional spread costs ~0.5 µs per record).
+  const record = { chrom, pos: Number(posText), ids: idText === '.' ? [] : idText.split(';'), ref: ref.toUpperCase(), alts: alts.map((a) => (ALT_BASES.test(a) ? a.toUpperCase() : a)) } as VcfRecord;
+  if (qual !== undefined) record.qual = qual;
+  record.filters = filters;
+  record.info = info;
+  record.format = format;
+  record.samples = cols.slice(9);
+  record.place = place;
+  record.file = file;
+  return record;
 }
 
 /** The raw INFO value (true for a flag), or undefined. */
@@ -135,7 +131,22 @@ export function sampleFields(record: VcfRecord, sampleIndex: number): Map<string
 export function sampleNumbers(record: VcfRecord, fields: Map<string, string>, key: string, column: string, kind: 'Integer' | 'Float' = 'Float'): number[] | undefined {
   const raw = fields.get(key);
   if (raw === undefined || raw === '.' || raw === '') return undefined;
-  return raw.split(',').map((v) => checkNumber(record, column, v, kind));
+  return numberList(record, raw, column, kind);
+}
+
+/**
+ * A ","-separated value checked as numbers ("." → NaN); errors name the column ("<sample>.<key>" when `key` is
+ * given, else `column` alone; built only for the message) and quote only the bad entry.
+ */
+export function numberList(record: VcfRecord, raw: string, column: string, kind: 'Integer' | 'Float', key?: string): number[] {
+  const parts = raw.split(',');
+  const out: number[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const v = parts[i] as string;
+    if (v !== '.' && (kind === 'Integer' ? !INTEGER.test(v) : !FLOAT.test(v))) checkNumber(record, key === undefined ? column : `${column}.${key}`, v, kind);
+    out.push(v === '.' ? Number.NaN : Number(v));
+  }
+  return out;
 }
 
 function checkNumber(record: VcfRecord, column: string, v: string, kind: 'Integer' | 'Float'): number {

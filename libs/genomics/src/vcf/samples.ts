@@ -4,7 +4,7 @@
 import { VcfFormatError, expectedFound } from './errors.js';
 import type { VcfHeader } from './header.js';
 import type { SplitVcfRecord } from './normalize.js';
-import { sampleFields, sampleNumbers } from './record.js';
+import { numberList } from './record.js';
 import type { EvidenceConvention, SampleEvidence } from './types.js';
 
 export interface ChosenSample {
@@ -136,62 +136,78 @@ function finite(v: number | undefined): number | undefined {
   return v !== undefined && Number.isFinite(v) ? v : undefined;
 }
 
+/** One FORMAT field of a sample column by key, as `sampleFields(...).get(key)` reads it (the last key of that name). */
+function fieldOf(record: SplitVcfRecord, parts: string[], key: string): string | undefined {
+  const format = record.format;
+  for (let i = format.length - 1; i >= 0; i--) if (format[i] === key && parts[i] !== undefined) return parts[i];
+  return undefined;
+}
+
+/** `sampleNumbers` of one field, without building the sample's field map (one read per variant and sample). */
+function numbers(record: SplitVcfRecord, parts: string[], sample: ChosenSample, key: string, kind: 'Integer' | 'Float' = 'Integer'): number[] | undefined {
+  const raw = fieldOf(record, parts, key);
+  if (raw === undefined || raw === '.' || raw === '') return undefined;
+  return numberList(record, raw, sample.name, kind, key);
+}
+
 /**
  * Depth, allele depths and VAF of one sample, by the caller's convention. Messages name the column as
  * "<sample>.<FORMAT key>" and quote only the offending value.
  */
 export function readSampleEvidence(record: SplitVcfRecord, sample: ChosenSample): SampleEvidence {
-  const fields = sampleFields(record, sample.index);
-  const col = (k: string) => `${sample.name}.${k}`;
-  const num = (k: string, kind: 'Integer' | 'Float' = 'Integer') => sampleNumbers(record, fields, k, col(k), kind);
+  const column = record.samples[sample.index];
+  const parts = column === undefined ? [] : column.split(':');
   const convention = detectConvention(record);
-  const gt = fields.get('GT');
-  const ev: SampleEvidence = { sample: sample.name, convention, ...(gt !== undefined && gt !== '.' ? { genotype: gt } : {}) };
-  const dp = finite(num('DP')?.[0]);
+  const gt = fieldOf(record, parts, 'GT');
+  // Built by assignment in a fixed key order: conditional spreads ({ ...a, ...(x ? { x } : {}) }) cost microseconds
+  // per object here and fed the garbage collector.
+  const ev: SampleEvidence = { sample: sample.name, convention };
+  if (gt !== undefined && gt !== '.') ev.genotype = gt;
+  const dp = finite(numbers(record, parts, sample, 'DP')?.[0]);
   let ref: number | undefined;
   let alt: number | undefined;
   let vaf: number | undefined;
   let depth = dp;
   switch (convention) {
     case 'strelka2-snv': {
-      ref = finite(num(`${record.ref}U`)?.[0]);
-      alt = finite(num(`${record.alts[0]}U`)?.[0]);
+      ref = finite(numbers(record, parts, sample, `${record.ref}U`)?.[0]);
+      alt = finite(numbers(record, parts, sample, `${record.alts[0]}U`)?.[0]);
       vaf = fraction(alt, (ref ?? 0) + (alt ?? 0));
       break;
     }
     case 'strelka2-indel': {
-      ref = finite(num('TAR')?.[0]);
-      alt = finite(num('TIR')?.[0]);
+      ref = finite(numbers(record, parts, sample, 'TAR')?.[0]);
+      alt = finite(numbers(record, parts, sample, 'TIR')?.[0]);
       vaf = fraction(alt, (ref ?? 0) + (alt ?? 0));
       break;
     }
     case 'varscan': {
-      const freq = fields.get('FREQ');
+      const freq = fieldOf(record, parts, 'FREQ');
       if (freq !== undefined && freq !== '.' && freq !== '') {
         const m = /^(\d+(?:\.\d+)?)%?$/.exec(freq.replace(',', '.'));
-        if (!m) throw new VcfFormatError(record.file, record.place, col('FREQ'), expectedFound('a percentage like "23.5%"', freq));
+        if (!m) throw new VcfFormatError(record.file, record.place, `${sample.name}.FREQ`, expectedFound('a percentage like "23.5%"', freq));
         vaf = Number(m[1]) / 100;
       }
-      ref = finite(num('RD')?.[0]);
-      alt = finite(num('AD')?.[0]);
+      ref = finite(numbers(record, parts, sample, 'RD')?.[0]);
+      alt = finite(numbers(record, parts, sample, 'AD')?.[0]);
       if (vaf === undefined) vaf = fraction(alt, (ref ?? 0) + (alt ?? 0));
       break;
     }
     case 'allele-depth': {
-      const ad = num('AD');
+      const ad = numbers(record, parts, sample, 'AD');
       if (ad) {
         ref = finite(ad[0]);
         alt = finite(ad.length > 2 ? ad[record.altIndex] : ad[1]);
         if (depth === undefined) depth = ad.every(Number.isFinite) ? ad.reduce((s, v) => s + v, 0) : undefined;
       }
-      const af = num('AF', 'Float');
+      const af = numbers(record, parts, sample, 'AF', 'Float');
       vaf = finite(af ? (af.length > 1 ? af[record.altIndex - 1] : af[0]) : undefined);
       if (vaf === undefined && ad) vaf = fraction(alt, ad.filter(Number.isFinite).reduce((s, v) => s + v, 0));
       break;
     }
     case 'manta': {
-      const pr = num('PR');
-      const sr = num('SR');
+      const pr = numbers(record, parts, sample, 'PR');
+      const sr = numbers(record, parts, sample, 'SR');
       const r = (finite(pr?.[0]) ?? 0) + (finite(sr?.[0]) ?? 0);
       const a = (finite(pr?.[1]) ?? 0) + (finite(sr?.[1]) ?? 0);
       if (pr || sr) {
@@ -206,13 +222,11 @@ export function readSampleEvidence(record: SplitVcfRecord, sample: ChosenSample)
       break;
   }
   if (vaf !== undefined && (vaf < 0 || vaf > 1)) {
-    throw new VcfFormatError(record.file, record.place, col(convention === 'varscan' ? 'FREQ' : 'AF'), `expected an allele fraction between 0 and 1, found ${vaf}`);
+    throw new VcfFormatError(record.file, record.place, `${sample.name}.${convention === 'varscan' ? 'FREQ' : 'AF'}`, `expected an allele fraction between 0 and 1, found ${vaf}`);
   }
-  return {
-    ...ev,
-    ...(depth !== undefined ? { depth } : {}),
-    ...(ref !== undefined ? { refDepth: ref } : {}),
-    ...(alt !== undefined ? { altDepth: alt } : {}),
-    ...(vaf !== undefined ? { vaf } : {}),
-  };
+  if (depth !== undefined) ev.depth = depth;
+  if (ref !== undefined) ev.refDepth = ref;
+  if (alt !== undefined) ev.altDepth = alt;
+  if (vaf !== undefined) ev.vaf = vaf;
+  return ev;
 }
