@@ -54,10 +54,37 @@ interface Tagged {
   last: number;
 }
 
+/** Per sentence, per pass (in PASSES order): the target-free triggers and the tokens they cover. */
+interface TaggedSentence {
+  tokens: Token[];
+  /** No pass tagged any trigger: every target in it is affirmed (most report lines). */
+  empty: boolean;
+  tagged: Tagged[][];
+  triggerAt: Uint8Array[];
+  /** 1 at the tokens that end a negation scope (":", ")", "}"). */
+  punctuation: Uint8Array;
+}
+
+const EMPTY_SENTENCE: TaggedSentence = { tokens: [], empty: true, tagged: [], triggerAt: [], punctuation: new Uint8Array(0) };
+
+/** The longest rule (rules are longest first) whose words are the tokens from i on; none may be a target word. */
+function ruleAt(rules: readonly TriggerRule[], tokens: readonly Token[], i: number, inTarget?: readonly boolean[]): TriggerRule | undefined {
+  for (const rule of rules) {
+    const words = rule.tokens;
+    let k = 0;
+    while (k < words.length && i + k < tokens.length && (tokens[i + k] as Token).norm === words[k] && !inTarget?.[i + k]) k++;
+    if (k === words.length) return rule;
+  }
+  return undefined;
+}
+
 export class ConTextAnalyzer {
   private readonly byFirst = new Map<ContextPass, Map<string, TriggerRule[]>>();
+  /** Every pass's rules under their first word, longest first within a pass: one lookup per token tags all passes. */
+  private readonly anyPassByFirst = new Map<string, { pass: number; rules: TriggerRule[] }[]>();
   private cacheText: string | undefined;
-  private readonly cache = new Map<string, { tokens: Token[]; tagged: Map<ContextPass, Tagged[]>; triggerAt: Map<ContextPass, Uint8Array>; punctuation: Uint8Array }>();
+  /** Keyed by from * 2^26 + to (texts are at most 50 MB < 2^26 characters). */
+  private readonly cache = new Map<number, TaggedSentence>();
 
   constructor(
     lexicon: ContextLexicon = loadDefaultLexicon(),
@@ -73,6 +100,13 @@ export class ConTextAnalyzer {
       map.set(first, list);
     }
     for (const map of this.byFirst.values()) for (const list of map.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
+    for (let pass = 0; pass < PASSES.length; pass++) {
+      for (const [first, rules] of this.byFirst.get(PASSES[pass] as ContextPass) as Map<string, TriggerRule[]>) {
+        const entry = this.anyPassByFirst.get(first) ?? [];
+        entry.push({ pass, rules });
+        this.anyPassByFirst.set(first, entry);
+      }
+    }
   }
 
   /**
@@ -88,19 +122,14 @@ export class ConTextAnalyzer {
       this.cacheText = text;
       this.cache.clear();
     }
-    const cacheKey = `${from}:${to}`;
+    const cacheKey = from * 0x4000000 + to;
     let cached = this.cache.get(cacheKey);
     if (!cached) {
-      const tokens = tokenize(text, from, to);
-      const none = tokens.map(() => false);
-      const tagged = new Map(PASSES.map((pass) => [pass, this.tag(tokens, none, pass)]));
-      // where the target-free triggers and the negation-ending punctuation sit, once per sentence
-      const triggerAt = new Map(PASSES.map((pass) => [pass, stopMarks(tokens.length, tagged.get(pass) as Tagged[])]));
-      const punctuation = Uint8Array.from(tokens, (t) => (NEGATION_PUNCTUATION.has(t.norm) ? 1 : 0));
-      cached = { tokens, tagged, triggerAt, punctuation };
+      cached = this.tagSentence(tokenize(text, from, to));
       if (this.cache.size > 4096) this.cache.clear();
       this.cache.set(cacheKey, cached);
     }
+    if (cached.empty) return { ...AFFIRMED_CONTEXT, triggers: [] };
     const { tokens } = cached;
     let ts = -1;
     let te = -1;
@@ -113,20 +142,21 @@ export class ConTextAnalyzer {
     }
     const result: ContextAssessment = { ...AFFIRMED_CONTEXT, triggers: [] };
     if (ts < 0) return result;
-    for (const pass of PASSES) {
+    for (let p = 0; p < PASSES.length; p++) {
+      const pass = PASSES[p] as ContextPass;
       // the target's own words are never triggers: re-tag only when a cached trigger touches them
-      const pre = cached.tagged.get(pass) as Tagged[];
+      const pre = cached.tagged[p] as Tagged[];
       if (pre.length === 0) continue; // re-tagging without the target's words finds no more triggers
-      const retag = pre.some((t) => t.last >= ts && t.first <= te);
+      let retag = false;
+      for (const t of pre) if (t.last >= ts && t.first <= te) retag = true;
       const tagged = retag ? this.tag(tokens, tokens.map((_, i) => i >= ts && i <= te), pass) : pre;
       if (tagged.length === 0) continue;
-      const triggerAt = retag ? stopMarks(tokens.length, tagged) : (cached.triggerAt.get(pass) as Uint8Array);
+      const triggerAt = retag ? stopMarks(tokens.length, tagged) : (cached.triggerAt[p] as Uint8Array);
       const punctuation = pass === 'negation' ? cached.punctuation : undefined;
-      const stops = (i: number) => triggerAt[i] === 1 || (punctuation !== undefined && punctuation[i] === 1 && (i < ts || i > te));
       for (const t of tagged) {
         const { rule } = t;
         if (!rule.category) continue;
-        const scope = this.scopeOf(t, tokens, stops, ts, te);
+        const scope = this.scopeOf(t, tokens, triggerAt, punctuation, ts, te);
         if (!scope) continue;
         applyCategory(result, rule.category);
         result.triggers.push({
@@ -142,13 +172,40 @@ export class ConTextAnalyzer {
     return result;
   }
 
+  /**
+   * The target-free tagging of every pass at once: the same longest-first, left-to-right greedy scan as `tag`, one
+   * cursor per pass, but one map lookup per token instead of one per token and pass.
+   */
+  private tagSentence(tokens: Token[]): TaggedSentence {
+    const tagged: Tagged[][] = PASSES.map(() => []);
+    const nextFree = PASSES.map(() => 0);
+    let empty = true;
+    for (let i = 0; i < tokens.length; i++) {
+      const entries = this.anyPassByFirst.get((tokens[i] as Token).norm);
+      if (!entries) continue;
+      for (const { pass, rules } of entries) {
+        if (i < (nextFree[pass] as number)) continue;
+        const rule = ruleAt(rules, tokens, i);
+        if (!rule) continue;
+        (tagged[pass] as Tagged[]).push({ rule, first: i, last: i + rule.tokens.length - 1 });
+        nextFree[pass] = i + rule.tokens.length;
+        empty = false;
+      }
+    }
+    if (empty) return EMPTY_SENTENCE;
+    // where the target-free triggers and the negation-ending punctuation sit, once per sentence
+    const triggerAt = tagged.map((t) => stopMarks(tokens.length, t));
+    const punctuation = Uint8Array.from(tokens, (t) => (NEGATION_PUNCTUATION.has(t.norm) ? 1 : 0));
+    return { tokens, empty, tagged, triggerAt, punctuation };
+  }
+
   /** Longest-first, left-to-right trigger tagging of one pass; target words are never part of a trigger. */
   private tag(tokens: Token[], inTarget: boolean[], pass: ContextPass): Tagged[] {
     const map = this.byFirst.get(pass) as Map<string, TriggerRule[]>;
     const out: Tagged[] = [];
     for (let i = 0; i < tokens.length; ) {
       const candidates = inTarget[i] ? undefined : map.get((tokens[i] as Token).norm);
-      const rule = candidates?.find((r) => r.tokens.every((norm, k) => tokens[i + k]?.norm === norm && !inTarget[i + k]));
+      const rule = candidates ? ruleAt(candidates, tokens, i, inTarget) : undefined;
       if (rule) {
         out.push({ rule, first: i, last: i + rule.tokens.length - 1 });
         i += rule.tokens.length;
@@ -158,7 +215,9 @@ export class ConTextAnalyzer {
   }
 
   /** The scope (in text offsets) of a trigger when it covers all of target tokens [ts, te]; else undefined. */
-  private scopeOf(t: Tagged, tokens: Token[], stops: (i: number) => boolean, ts: number, te: number): Span | undefined {
+  private scopeOf(t: Tagged, tokens: Token[], triggerAt: Uint8Array, punctuation: Uint8Array | undefined, ts: number, te: number): Span | undefined {
+    // a scope stops at another trigger of the pass and, for negation, at ":", ")" or "}" outside the target
+    const stops = (i: number) => triggerAt[i] === 1 || (punctuation !== undefined && punctuation[i] === 1 && (i < ts || i > te));
     const { direction } = t.rule;
     const window = this.options.window;
     const forward = direction === 'forward' || direction === 'both' || direction === 'one-word';

@@ -1,4 +1,38 @@
 import type { Span } from '../span';
+import { isSpace } from './tokens';
+
+const NEWLINE = 10;
+const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+const SEMICOLON = 59;
+const PERIOD = 46;
+const QUESTION = 63;
+const EXCLAMATION = 33;
+const LOWER_A = 97;
+const LOWER_Z = 122;
+
+function isLetterOrPeriod(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === PERIOD;
+}
+
+function isUpperLetter(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/** Adds text[start, end) without its surrounding whitespace, unless that leaves nothing. */
+function pushTrimmed(out: Span[], text: string, start: number, end: number): void {
+  let s = start;
+  let e = end;
+  while (s < e && isSpace(text.charCodeAt(s))) s++;
+  while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+  if (e > s) out.push({ start: s, end: e });
+}
+
+function onlySpaces(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
 
 /** Abbreviations whose period does not end a sentence. */
 const ABBREVIATIONS = new Set(['dr', 'vs', 'e.g', 'i.e', 'approx', 'fig', 'no', 'mr', 'mrs', 'ms', 'st', 'cf', 'etc', 'dept']);
@@ -14,47 +48,42 @@ export function splitSentences(text: string, from = 0, to = text.length, options
   const semicolons = options.semicolons ?? true;
   const out: Span[] = [];
   let start = from;
-  const push = (end: number) => {
-    let s = start;
-    let e = end;
-    while (s < e && /\s/.test(text[s] as string)) s++;
-    while (e > s && /\s/.test(text[e - 1] as string)) e--;
-    if (e > s) out.push({ start: s, end: e });
-  };
+  // character codes, not one-character strings and regexes: this runs over every report twice
   for (let i = from; i < to; i++) {
-    const c = text[i] as string;
-    if (c === '\n') {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE) {
       let j = i + 1;
-      while (j < to && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r')) j++;
-      const next = text[j];
-      if (next === undefined || j >= to || next === '\n' || !/[a-z]/.test(next)) {
-        push(i);
+      while (j < to && (text.charCodeAt(j) === SPACE || text.charCodeAt(j) === TAB || text.charCodeAt(j) === CR)) j++;
+      const next = j < text.length ? text.charCodeAt(j) : -1;
+      if (next === -1 || j >= to || next === NEWLINE || !(next >= LOWER_A && next <= LOWER_Z)) {
+        pushTrimmed(out, text, start, i);
         start = i + 1;
       }
       continue;
     }
-    if (c === ';' && semicolons) {
-      push(i + 1);
+    if (c === SEMICOLON && semicolons) {
+      pushTrimmed(out, text, start, i + 1);
       start = i + 1;
       continue;
     }
-    if (c === '.' || c === '?' || c === '!') {
-      const after = text[i + 1];
-      if (after !== undefined && i + 1 < to && !/\s/.test(after)) continue;
-      if (c === '.') {
+    if (c === PERIOD || c === QUESTION || c === EXCLAMATION) {
+      if (i + 1 < text.length && i + 1 < to && !isSpace(text.charCodeAt(i + 1))) continue;
+      if (c === PERIOD) {
         // a dotted leader ("Tumor size ........ 2.1 cm") or an ellipsis does not end a sentence
-        if (text[i - 1] === '.' && text[i - 2] === '.') continue;
-        const before = /([A-Za-z.]+)$/.exec(text.slice(Math.max(start, i - 12), i));
-        const word = before?.[1]?.toLowerCase() ?? '';
-        if (ABBREVIATIONS.has(word)) continue;
+        if (text.charCodeAt(i - 1) === PERIOD && text.charCodeAt(i - 2) === PERIOD) continue;
+        // the letters and periods right before it (at most 12 characters, not before the sentence's start)
+        let k = i;
+        const limit = Math.max(start, i - 12);
+        while (k > limit && isLetterOrPeriod(text.charCodeAt(k - 1))) k--;
+        if (k < i && ABBREVIATIONS.has(text.slice(k, i).toLowerCase())) continue;
         // "A." / "B." part labels at the start of a line or sentence
-        if (/^[A-Z]$/.test(before?.[1] ?? '') && text.slice(start, i - 1).trim() === '') continue;
+        if (k === i - 1 && isUpperLetter(text.charCodeAt(k)) && onlySpaces(text, start, i - 1)) continue;
       }
-      push(i + 1);
+      pushTrimmed(out, text, start, i + 1);
       start = i + 1;
     }
   }
-  push(to);
+  pushTrimmed(out, text, start, to);
   return out;
 }
 

@@ -78,8 +78,9 @@ describe('breast core biopsy (prose diagnosis + CAP biomarker synoptic)', () => 
       ['left', { laterality: 'left' }, 'clinical-history'],
       ['Left', { laterality: 'left' }, 'specimen'],
       ['LEFT', { laterality: 'left' }, 'diagnosis'],
+      // "Specimen: Left breast" states the side; the container label quoted in the gross ('"left breast 2:00"') does not
+      ['Left', { laterality: 'left' }, 'synoptic'],
       ['Laterality: Left', { laterality: 'left' }, 'synoptic'],
-      ['left', { laterality: 'left' }, 'gross'],
     ]);
   });
 

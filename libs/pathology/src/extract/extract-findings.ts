@@ -9,7 +9,7 @@ import { markSupersededFindings } from './addenda';
 import { biomarkerFromLabel, biomarkersFromProse } from './biomarker-findings';
 import { labelledPieces, labelledUnit, labelWithValueBelow, type ExtractionUnit } from './extraction-unit';
 import type { Candidate, Finding, FindingKind, FindingValues } from './finding';
-import { geneAlterationsOf } from './gene-alteration-findings';
+import { geneAlterationsOf, mayNameGene } from './gene-alteration-findings';
 import { lateralityMentionsOf, organMentionsOf, organOfSite, specimenOf } from './specimen-findings';
 import { correctSpelling } from './spelling';
 import { gradeOf, histologyOf, invasionOf, lymphNodesOf, marginsOf, reportEditionOf, stagingEditionsOf, tnmOf, tumorSizeOf } from './tumor-findings';
@@ -119,7 +119,6 @@ const MAY_HOLD = {
   invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop/i,
   edition: /AJCC|UICC|TNM/,
   biomarker: /receptor|\bER\b|\bPR\b|PgR|HER|Ki-?67|MIB|PD-?L1|MLH1|PMS2|MSH[26]|MSI|MSS|microsatellite|mismatch|MMR|CPS|TPS/i,
-  gene: /\b[A-Z][A-Z0-9]{1,7}\b/,
 };
 
 function unitCandidates(unit: ExtractionUnit, edition: number | undefined): Candidate[] {
@@ -133,7 +132,7 @@ function unitCandidates(unit: ExtractionUnit, edition: number | undefined): Cand
   if (MAY_HOLD.edition.test(s)) out.push(...stagingEditionsOf(unit));
   out.push(...tnmOf(unit, edition));
   if (MAY_HOLD.biomarker.test(s)) out.push(...(biomarkerFromLabel(unit) ?? biomarkersFromProse(unit)));
-  if (MAY_HOLD.gene.test(s)) out.push(...geneAlterationsOf(unit));
+  if (mayNameGene(s)) out.push(...geneAlterationsOf(unit));
   return out;
 }
 

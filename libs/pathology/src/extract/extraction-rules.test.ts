@@ -287,3 +287,19 @@ describe('HER2 ISH in prose (session 2)', () => {
     ]);
   });
 });
+
+describe('laterality: what is not the tumour side (2026-12-02 label guideline)', () => {
+  it('reads the side of a synoptic "Specimen:" value that names a paired organ without a procedure', () => {
+    expect(found('SYNOPTIC SUMMARY\nSpecimen: Right breast with axillary lymph nodes\n', 'laterality').map(([s, v]) => [s, v])).toEqual([['Right', { laterality: 'right' }]]);
+  });
+  it('does not read a container label quoted in the gross description', () => {
+    const text = 'GROSS DESCRIPTION:\nReceived in formalin labeled "right breast 10:00" are three cores of tissue.\n';
+    expect(found(text, 'laterality')).toEqual([]);
+  });
+  it('does not read the side of a separately sent margin', () => {
+    expect(found('SPECIMENS:\nA. Breast, right, lumpectomy\nB. Breast, right, additional lateral margin\n', 'laterality').map(([s]) => s)).toEqual(['right']);
+  });
+  it('does not read the side of adnexa removed with a hysterectomy', () => {
+    expect(found('DIAGNOSIS:\nUTERUS, CERVIX AND BILATERAL ADNEXA; HYSTERECTOMY AND BILATERAL SALPINGO-OOPHORECTOMY:\n- carcinoma\n', 'laterality')).toEqual([]);
+  });
+});

@@ -16,6 +16,12 @@ const GERMLINE_ONLY_GENES = ['MLH1', 'MSH2', 'MSH6', 'PMS2', 'EPCAM', 'CDH1'] as
 /** Genes whose actionable alteration is a fusion: a bare positive/negative result (IHC, FISH, NGS) is about rearrangement. */
 const FUSION_GENES = new Set(['ALK', 'ROS1', 'RET', 'NTRK1', 'NTRK2', 'NTRK3', 'NTRK', 'NRG1']);
 const GENE = new RegExp(String.raw`\b(?:([A-Z][A-Z0-9]{1,7})(?:-|::))?(${[...REPORTED_GENES, ...GERMLINE_ONLY_GENES, 'NTRK'].join('|')})\b(?!-(?!positive|negative|rearranged|mutated|mutant))`, 'g');
+const GENE_ONCE = new RegExp(GENE.source);
+
+/** Whether s names a gene geneAlterationsOf reads (a cheap test before it runs). */
+export function mayNameGene(s: string): boolean {
+  return GENE_ONCE.test(s);
+}
 const TYPE_WORDS = String.raw`(?:likely )?pathogenic (?:germline )?variants?|germline (?:variants?|alterations?|mutations?)|promoter (?:hyper)?methylation|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
 const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup))\b\)?/;

@@ -26,7 +26,15 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
       // "Specimen: Breast, left, nipple-sparing mastectomy" names the part and its procedure
       const parts = partsOf(unit, unit.value, 'synoptic');
       if (parts.some((c) => c.kind === 'procedure')) return parts;
-      if (/^specimens?(?: type)?$/.test(label)) out.push({ kind: 'specimen', value: { description: value }, key: 'specimen', ...common });
+      if (/^specimens?(?: type)?$/.test(label)) {
+        out.push({ kind: 'specimen', value: { description: value }, key: 'specimen', ...common });
+        // "Specimen: Left breast with axillary lymph nodes": the side of a paired organ named without a procedure
+        const side = PAIRED_SITE.test(value) ? LATERALITY.exec(value) : null;
+        if (side) {
+          const at = unit.value.start - unit.span.start + (side.index ?? 0);
+          out.push({ kind: 'laterality', value: { laterality: laterality(side[1] as string) }, span: subSpan(unit, at, at + side[0].length), key: 'laterality', source: 'synoptic' });
+        }
+      }
     } else if (/^(?:surgical )?procedure$/.test(label)) out.push({ kind: 'procedure', value: { procedure: value }, key: 'procedure', ...common });
     else if (/^(?:tumou?r site|primary (?:tumou?r )?site|tumou?r location|site)$/.test(label)) {
       // "Site: Lymph node, station 11L" names where a sample came from, not the primary tumour's site
@@ -194,8 +202,15 @@ export function organMentionsOf(unit: ExtractionUnit): Candidate[] {
   return out;
 }
 
+/** Whether an opening double quote before position `at` in s is still open there. */
+function insideOpenQuote(s: string, at: number): boolean {
+  let open = false;
+  for (let i = 0; i < at; i++) if (s.charCodeAt(i) === 34) open = !open;
+  return open;
+}
+
 /** What "left"/"right" may qualify in a laterality statement: paired organs, lobes, limbs and skin sites, sides. */
-const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobe|kidney|ovary|adnexa|fallopian tube|adrenal|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-gland)?|lateral|pelvic|hemithorax|pleural|mastectomy|mastectomies|(?:modified radical )?mastectomy|salpingo-oophorectomy|lumpectomy|hilum|hilar|parotid|thyroid lobe|lobectomy|pneumonectomy)\b/i;
+const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobe|kidney|ovary|fallopian tube|adrenal|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-gland)?|lateral|pelvic|hemithorax|pleural|mastectomy|mastectomies|(?:modified radical )?mastectomy|lumpectomy|hilum|hilar|parotid|thyroid lobe|lobectomy|pneumonectomy)\b/i;
 const LATERALITY_WORD = /\b(left|right|bilateral)\b/gi;
 
 /**
@@ -211,6 +226,10 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
   for (const m of s.matchAll(LATERALITY_WORD)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
+    // a container's label quoted in the gross description ('labeled "right breast 9:00"') is not a statement
+    if (unit.section.kind === 'gross' && insideOpenQuote(s, start)) continue;
+    // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen
+    if (/^[^:\n.]{0,40}\bmargins?\b/i.test(s.slice(end)) && !/\b(?:carcinoma|tumou?r|mass|cancer)\b/i.test(s.slice(end, end + 40))) continue;
     const after = s.slice(end).replace(/^[\s,]+/, ' ').trimStart();
     const before = s.slice(Math.max(0, start - 30), start);
     // "left axillary sentinel node" is not a laterality of the tumour; "LEFT BREAST AND AXILLARY CONTENTS" is

@@ -95,14 +95,27 @@ function inCaseOf(word: string, keyword: string): string {
   return keyword;
 }
 
-const WORD = /[A-Za-z]{6,}/g;
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 /** The text with keyword typos corrected, and the offset map back to the verbatim text. */
 export function correctSpelling(text: string): SpellingCorrection {
   const corrections: SpellingCorrection['corrections'] = [];
-  for (const m of text.matchAll(WORD)) {
-    const keyword = keywordFor(m[0]);
-    if (keyword) corrections.push({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, word: m[0], keyword: inCaseOf(m[0], keyword) });
+  // every run of 6+ ASCII letters (/[A-Za-z]{6,}/g, scanned by hand: no match array per word)
+  for (let i = 0; i < text.length; ) {
+    if (!isAsciiLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < text.length && isAsciiLetter(text.charCodeAt(end))) end++;
+    if (end - i >= 6) {
+      const word = text.slice(i, end);
+      const keyword = keywordFor(word);
+      if (keyword) corrections.push({ start: i, end, word, keyword: inCaseOf(word, keyword) });
+    }
+    i = end;
   }
   if (corrections.length === 0) return { text, toOriginal: (o) => o, corrections };
   let out = '';

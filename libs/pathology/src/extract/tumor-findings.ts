@@ -271,8 +271,12 @@ function marginStatus(s: string): FindingValues['margin']['status'] | undefined 
 const DISTANCE = /(<=|>=|[<>≤≥]|less than|greater than)?\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b/i;
 const DISTANCE_ALL = new RegExp(DISTANCE.source, 'gi');
 
+/** Every margin statement (synoptic label or prose) holds one of these words: units without them are skipped. */
+const MARGIN_HINT = /margin|crm|staple|distance/i;
+
 export function marginsOf(unit: ExtractionUnit): Candidate[] {
   const out: Candidate[] = [];
+  if (!MARGIN_HINT.test(sliceOf(unit))) return out;
   if (unit.label && unit.value) {
     const label = unit.label.norm;
     const value = sliceOf(unit, unit.value);
