@@ -1,7 +1,8 @@
 /**
  * The joint model in real headless Chromium: the risk panel on a patient page (predictions stored by
  * `oncoboard predict --all` in global-setup.ts, with the shipped SYNTHETIC demo model) and the model page it links
- * to (metrics, calibration, Kaplan–Meier by risk group, the evaluation data named, the card).
+ * to (metrics, calibration, Kaplan–Meier by risk group, the evaluation data named, the card); "Recompute" on the
+ * panel (predictions.compute), which stores a new prediction and names who computed it.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,6 +12,7 @@ const skip = inject('e2eSkip');
 const web = inject('webUrl');
 const shots = inject('screenshotDir');
 const JOHN = 'Patient/cancer-patient-john-anyperson';
+const username = inject('e2eUsername');
 
 describe.skipIf(skip !== '')('joint model in Chromium', () => {
   let browser: Browser;
@@ -48,6 +50,8 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
     expect(await page.getByTestId('similar-patient').count()).toBe(5);
     expect(await page.getByTestId('similar-patients').innerText()).toMatch(/(event|censored) at \d+ months/);
     expect(await page.getByTestId('prediction-stamp').innerText()).toMatch(/by clinical-joint-demo@1\.0\.0 .* from clinical@1\.0\.0 \(input [0-9a-f]{8}…\)/);
+    // Stored by `oncoboard predict --all` in the global setup: no user.
+    expect(await page.getByTestId('prediction-computed-by').innerText()).toMatch(/^Computed .* by the command line \(oncoboard predict\) with clinical-joint-demo@1\.0\.0\.$/);
     await screenshot(page, shots, 'model-risk-panel');
 
     const link = page.getByTestId('model-version-link');
@@ -57,6 +61,10 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
     expect(await page.getByTestId('model-title').innerText()).toMatch(/clinical-joint-demo 1\.0\.0\s*SYNTHETIC/i);
     expect(await page.getByTestId('model-metrics').innerText()).toMatch(/Harrell's C, held-out test\s*0\.675/);
     expect(await page.getByTestId('evaluation-data').innerText()).toMatch(/reference cohort of clinical-joint-demo@1\.0\.0: its 640 training rows \(in-sample\) — SYNTHETIC data/);
+    // The shipped demo version predates held-out.json: the page says in-sample rather than pretending.
+    expect(await page.getByTestId('evaluation-rows').innerText()).toMatch(/^In-sample: the training rows/);
+    // (innerText follows the heading's CSS upper-casing.)
+    expect(await page.locator('#evaluation h2').innerText()).toMatch(/Evaluation on the training rows \(in-sample\)/i);
     expect(await page.getByTestId('km-group').count()).toBe(3);
     expect(await page.getByTestId('km-risk-groups').innerText()).toMatch(/low risk \(n = \d+.*high risk \(n = \d+/s);
     // Calibration: five groups; the highest-risk group has the lowest predicted and observed survival.
@@ -67,6 +75,27 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
     expect(last).toBeLessThan(first);
     expect(await page.getByTestId('model-card').innerText()).toContain('SYNTHETIC — DEMO MODEL, NOT FOR CLINICAL USE');
     await screenshot(page, shots, 'model-version-page');
+    expect(errors).toEqual([]);
+  });
+
+  it('"Recompute" stores a new prediction with the active version and names who computed it', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${web}/patients/${encodeURIComponent(JOHN)}`);
+    await page.getByTestId('risk-panel').waitFor();
+    const before = await page.getByTestId('prediction-computed-by').innerText();
+    const riskBefore = await page.getByTestId('risk-value').innerText();
+    const button = page.getByTestId('compute-risk');
+    expect(await button.innerText()).toBe('Recompute');
+    await button.click();
+    // The panel reloads the latest prediction: now the signed-in user's.
+    const computedBy = page.getByTestId('prediction-computed-by');
+    await page.waitForFunction((name) => document.querySelector('[data-testid="prediction-computed-by"]')?.textContent?.includes(`by ${name} with`), username, { timeout: 30_000 });
+    expect(await computedBy.innerText()).toMatch(new RegExp(`^Computed .* by ${username} with clinical-joint-demo@1\\.0\\.0\\.$`));
+    expect(await computedBy.innerText()).not.toBe(before);
+    expect(await page.getByTestId('compute-risk-error').count()).toBe(0);
+    // The same model and the same inputs give the same risk.
+    expect(await page.getByTestId('risk-value').innerText()).toBe(riskBefore);
+    await screenshot(page, shots, 'model-risk-recomputed');
     expect(errors).toEqual([]);
   });
 

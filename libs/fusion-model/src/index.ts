@@ -27,4 +27,6 @@ export type { ReferenceEvaluation, KaplanMeierCurve, CalibrationPoint } from './
 export type { BaselineHazard } from './joint/breslow-baseline';
 export type { JointModelManifest } from './joint/model-manifest';
 export type { ReferenceCohort } from './joint/reference-cohort';
+export { readHeldOutPredictions, HELD_OUT_FILE } from './joint/held-out-predictions';
+export type { HeldOutPredictions } from './joint/held-out-predictions';
 export type { SimilarPatientIndex, SimilarPatientHit } from './joint/similar-patients';

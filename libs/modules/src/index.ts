@@ -13,3 +13,4 @@ export {
 } from './prediction-store/model-versions';
 export { PatientPredictionService, findLatestPrediction, vectorToBytes, vectorFromBytes, type StoredPrediction, type LatestPrediction } from './prediction-store/patient-predictions';
 export { DEFAULT_MODEL_FOLDER } from './prediction-store/default-model';
+export { modelsRoot, storedModelPath, resolveStoredModelPath, DEFAULT_MODELS_ROOT, SHIPPED_MODELS_ROOT } from './prediction-store/models-root';

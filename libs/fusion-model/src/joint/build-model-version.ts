@@ -9,6 +9,7 @@ import { jointForwardArrays } from './joint-forward-tf';
 import type { JointModelWeights } from './joint-weights';
 import { jointIoNames, sha256Hex, type JointModelManifest } from './model-manifest';
 import { OnnxJointRunner } from './onnx-runner';
+import { HELD_OUT_FILE, HELD_OUT_FORMAT, type HeldOutPredictions } from './held-out-predictions';
 import type { ReferenceCohort } from './reference-cohort';
 import { randomStream, shuffledIndices } from './seeded-random';
 import { trainJointEnsemble, type JointEnsembleResult, type JointTrainingOptions } from './train-joint-model';
@@ -56,6 +57,9 @@ export interface BuiltJointVersion {
   trained: JointEnsembleResult;
   /** Row indices (into `data`) of the held-out test split. */
   testIndices: number[];
+  /** The exported model's risk on the test split with the rows' outcomes (held-out.json); optional only for
+   *  versions assembled by hand. */
+  heldOut?: HeldOutPredictions;
 }
 
 const eventsIn = (data: JointDataset, rows: number[]) => rows.reduce((a, i) => a + data.event[i]!, 0);
@@ -97,12 +101,14 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
   const runner = await OnnxJointRunner.load(modelBytes, data.modalities, { source: `${input.name}@${input.version} model.onnx` });
   let parity = { risk: 0, embedding: 0 };
   let cIndexTest = Number.NaN;
+  let testRisk: number[] = [];
   try {
     const served = await runner.run(test.inputs, test.mask, testIndices.length);
     const reference = jointForwardArrays(main.weights, test.inputs, test.mask, testIndices.length);
     const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     parity = { risk: maxDiff(served.risk, reference.risk), embedding: maxDiff(served.embedding, reference.embedding) };
     cIndexTest = computeHarrellC(test.time, test.event, served.risk).concordance;
+    testRisk = Array.from(served.risk);
   } finally {
     await runner.close();
   }
@@ -131,6 +137,16 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
     memberBaselines,
   };
   const referenceJson = JSON.stringify(reference);
+  const testFraction = input.testFraction ?? 0.2;
+  const heldOut: HeldOutPredictions = {
+    format: HELD_OUT_FORMAT,
+    split: 'test',
+    description: `seeded held-out test split: ${testIndices.length} of ${n} rows (fraction ${testFraction}, seed ${training.seed}), drawn before training and never used for fitting, early stopping or the Breslow baseline`,
+    timeUnit: input.timeUnit,
+    risk: testRisk,
+    time: testIndices.map((i) => data.time[i]!),
+    event: testIndices.map((i) => data.event[i] === 1),
+  };
   const io = jointIoNames(data.modalities.map((m) => m.id));
   const { onEpoch: _onEpoch, split: _split, ...options } = training;
   const manifest: JointModelManifest = {
@@ -148,6 +164,7 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
       model: { path: 'model.onnx', sha256: sha256Hex(modelBytes) },
       members: memberBytes.map((b, k) => ({ path: `ensemble/member-${k + 1}.onnx`, sha256: sha256Hex(b) })),
       reference: { path: 'reference.json', sha256: sha256Hex(referenceJson) },
+      heldOut: { path: HELD_OUT_FILE, sha256: sha256Hex(JSON.stringify(heldOut)) },
     },
     preprocessing: main.weights.modalities.map((m, i) => ({ modality: data.modalities[i]!.id, mean: Array.from(m.mean), invStd: Array.from(m.invStd) })),
     survival: { timeUnit: input.timeUnit, head: 'Cox proportional hazards, partial likelihood with Breslow ties', baseline: 'Breslow cumulative hazard on the training rows', band: BAND_DESCRIPTION },
@@ -158,10 +175,10 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
       synthetic: input.synthetic,
       command: input.command,
       rows: metrics.rows,
-      options: { ...options, members: input.members ?? 5, testFraction: input.testFraction ?? 0.2 },
+      options: { ...options, members: input.members ?? 5, testFraction },
       bestEpoch: main.bestEpoch,
       seconds: Math.round(trainingSeconds * 10) / 10,
     },
   };
-  return { manifest, modelBytes, memberBytes, reference, metrics, trained, testIndices };
+  return { manifest, modelBytes, memberBytes, reference, metrics, trained, testIndices, heldOut };
 }

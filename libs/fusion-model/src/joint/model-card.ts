@@ -35,7 +35,7 @@ ${m.modalities.map((d) => `| ${d.id} | ${d.moduleVersion} | ${d.vectorSize} | \`
 
 Outputs: \`risk\` [batch] (log relative hazard), \`embedding\` [batch, ${m.embeddingSize}] (fused), \`attention\` [batch, ${m.modalities.length}].
 Files: \`model.onnx\` (sha256 \`${m.files.model.sha256}\`), ${m.files.members.length} ensemble members under \`ensemble/\`,
-\`reference.json\` (reference cohort: training rows' risks, embeddings, outcomes; Breslow baselines), \`metrics.json\`.
+\`reference.json\` (reference cohort: training rows' risks, embeddings, outcomes; Breslow baselines),${m.files.heldOut ? ' `held-out.json` (the held-out test split: risk, time, event per row; the model page\'s calibration and risk groups),' : ''} \`metrics.json\`.
 
 ## Data
 ${text.data}

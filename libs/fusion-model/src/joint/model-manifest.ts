@@ -21,7 +21,8 @@ export const jointModelManifestSchema = z
     embeddingSize: z.number().int().positive(),
     attentionWidth: z.number().int().positive(),
     opset: z.number().int(),
-    files: z.object({ model: fileEntry, members: z.array(fileEntry), reference: fileEntry }).strict(),
+    // heldOut: held-out.json (test-split predictions); absent in versions written before it existed.
+    files: z.object({ model: fileEntry, members: z.array(fileEntry), reference: fileEntry, heldOut: fileEntry.optional() }).strict(),
     preprocessing: z.array(z.object({ modality: z.string(), mean: z.array(z.number()), invStd: z.array(z.number()) }).strict()),
     survival: z.object({ timeUnit: z.string(), head: z.string(), baseline: z.string(), band: z.string() }).strict(),
     training: z

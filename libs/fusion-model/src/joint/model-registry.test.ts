@@ -7,6 +7,8 @@ import { buildJointModelVersion, type BuiltJointVersion } from './build-model-ve
 import { NotEnoughDataError } from './joint-dataset';
 import { JointModelPredictor } from './joint-predictor';
 import { renderJointModelCard } from './model-card';
+import { computeHarrellC } from '../survival';
+import { evaluateOnReferenceCohort } from './reference-evaluation';
 import { JointModelRegistry, verifyJointModelFolder } from './model-registry';
 import { SYNTHETIC_JOINT_MODALITIES, syntheticJointDataset } from './synthetic-joint-data';
 
@@ -36,7 +38,8 @@ describe('joint model registry and predictor', () => {
     registry = new JointModelRegistry(root);
     registry.writeVersion(built, renderJointModelCard(built, { data: 'SYNTHETIC', intendedUse: 'tests', limits: ['synthetic'] }));
     registry.setActive('synthetic-joint', '1.0.0');
-  }, 60_000);
+    // ~20 s alone; over 60 s when the shared machine is loaded (load 20) and other test files train at once.
+  }, 180_000);
 
   it('writes a version folder with card, metrics and manifest, and names the active version', () => {
     expect(registry.listModels()).toEqual(['synthetic-joint']);
@@ -48,6 +51,34 @@ describe('joint model registry and predictor', () => {
     expect(built.metrics.parityMaxAbsDiff.risk).toBeLessThanOrEqual(1e-5);
     expect(() => registry.writeVersion(built, 'card')).toThrow(`${join(root, 'synthetic-joint', '1.0.0')}: version 1.0.0 of synthetic-joint exists; versions are never overwritten (bump the version)`);
   }, 30_000);
+
+  it('keeps the held-out test split\'s predictions (held-out.json, hashed in the manifest) and evaluates on them', () => {
+    const model = registry.load('synthetic-joint');
+    const held = model.heldOut!;
+    expect(held.split).toBe('test');
+    expect(held.risk.length).toBe(built.metrics.rows.test);
+    expect(held.event.filter(Boolean).length).toBe(built.metrics.events.test);
+    // The stored rows are the ones metrics.json's held-out C was computed on.
+    expect(computeHarrellC(held.time, held.event.map(Number), held.risk).concordance).toBe(built.metrics.cIndexTest);
+    const data = syntheticJointDataset(300, 21);
+    expect(held.time).toEqual(built.testIndices.map((i) => data.time[i]!));
+    const ev = evaluateOnReferenceCohort(model);
+    expect(ev.rows).toEqual({ kind: 'held-out', split: 'test', n: held.risk.length, events: built.metrics.events.test });
+    expect(ev.data).toMatch(/^held-out test split \(n = 60, \d+ events\) of synthetic-joint@1\.0\.0: seeded held-out test split: 60 of 300 rows/);
+    expect(ev.riskGroups.reduce((a, g) => a + g.n, 0)).toBe(60);
+    expect(ev.calibration.points.reduce((a, p) => a + p.n, 0)).toBe(60);
+
+    const path = join(registry.versionFolder('synthetic-joint', '1.0.0'), 'held-out.json');
+    const original = readFileSync(path, 'utf8');
+    try {
+      writeFileSync(path, original.replace('"split":"test"', '"split":"tset"'));
+      expect(() => verifyJointModelFolder(registry.versionFolder('synthetic-joint', '1.0.0'))).toThrow(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: sha256 [0-9a-f]{64} does not match manifest.json`));
+      writeFileSync(path, '{"format":"oncoboard-joint-held-out/1","split":"test","description":"","timeUnit":"years","risk":[1],"time":[],"event":[]}');
+      expect(() => verifyJointModelFolder(registry.versionFolder('synthetic-joint', '1.0.0'))).toThrow(`${path}: (root): risk, time and event: one value per row expected (same lengths)`);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
 
   it('predicts: risk, percentile, survival curve inside its band, leave-one-modality-out contributions, similar patients, stamps', async () => {
     const predictor = await JointModelPredictor.open(registry.load('synthetic-joint'));

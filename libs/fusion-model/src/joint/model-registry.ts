@@ -1,17 +1,20 @@
 // Joint-model versions on disk: <root>/<name>/<version>/ holds model.onnx, ensemble/member-<k>.onnx,
-// manifest.json, reference.json, metrics.json and MODEL_CARD.md; <root>/<name>/active.json names the active
+// manifest.json, reference.json, held-out.json (test-split predictions; absent in older versions), metrics.json and MODEL_CARD.md; <root>/<name>/active.json names the active
 // version. A version is written to a temporary folder and renamed into place (nothing half-written), never
 // overwritten, and loading checks every ONNX file against the manifest.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BuiltJointVersion } from './build-model-version';
 import { checkJointOnnxAgainstManifest, readJointModelManifest, sha256Hex, type JointModelManifest } from './model-manifest';
+import { HELD_OUT_FILE, readHeldOutPredictions, type HeldOutPredictions } from './held-out-predictions';
 import { readReferenceCohort, type ReferenceCohort } from './reference-cohort';
 
 export interface VerifiedJointModel {
   folder: string;
   manifest: JointModelManifest;
   reference: ReferenceCohort;
+  /** The test split's predictions and outcomes; null for versions written before held-out.json existed. */
+  heldOut: HeldOutPredictions | null;
   modelBytes: Uint8Array;
   memberBytes: Uint8Array[];
 }
@@ -43,7 +46,14 @@ export function verifyJointModelFolder(folder: string): VerifiedJointModel {
   const referenceSha = sha256Hex(readFileSync(referencePath));
   if (referenceSha !== manifest.files.reference.sha256) throw new Error(`${referencePath}: sha256 ${referenceSha} does not match manifest.json (${manifest.files.reference.sha256})`);
   if (reference.memberBaselines.length !== memberBytes.length) throw new Error(`${referencePath}: memberBaselines: expected ${memberBytes.length} (one per ensemble member), found ${reference.memberBaselines.length}`);
-  return { folder, manifest, reference, modelBytes, memberBytes };
+  let heldOut: HeldOutPredictions | null = null;
+  if (manifest.files.heldOut) {
+    const heldOutPath = join(folder, manifest.files.heldOut.path);
+    heldOut = readHeldOutPredictions(heldOutPath);
+    const heldOutSha = sha256Hex(readFileSync(heldOutPath));
+    if (heldOutSha !== manifest.files.heldOut.sha256) throw new Error(`${heldOutPath}: sha256 ${heldOutSha} does not match manifest.json (${manifest.files.heldOut.sha256})`);
+  }
+  return { folder, manifest, reference, heldOut, modelBytes, memberBytes };
 }
 
 export class JointModelRegistry {
@@ -99,18 +109,21 @@ export class JointModelRegistry {
     const temporary = join(this.root, name, `.writing-${version}-${process.pid}`);
     rmSync(temporary, { recursive: true, force: true });
     const referenceJson = JSON.stringify(built.reference);
+    const heldOutJson = built.heldOut ? JSON.stringify(built.heldOut) : undefined;
     const manifest: JointModelManifest = {
       ...built.manifest,
       files: {
         model: { path: 'model.onnx', sha256: sha256Hex(built.modelBytes) },
         members: built.memberBytes.map((b, k) => ({ path: `ensemble/member-${k + 1}.onnx`, sha256: sha256Hex(b) })),
         reference: { path: 'reference.json', sha256: sha256Hex(referenceJson) },
+        ...(heldOutJson ? { heldOut: { path: HELD_OUT_FILE, sha256: sha256Hex(heldOutJson) } } : {}),
       },
     };
     const files: [string, Uint8Array | string][] = [
       ['model.onnx', built.modelBytes],
       ...built.memberBytes.map((b, k): [string, Uint8Array] => [`ensemble/member-${k + 1}.onnx`, b]),
       ['reference.json', referenceJson],
+      ...(heldOutJson ? [[HELD_OUT_FILE, heldOutJson] as [string, string]] : []),
       ['manifest.json', `${JSON.stringify(manifest, null, 2)}\n`],
       ['metrics.json', `${JSON.stringify(built.metrics, null, 2)}\n`],
       ['MODEL_CARD.md', modelCard],

@@ -49,3 +49,48 @@ describe('evaluateOnReferenceCohort', () => {
     for (const p of points) expect(p.lower).toBeLessThanOrEqual(p.observed + 1e-12);
   });
 });
+
+describe('evaluateOnReferenceCohort with held-out predictions', () => {
+  // A held-out split made of every 4th reference row with its outcome and a shifted risk: what matters is that the
+  // groups and calibration are computed on these rows, with the training rows' tertile cut-offs.
+  const rows = model.reference.patients.map((_, i) => i).filter((i) => i % 4 === 0);
+  const heldOut = {
+    format: 'oncoboard-joint-held-out/1' as const,
+    split: 'test',
+    description: 'every 4th row (test fixture)',
+    timeUnit: model.reference.timeUnit,
+    risk: rows.map((i) => model.reference.risk[i]! + 0.1),
+    time: rows.map((i) => model.reference.patients[i]!.time),
+    event: rows.map((i) => model.reference.patients[i]!.event),
+  };
+  const ev = evaluateOnReferenceCohort({ ...model, heldOut });
+  const inSample = evaluateOnReferenceCohort(model);
+
+  it('names the held-out split and its size, and keeps the cohort curve of the training rows', () => {
+    const events = heldOut.event.filter(Boolean).length;
+    expect(ev.rows).toEqual({ kind: 'held-out', split: 'test', n: rows.length, events });
+    expect(ev.data).toBe(`held-out test split (n = ${rows.length}, ${events} events) of clinical-joint-demo@1.0.0: every 4th row (test fixture) — SYNTHETIC data: ${model.manifest.training.data}`);
+    expect(inSample.rows!.kind).toBe('in-sample');
+    expect(ev.cohort).toEqual(inSample.cohort);
+  });
+
+  it('groups the held-out rows by the training tertile cut-offs, each group the KM of its rows', () => {
+    expect(ev.riskGroupCutoffs).toEqual(inSample.riskGroupCutoffs);
+    expect(ev.riskGroups.reduce((a, g) => a + g.n, 0)).toBe(rows.length);
+    const high = heldOut.risk.map((r, j) => ({ r, j })).filter(({ r }) => r > ev.riskGroupCutoffs[1]!).map(({ j }) => j);
+    expect(ev.riskGroups[2]!.n).toBe(high.length);
+    expect(ev.riskGroups[2]!.survival.slice(1)).toEqual(Array.from(kaplanMeier(high.map((j) => heldOut.time[j]!), high.map((j) => heldOut.event[j]!)).surv));
+  });
+
+  it('calibrates the held-out rows: their predicted survival, their KM, at their median time', () => {
+    const { horizon, points } = ev.calibration;
+    const sortedTime = [...heldOut.time].sort((a, b) => a - b);
+    const h = (sortedTime.length - 1) * 0.5;
+    expect(horizon).toBeCloseTo(sortedTime[Math.floor(h)]! + (h - Math.floor(h)) * (sortedTime[Math.ceil(h)]! - sortedTime[Math.floor(h)]!), 12);
+    expect(points.reduce((a, p) => a + p.n, 0)).toBe(rows.length);
+    const h0 = baselineHazardAt(model.reference.baseline, horizon);
+    const mean = heldOut.risk.reduce((a, r) => a + Math.exp(-h0 * Math.exp(r)), 0) / rows.length;
+    const weighted = points.reduce((a, p) => a + p.predicted * p.n, 0) / rows.length;
+    expect(weighted).toBeCloseTo(mean, 12);
+  });
+});

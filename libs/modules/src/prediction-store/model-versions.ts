@@ -2,10 +2,13 @@
 // ModelVersion row with its model card, metrics (plus the reference-cohort evaluation the model page draws) and
 // synthetic flag. One version per model id is active; activating one deactivates the others in the same
 // transaction. A version id is registered once: the same id with another model.onnx is refused.
+// ModelVersion.path is stored relative to the models root (or the shipped models) and resolved at load:
+// models-root.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { evaluateOnReferenceCohort, verifyJointModelFolder, type ReferenceEvaluation } from '@oncoboard/fusion-model';
 import type { Store } from '@oncoboard/store';
+import { resolveStoredModelPath, storedModelPath } from './models-root';
 
 export interface ModelVersionSummary {
   /** "<modelId>@<version>" */
@@ -13,7 +16,10 @@ export interface ModelVersionSummary {
   modelId: string;
   version: string;
   sha256: string;
+  /** The version folder, resolved for this process (absolute). */
   path: string;
+  /** ModelVersion.path as stored: relative to the models root, "shipped:<name>/<version>", or absolute (older rows). */
+  storedPath: string;
   synthetic: boolean;
   active: boolean;
   createdAt: Date;
@@ -69,6 +75,7 @@ export async function registerModelVersion(store: Store, folder: string, options
     throw new Error(`${versionFolder}: model ${id} is already registered with model.onnx sha256 ${existing.sha256}, this folder has ${sha256}; versions are never overwritten (bump the version)`);
   }
   const activate = options.activate ?? true;
+  const storedPath = storedModelPath(versionFolder);
   let data: { card: string; metricsJson: string } | undefined;
   if (!existing) {
     const cardPath = join(versionFolder, 'MODEL_CARD.md');
@@ -79,10 +86,10 @@ export async function registerModelVersion(store: Store, folder: string, options
   const row = await store.prisma.$transaction(async (tx) => {
     if (data) {
       await tx.modelVersion.create({
-        data: { id, modelId: name, version, sha256, path: versionFolder, card: data.card, metricsJson: data.metricsJson, synthetic: model.manifest.training.synthetic, active: false },
+        data: { id, modelId: name, version, sha256, path: storedPath, card: data.card, metricsJson: data.metricsJson, synthetic: model.manifest.training.synthetic, active: false },
       });
-    } else if (existing!.path !== versionFolder) {
-      await tx.modelVersion.update({ where: { id }, data: { path: versionFolder } });
+    } else if (existing!.path !== storedPath) {
+      await tx.modelVersion.update({ where: { id }, data: { path: storedPath } });
     }
     if (activate) {
       await tx.modelVersion.updateMany({ where: { modelId: name, NOT: { id } }, data: { active: false } });
@@ -96,7 +103,7 @@ export async function registerModelVersion(store: Store, folder: string, options
 type ModelVersionRow = { id: string; modelId: string; version: string; sha256: string; path: string; synthetic: boolean; active: boolean; createdAt: Date; card: string; metricsJson: string };
 
 function summaryOf(row: ModelVersionRow): ModelVersionSummary {
-  return { id: row.id, modelId: row.modelId, version: row.version, sha256: row.sha256, path: row.path, synthetic: row.synthetic, active: row.active, createdAt: row.createdAt };
+  return { id: row.id, modelId: row.modelId, version: row.version, sha256: row.sha256, path: resolveStoredModelPath(row.path), storedPath: row.path, synthetic: row.synthetic, active: row.active, createdAt: row.createdAt };
 }
 
 function detailOf(row: ModelVersionRow): ModelVersionDetail {

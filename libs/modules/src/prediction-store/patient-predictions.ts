@@ -11,7 +11,8 @@ import {
   type ModalityModuleRegistry,
   type Prediction,
 } from '@oncoboard/fusion-model';
-import type { Store } from '@oncoboard/store';
+import { existsSync } from 'node:fs';
+import type { Prisma, Store } from '@oncoboard/store';
 import { createPlatformModuleRegistry } from '../platform-registry';
 import type { ModelVersionSummary } from './model-versions';
 
@@ -21,6 +22,13 @@ export interface StoredPrediction {
   encodingIds: number[];
   /** Encodings that were already stored (same module, version and input hash) and reused. */
   reusedEncodings: number;
+  prediction: Prediction;
+}
+
+/** A prediction made but not yet stored (PatientPredictionService.predictFor). */
+export interface ComputedPrediction {
+  patientKey: string;
+  encodings: ModalityEncoding[];
   prediction: Prediction;
 }
 
@@ -48,6 +56,11 @@ export class PatientPredictionService {
 
   /** Opens a registered version's files (verified against its manifest and against the sha256 registered). */
   static async open(store: Store, modelVersion: ModelVersionSummary, registry: ModalityModuleRegistry = createPlatformModuleRegistry()): Promise<PatientPredictionService> {
+    if (!existsSync(modelVersion.path)) {
+      throw new Error(
+        `model version ${modelVersion.id}: folder ${modelVersion.path} not found (stored as "${modelVersion.storedPath}"; a relative path is resolved against ONCOBOARD_MODELS_DIR, default data/models)`,
+      );
+    }
     const model = verifyJointModelFolder(modelVersion.path);
     if (model.manifest.files.model.sha256 !== modelVersion.sha256) {
       throw new Error(`${modelVersion.path}: model.onnx sha256 ${model.manifest.files.model.sha256} is not the one registered for ${modelVersion.id} (${modelVersion.sha256})`);
@@ -71,8 +84,11 @@ export class PatientPredictionService {
     return { encodings, unavailable };
   }
 
-  /** Predicts for one patient and stores it; throws NotEnoughDataError (writing nothing) when no modality is present. */
-  async predictAndStore(patientKey: string, options: { now?: Date } = {}): Promise<StoredPrediction> {
+  /**
+   * Encodes the patient and runs the model, writing nothing; throws NotEnoughDataError when no modality is present
+   * and an Error when the patient is not in the store.
+   */
+  async predictFor(patientKey: string, options: { now?: Date } = {}): Promise<ComputedPrediction> {
     const patient = await this.store.getPatient(patientKey);
     if (!patient) throw new Error(`patient ${patientKey}: not found in the store`);
     const { encodings, unavailable } = await this.encodePatient(patientKey);
@@ -83,39 +99,52 @@ export class PatientPredictionService {
       );
     }
     const prediction = await this.predictor.predict(patientKey, encodings, { now: options.now });
+    return { patientKey, encodings, prediction };
+  }
+
+  /**
+   * Writes a computed prediction with its encodings (reusing cached ones) through `db`: a transaction's client, so
+   * the caller can commit other rows (an audit record) with it.
+   */
+  async storeComputed(db: Prisma.TransactionClient, computed: ComputedPrediction): Promise<StoredPrediction> {
+    const { patientKey, encodings, prediction } = computed;
     const modelVersionId = this.modelVersion.id;
-    return this.store.prisma.$transaction(async (tx) => {
-      const encodingIds: number[] = [];
-      let reusedEncodings = 0;
-      for (const e of encodings) {
-        const key = { patientKey, moduleId: e.moduleId, moduleVersion: e.moduleVersion, inputHash: e.inputHash };
-        const found = await tx.modalityEncoding.findUnique({ where: { patientKey_moduleId_moduleVersion_inputHash: key }, select: { id: true } });
-        if (found) {
-          reusedEncodings++;
-          encodingIds.push(found.id);
-          continue;
-        }
-        const created = await tx.modalityEncoding.create({
-          data: { ...key, vector: vectorToBytes(e.vector), provenanceJson: JSON.stringify(e.usedEvidence) },
-          select: { id: true },
-        });
-        encodingIds.push(created.id);
+    const encodingIds: number[] = [];
+    let reusedEncodings = 0;
+    for (const e of encodings) {
+      const key = { patientKey, moduleId: e.moduleId, moduleVersion: e.moduleVersion, inputHash: e.inputHash };
+      const found = await db.modalityEncoding.findUnique({ where: { patientKey_moduleId_moduleVersion_inputHash: key }, select: { id: true } });
+      if (found) {
+        reusedEncodings++;
+        encodingIds.push(found.id);
+        continue;
       }
-      const row = await tx.prediction.create({
-        data: {
-          patientKey,
-          modelVersionId,
-          createdAt: new Date(prediction.createdAt),
-          risk: prediction.risk,
-          riskPercentile: prediction.riskPercentile,
-          provider: prediction.provider,
-          resultJson: JSON.stringify(prediction),
-          inputs: { create: encodingIds.map((encodingId) => ({ encodingId })) },
-        },
+      const created = await db.modalityEncoding.create({
+        data: { ...key, vector: vectorToBytes(e.vector), provenanceJson: JSON.stringify(e.usedEvidence) },
         select: { id: true },
       });
-      return { id: row.id, modelVersionId, encodingIds, reusedEncodings, prediction };
+      encodingIds.push(created.id);
+    }
+    const row = await db.prediction.create({
+      data: {
+        patientKey,
+        modelVersionId,
+        createdAt: new Date(prediction.createdAt),
+        risk: prediction.risk,
+        riskPercentile: prediction.riskPercentile,
+        provider: prediction.provider,
+        resultJson: JSON.stringify(prediction),
+        inputs: { create: encodingIds.map((encodingId) => ({ encodingId })) },
+      },
+      select: { id: true },
     });
+    return { id: row.id, modelVersionId, encodingIds, reusedEncodings, prediction };
+  }
+
+  /** Predicts for one patient and stores it in one transaction; throws NotEnoughDataError (writing nothing) when no modality is present. */
+  async predictAndStore(patientKey: string, options: { now?: Date } = {}): Promise<StoredPrediction> {
+    const computed = await this.predictFor(patientKey, options);
+    return this.store.prisma.$transaction((tx) => this.storeComputed(tx, computed));
   }
 
   async close(): Promise<void> {
@@ -133,6 +162,9 @@ export interface LatestPrediction {
   referenceCohort: KaplanMeierCurve | null;
   /** The similar patients that are patients of this store (the others exist only in the model's reference cohort). */
   similarInStore: string[];
+  /** Who stored it, from the audit trail (a successful 'C' naming the prediction); null when no user did (the
+   *  `oncoboard predict` command writes no audit record). */
+  computedBy: { username: string | null; recordedAt: Date } | null;
 }
 
 /** The patient's most recent stored prediction, with its model version and encodings; null when there is none. */
@@ -163,12 +195,18 @@ export async function findLatestPrediction(store: Store, patientKey: string): Pr
   const similarInStore = similarKeys.length
     ? (await store.prisma.patient.findMany({ where: { key: { in: similarKeys } }, select: { key: true } })).map((p) => p.key)
     : [];
+  const audit = await store.prisma.auditEvent.findFirst({
+    where: { patientKey, action: 'C', outcome: '0', entitiesJson: { contains: JSON.stringify(`Prediction/${row.id}`) } },
+    orderBy: { recordedAt: 'asc' },
+    select: { username: true, recordedAt: true },
+  });
   return {
     id: row.id,
     createdAt: row.createdAt,
     modelVersion,
     referenceCohort,
     similarInStore,
+    computedBy: audit ? { username: audit.username, recordedAt: audit.recordedAt } : null,
     result,
     encodings: row.inputs.map(({ encoding: e }) => ({ id: e.id, moduleId: e.moduleId, moduleVersion: e.moduleVersion, inputHash: e.inputHash, usedEvidence: JSON.parse(e.provenanceJson) as unknown[] })),
   };

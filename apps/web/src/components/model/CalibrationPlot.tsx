@@ -1,15 +1,10 @@
 // Calibration: mean predicted survival at the horizon against the Kaplan–Meier estimate (with its 95% interval) in
 // each group of predicted risk; the diagonal is perfect calibration.
+import type { RouterOutputs } from '../../lib/trpc';
 import { linearScale, niceTicks } from './chart-geometry';
 
-export interface CalibrationPointView {
-  group: number;
-  n: number;
-  predicted: number;
-  observed: number;
-  lower: number;
-  upper: number;
-}
+/** A calibration point as the API sends it (libs/fusion-model's CalibrationPoint). */
+type CalibrationPointView = NonNullable<RouterOutputs['models']['get']['referenceEvaluation']>['calibration']['points'][number];
 
 const S = 260;
 const M = 40;

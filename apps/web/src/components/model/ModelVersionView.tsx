@@ -1,6 +1,7 @@
 'use client';
 // A model version's page: metrics (from its metrics.json), a calibration plot and Kaplan–Meier curves by predicted
-// risk group on the evaluation data it names, and the model card as registered.
+// risk group on the evaluation data it names — the held-out test split for versions that keep one, the training
+// rows (said: in-sample) for older versions — and the model card as registered.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTRPC, type RouterOutputs } from '../../lib/trpc';
@@ -33,6 +34,9 @@ function splitCounts(x: unknown): string | undefined {
 function ModelVersionView({ v }: { v: ModelVersion }) {
   const m = v.metrics as Record<string, unknown>;
   const ev = v.referenceEvaluation;
+  // Evaluations stored before `rows` existed were computed on the training rows.
+  const heldOut = ev?.rows?.kind === 'held-out' ? ev.rows : null;
+  const evaluationTitle = heldOut ? `Evaluation on the held-out ${heldOut.split} split (n = ${heldOut.n})` : 'Evaluation on the training rows (in-sample)';
   return (
     <div className="space-y-6" data-testid="model-version">
       <div className="card p-5">
@@ -69,11 +73,18 @@ function ModelVersionView({ v }: { v: ModelVersion }) {
       </Section>
 
       {ev ? (
-        <Section title="Evaluation on the reference cohort" id="evaluation">
+        <Section title={evaluationTitle} id="evaluation">
           <div className="space-y-5">
+            <p className="text-sm font-medium text-slate-800" data-testid="evaluation-rows">
+              {heldOut
+                ? `Held-out ${heldOut.split} split (n = ${heldOut.n}, ${heldOut.events} events): rows never used in training`
+                : 'In-sample: the training rows (this version keeps no held-out predictions)'}
+            </p>
             <p className="text-sm text-slate-700" data-testid="evaluation-data">
-              <span className="font-medium">Evaluation data:</span> {ev.data}. In-sample: these curves show how the model orders and scales the data it was fitted on; the held-out C above is the measure of
-              generalisation.
+              <span className="font-medium">Evaluation data:</span> {ev.data}.
+              {heldOut
+                ? ' Risk groups use the tertile cut-offs of the training rows\' risk.'
+                : ' These curves show how the model orders and scales the data it was fitted on; the held-out C above is the measure of generalisation.'}
             </p>
             <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
               <div>
@@ -102,8 +113,8 @@ function ModelVersionView({ v }: { v: ModelVersion }) {
           </div>
         </Section>
       ) : (
-        <Section title="Evaluation on the reference cohort" id="evaluation">
-          <EmptyNote>No reference-cohort evaluation was stored with this version.</EmptyNote>
+        <Section title="Evaluation" id="evaluation">
+          <EmptyNote>No evaluation was stored with this version.</EmptyNote>
         </Section>
       )}
 

@@ -1,8 +1,9 @@
 'use client';
-// The joint model's latest stored prediction for a patient (made by `oncoboard predict`): risk and its percentile
-// in the reference cohort, the predicted survival curve with its band against the reference cohort's Kaplan–Meier
-// curve, each modality's contribution, similar patients, and the model version with a link to its card.
-import { useQuery } from '@tanstack/react-query';
+// The joint model's latest stored prediction for a patient (made by `oncoboard predict` or the "Compute risk"
+// button, predictions.compute): risk and its percentile in the reference cohort, the predicted survival curve with
+// its band against the reference cohort's Kaplan–Meier curve, each modality's contribution, similar patients, the
+// model version with a link to its card, and who computed it when. The button shows only to users who may.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatInstant } from '../../lib/format';
 import { patientHref } from '../../lib/routes';
@@ -14,6 +15,27 @@ import { SurvivalChart, type SurvivalSeries } from './SurvivalChart';
 import { SyntheticBadge, SyntheticBanner } from './SyntheticBadge';
 
 type LatestPrediction = NonNullable<RouterOutputs['predictions']['latest']>;
+
+/** "Compute risk" / "Recompute" for callers holding prediction:run; "not enough data to predict" shows as said. */
+function ComputeRiskButton({ patientKey, label }: { patientKey: string; label: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const access = useQuery(trpc.predictions.access.queryOptions(undefined, { staleTime: 60_000 }));
+  const compute = useMutation(trpc.predictions.compute.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.predictions.latest.queryKey({ patientKey }) }) }));
+  if (!access.data?.canCompute) return null;
+  return (
+    <span className="flex flex-col items-end gap-1">
+      <button type="button" className="btn-primary" data-testid="compute-risk" disabled={compute.isPending} onClick={() => compute.mutate({ patientKey })}>
+        {compute.isPending ? 'Computing…' : label}
+      </button>
+      {compute.isError ? (
+        <span role="alert" className="max-w-md text-right text-xs text-red-700" data-testid="compute-risk-error">
+          {compute.error.message}
+        </span>
+      ) : null}
+    </span>
+  );
+}
 
 export function RiskPanel({ patientKey }: { patientKey: string }) {
   const trpc = useTRPC();
@@ -34,18 +56,18 @@ export function RiskPanel({ patientKey }: { patientKey: string }) {
   }
   if (!latest.data) {
     return (
-      <Section title="Joint model risk" id="risk">
+      <Section title="Joint model risk" id="risk" actions={<ComputeRiskButton patientKey={patientKey} label="Compute risk" />}>
         <EmptyNote>
-          No prediction is stored for this patient. Run <code>oncoboard predict --patient {patientKey}</code>; a patient with none of the model&apos;s modalities gets
-          &ldquo;not enough data to predict&rdquo;, never a default.
+          No prediction is stored for this patient. Compute it here (with the active model version) or run <code>oncoboard predict --patient {patientKey}</code>; a patient
+          with none of the model&apos;s modalities gets &ldquo;not enough data to predict&rdquo;, never a default.
         </EmptyNote>
       </Section>
     );
   }
-  return <RiskView data={latest.data} />;
+  return <RiskView data={latest.data} patientKey={patientKey} />;
 }
 
-function RiskView({ data }: { data: LatestPrediction }) {
+function RiskView({ data, patientKey }: { data: LatestPrediction; patientKey: string }) {
   const p = data.result;
   const v = data.modelVersion;
   const inStore = new Set(data.similarInStore);
@@ -65,6 +87,7 @@ function RiskView({ data }: { data: LatestPrediction }) {
           <Link href={modelVersionHref(v.id)} className="text-sky-700 hover:underline" data-testid="model-version-link">
             {v.modelId} {v.version} · model card
           </Link>
+          <ComputeRiskButton patientKey={patientKey} label="Recompute" />
         </span>
       }
     >
@@ -130,6 +153,10 @@ function RiskView({ data }: { data: LatestPrediction }) {
           <p className="mt-1 text-xs text-slate-500">{p.similarity}.</p>
         </div>
 
+        <p className="text-sm text-slate-700" data-testid="prediction-computed-by">
+          Computed {formatInstant(data.createdAt)} by {data.computedBy ? (data.computedBy.username ?? 'a user no longer on record') : 'the command line (oncoboard predict)'} with {v.id}
+          {v.active ? '' : ' (no longer the active version)'}.
+        </p>
         <p className="text-xs text-slate-500" data-testid="prediction-stamp">
           Made {formatInstant(p.createdAt)} by {v.id} (model.onnx sha256 {p.modelSha256.slice(0, 12)}…, {p.provider}) from{' '}
           {data.encodings.map((e) => `${e.moduleId}@${e.moduleVersion} (input ${e.inputHash.slice(0, 8)}…)`).join(', ')}.
