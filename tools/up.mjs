@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run up`: the quick start. Installs the workspace if needed, creates and migrates the embedded SQLite
-// database (or DATABASE_URL), imports the demo cohort (idempotent: a second start duplicates nothing),
-// creates a demo account on first start (random password, printed once, kept in data/demo-credentials.txt, mode 0600),
+// database (or DATABASE_URL), imports the demo cohort and the SYNTHETIC multimodal demo patients (tools/synth-cohort)
+// (idempotent: a second start duplicates nothing), creates a demo account on first start (random password, printed
+// once, kept in data/demo-credentials.txt, mode 0600),
 // builds the web app once, starts the API and the web app, and prints the URL. Ctrl-C stops both.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,17 +41,42 @@ if (!existsSync(join(repoRoot, 'node_modules', '.package-lock.json'))) {
 const cli = [join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs')];
 step('creating / migrating the database', process.execPath, [...cli, 'migrate']);
 step('importing the demo cohort (mCODE STU4 examples)', process.execPath, [...cli, 'demo'], { tolerate: [2] });
+
+// The SYNTHETIC multimodal demo patients (tools/synth-cohort): FHIR bundle, pathology report, somatic VCF and a CT
+// series with its lesion mask each, written once under data/synthetic-demo (fixed seed) and imported through the
+// same importers as real data; patients already imported are skipped. ONCOBOARD_DEMO_SYNTHETIC=0 leaves them out.
+/** @type {{ patientKeys: string[], importedKeys: string[] }} */
+let syntheticDemo = { patientKeys: [], importedKeys: [] };
+if (process.env.ONCOBOARD_DEMO_SYNTHETIC !== '0') {
+  console.log('\n▶ importing the SYNTHETIC multimodal demo patients (tools/synth-cohort: FHIR, pathology report, VCF, CT + mask)');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'tools', 'synth-cohort', 'import-demo.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const lines = (r.stdout ?? '').trim().split('\n');
+  let summary;
+  try {
+    summary = r.status === 0 ? JSON.parse(lines.at(-1)) : undefined;
+  } catch {
+    summary = undefined;
+  }
+  if (summary) {
+    console.log(lines.slice(0, -1).join('\n'));
+    syntheticDemo = summary;
+  } else {
+    // Not fatal: the rest of the demo works without them.
+    console.error(`✖ the SYNTHETIC demo patients were not imported (exit ${r.status}); the demo goes on without them`);
+  }
+}
 step("storing the joint model's predictions (SYNTHETIC demo model)", process.execPath, [...cli, 'predict', '--all', '--only-missing']);
 
 // The demo account: created only when data/demo-credentials.txt is absent, never with a fixed password. It holds the
-// clinical roles and admin, and care-team access to the demo patients only (not to data imported later).
+// clinical roles and admin, and care-team access to the demo patients only (the mCODE examples and the SYNTHETIC
+// multimodal ones; not to data imported later).
 const DEMO_USERNAME = 'demo';
 const credentialsFile = join(repoRoot, 'data', 'demo-credentials.txt');
 
 /** Patient keys of the demo cohort (single resources and Bundle entries), as the store names them. */
 function demoPatientKeys() {
   const dir = join(repoRoot, 'demo', 'mcode-stu4');
-  const keys = new Set();
+  const keys = new Set(syntheticDemo.patientKeys);
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
     const r = JSON.parse(readFileSync(join(dir, name), 'utf8'));
     const resources = r.resourceType === 'Bundle' ? (r.entry ?? []).map((e) => e.resource ?? {}) : [r];
@@ -88,8 +114,16 @@ function createDemoAccount() {
   console.log(`\n  Demo account — shown once, also saved to ${credentialsFile} (mode 0600):\n    username: ${DEMO_USERNAME}\n    password: ${password}\n`);
 }
 
-if (existsSync(credentialsFile)) console.log(`\n▶ demo account: its username and password are in ${credentialsFile}`);
-else createDemoAccount();
+if (existsSync(credentialsFile)) {
+  console.log(`\n▶ demo account: its username and password are in ${credentialsFile}`);
+  // SYNTHETIC patients imported by this start (an account created before they existed) join the demo account's care
+  // team the same way the first start's demo patients did; a repeated start imports none and grants nothing.
+  if (syntheticDemo.importedKeys.length > 0) {
+    console.log('\n▶ giving the demo account access to the new SYNTHETIC demo patients');
+    const grant = spawnSync(process.execPath, [...cli, 'access', 'grant', '--username', DEMO_USERNAME, ...syntheticDemo.importedKeys.flatMap((key) => ['--patient', key])], { cwd: repoRoot, env, stdio: 'inherit' });
+    if (grant.status !== 0) console.error(`✖ access grant failed (exit ${grant.status}); grant them with \`npm run oncoboard -- access grant --username ${DEMO_USERNAME} --patient <key>\``);
+  }
+} else createDemoAccount();
 
 const web = join(repoRoot, 'apps', 'web');
 const buildId = join(web, '.next', 'BUILD_ID');

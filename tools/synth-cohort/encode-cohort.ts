@@ -7,19 +7,9 @@ import { clinicalModule, ModalityModuleRegistry, type ModalityEncoding, type Mod
 import type { Fact } from '@oncoboard/facts';
 import { imagingModule } from '@oncoboard/imaging';
 import type { Store } from '@oncoboard/store';
+import { MODALITY_NAMES, modalityOfSourceRecord, type ModalityName } from './modality-of-record';
 
-export type ModalityName = 'clinical' | 'imaging' | 'pathology' | 'genomics';
-export const MODALITY_NAMES: readonly ModalityName[] = ['clinical', 'imaging', 'pathology', 'genomics'];
-
-/** Which modality a stored fact belongs to, by the key of the record it came from. */
-export function modalityOfSourceRecord(sourceRecordKey: string): ModalityName | undefined {
-  const prefix = sourceRecordKey.split('/')[0];
-  if (prefix === 'fhir') return 'clinical';
-  if (prefix === 'pathology') return 'pathology';
-  if (prefix === 'vcf' || prefix === 'kb') return 'genomics';
-  if (prefix === 'imaging' || prefix === 'dicom') return 'imaging';
-  return undefined;
-}
+export { MODALITY_NAMES, modalityOfSourceRecord, type ModalityName } from './modality-of-record';
 
 export interface AvailableModule {
   modality: ModalityName;
