@@ -8,20 +8,24 @@
  * and timeline, and a tumor-board case with its verified summary (board, case and summary created through the API
  * first). Baseline measured in the same run: the API's anonymous liveness probe (GET /healthz, no session, no store),
  * i.e. what the HTTP stack alone sustains on this machine.
- * Reported per endpoint: requests/s, p50/p99 latency, non-2xx and socket errors (must be 0); the API process's RSS
- * after start-up, after the warm-up and at the end (growth from warm-up to end must stay under 10%).
+ * Reported per endpoint: requests/s, p50/p99 latency, non-2xx and socket errors (must be 0), and the API process's
+ * CPU time (user + system, /proc) per request. Memory, judged on the steady state: the API's RSS and heap-used after
+ * the warm-up and at the end, each taken right after a full GC (a preloaded probe on the IPC channel), the peak RSS
+ * sampled in between, and RSS split into anonymous and file-backed; growth from warm-up to end must stay under 10%.
  * Target (issue 8): the overview at ≥ 300 requests/s with p99 < 100 ms on SQLite. Prints a table, then one JSON object
  * as the last line. Exit status 1 when an endpoint answered anything but 2xx or the RSS grew ≥ 10%; a missed
  * throughput/latency target is reported (`targetMet: false`), not an exit failure.
- * --cpu-prof <folder> writes a V8 CPU profile of the API process (node --cpu-prof) for finding where time goes;
+ * --cpu-prof <folder> writes a V8 CPU profile of the API process (node --cpu-prof) and prints, per endpoint, the
+ * sampled time inside its window by package and by function (wall-clock samples: on a busy machine a thread that was
+ * descheduled is charged to where it stopped, so compare with the CPU ms per request);
  * --only overview[,timeline...] drives only those endpoints (the baseline always runs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../net/free-port.mjs';
@@ -90,6 +94,15 @@ function rssBytes(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms, from /proc (Linux). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15 (clock ticks).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
 async function waitForHealth(url: string, server: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
@@ -102,6 +115,119 @@ async function waitForHealth(url: string, server: ChildProcess, output: () => st
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the API did not answer ${url}/healthz within 120 s:\n${output().slice(-2000)}`);
+}
+
+/**
+ * Preloaded into the API process (an `--import` data URL, so the API's code is untouched): answers "memory" on the IPC
+ * channel with process.memoryUsage() after a full GC, so heap-used compares live objects, not garbage waiting to be
+ * collected. The channel is unref'd: it keeps nothing alive.
+ */
+const MEMORY_PROBE =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    `import v8 from 'node:v8'; import vm from 'node:vm';
+v8.setFlagsFromString('--expose-gc'); const gc = vm.runInNewContext('gc');
+if (process.send) { process.channel?.unref();
+  process.on('message', (m) => { if (m === 'memory') { gc(); process.send({ memory: process.memoryUsage() }); } }); }`,
+  );
+
+interface MemorySample {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** RSS split (/proc): anonymous memory (heaps, SQLite caches) and file pages mapped in (code, mmap'd database). */
+  rssAnonBytes: number;
+  rssFileBytes: number;
+  /** V8's heap as reserved (used + free space it keeps), and memory outside it held by JS objects (Buffers). */
+  heapTotalBytes: number;
+  externalBytes: number;
+}
+
+function procStatusBytes(pid: number, field: string): number {
+  const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb ? Number(kb) * 1024 : NaN;
+}
+
+function memoryOf(server: ChildProcess): Promise<MemorySample> {
+  return new Promise((resolveSample, reject) => {
+    const timer = setTimeout(() => reject(new Error('the API did not answer the memory probe within 10 s')), 10_000);
+    const onMessage = (m: unknown) => {
+      const memory = (m as { memory?: NodeJS.MemoryUsage })?.memory;
+      if (!memory) return;
+      clearTimeout(timer);
+      server.off('message', onMessage);
+      const pid = server.pid!;
+      resolveSample({ rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, rssAnonBytes: procStatusBytes(pid, 'RssAnon'), rssFileBytes: procStatusBytes(pid, 'RssFile') });
+    };
+    server.on('message', onMessage);
+    server.send('memory');
+  });
+}
+
+/** A V8 .cpuprofile (the fields this bench reads). */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a profile node's self time is charged: GC, idle, a package, our libs/apps, or Node itself. */
+function bucketOf(frame: CpuProfile['nodes'][number]['callFrame']): string {
+  if (frame.functionName.startsWith('(')) return frame.functionName; // (garbage collector), (idle), (program), (root)
+  const url = frame.url;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const ours = /\/((?:libs|apps|tools)\/[^/]+)\//.exec(url);
+  if (ours) return `ours: ${ours[1]}`;
+  if (url.startsWith('node:')) return 'node internals';
+  return url ? `other: ${url.slice(-40)}` : 'native (V8 builtins, C++)';
+}
+
+interface ProfileShare {
+  name: string;
+  cpuMs: number;
+  share: number;
+}
+
+interface ProfileSummary {
+  thread: string;
+  /** CPU time sampled in the window (idle excluded), per request of the endpoint. */
+  cpuMsPerRequest: number;
+  byPackage: ProfileShare[];
+  topFunctions: ProfileShare[];
+}
+
+/**
+ * Self time of the samples taken inside [fromUs, toUs] (the monotonic clock that V8 and process.hrtime share), by
+ * package and by function; idle time left out, so shares are of the CPU the API spent.
+ */
+function summariseProfile(file: string, fromUs: number, toUs: number, requests: number): ProfileSummary | undefined {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const byPackage = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let t = profile.startTime;
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    const delta = profile.timeDeltas[i + 1] ?? 0; // the time until the next sample is this sample's
+    t += profile.timeDeltas[i]!;
+    if (t < fromUs || t > toUs) continue;
+    const frame = frames.get(profile.samples[i]!)!;
+    if (frame.functionName === '(idle)') continue;
+    const bucket = bucketOf(frame);
+    byPackage.set(bucket, (byPackage.get(bucket) ?? 0) + delta);
+    const where = frame.url ? `${relative(repoRoot, frame.url.replace(/^file:\/\//, ''))}:${frame.lineNumber + 1}` : '';
+    const fn = `${frame.functionName || '(anonymous)'} ${where}`.trim();
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + delta);
+    total += delta;
+  }
+  if (total === 0) return undefined;
+  const top = (m: Map<string, number>, n: number): ProfileShare[] =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, us]) => ({ name, cpuMs: Math.round(us / 100) / 10, share: Math.round((us / total) * 1000) / 1000 }));
+  return { thread: file, cpuMsPerRequest: Math.round((total / 1000 / Math.max(requests, 1)) * 100) / 100, byPackage: top(byPackage, 12), topFunctions: top(byFunction, 15) };
 }
 
 interface Session {
@@ -157,6 +283,8 @@ interface EndpointResult {
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** The API process's CPU time (user + system, all its threads) per request: steadier than req/s on a busy machine. */
+  apiCpuMsPerRequest?: number;
 }
 
 async function drive(endpoint: string, procedure: string, url: string, headers: Record<string, string>, seconds: number): Promise<EndpointResult> {
@@ -173,6 +301,15 @@ async function drive(endpoint: string, procedure: string, url: string, headers: 
     errors: r.errors + r.timeouts,
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
   };
+}
+
+async function stopServer(server: ChildProcess, writeProfile: boolean): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  // SIGINT lets node write the --cpu-prof profile on the way out.
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill(writeProfile ? 'SIGINT' : 'SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -192,7 +329,7 @@ async function main(): Promise<number> {
 
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
-    const nodeArgs = ['--import', 'tsx'];
+    const nodeArgs = ['--import', 'tsx', '--import', MEMORY_PROBE];
     if (values['cpu-prof']) {
       mkdirSync(values['cpu-prof'], { recursive: true });
       nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`);
@@ -201,7 +338,7 @@ async function main(): Promise<number> {
     server = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
       cwd: repoRoot,
       env: { ...env, ONCOBOARD_USER_PASSWORD: undefined } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     server.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     server.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
@@ -240,25 +377,71 @@ async function main(): Promise<number> {
 
     // Warm-up: every endpoint once under load (JIT, the store's caches, lazy imports), not measured.
     if (warmupS > 0) for (const e of [baseline, ...endpoints]) await drive(e.endpoint, e.procedure, e.url, e.headers, warmupS);
-    const rssAfterWarmup = rssBytes(pid);
+    // Steady state starts here: RSS and heap-used after a full GC, compared with the same at the end.
+    const atStart = await memoryOf(server);
+    let rssPeak = rssBytes(pid);
+    const rssSampler = setInterval(() => {
+      try {
+        rssPeak = Math.max(rssPeak, rssBytes(pid));
+      } catch {
+        // the process is gone; the run fails on its own
+      }
+    }, 500);
 
     const results: EndpointResult[] = [];
-    for (const e of [baseline, ...endpoints]) {
-      const r = await drive(e.endpoint, e.procedure, e.url, e.headers, durationS);
-      results.push(r);
-      console.error(`${r.endpoint}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+    const windows: { endpoint: string; fromUs: number; toUs: number; requests: number }[] = [];
+    try {
+      for (const e of [baseline, ...endpoints]) {
+        const fromUs = Number(process.hrtime.bigint() / 1000n);
+        const cpuBefore = cpuMsOf(pid);
+        const r = await drive(e.endpoint, e.procedure, e.url, e.headers, durationS);
+        r.apiCpuMsPerRequest = Math.round(((cpuMsOf(pid) - cpuBefore) / Math.max(r.requests, 1)) * 1000) / 1000;
+        windows.push({ endpoint: e.endpoint, fromUs, toUs: Number(process.hrtime.bigint() / 1000n), requests: r.requests });
+        results.push(r);
+        console.error(`${r.endpoint}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, API CPU ${r.apiCpuMsPerRequest} ms/request, non-2xx ${r.non2xx}, errors ${r.errors}`);
+      }
+    } finally {
+      clearInterval(rssSampler);
     }
-    const rssAtEnd = rssBytes(pid);
+    const atEnd = await memoryOf(server);
+    rssPeak = Math.max(rssPeak, atEnd.rssBytes);
+    const rssAfterWarmup = atStart.rssBytes;
+    const rssAtEnd = atEnd.rssBytes;
     const rssGrowth = (rssAtEnd - rssAfterWarmup) / rssAfterWarmup;
+    const heapGrowth = (atEnd.heapUsedBytes - atStart.heapUsedBytes) / atStart.heapUsedBytes;
+
+    // The profile is written when the API exits: stop it now and charge each endpoint's window its samples.
+    const profiles: Record<string, ProfileSummary[]> = {};
+    if (values['cpu-prof']) {
+      await stopServer(server, true);
+      const dir = resolve(values['cpu-prof']);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${pid}.`));
+      for (const w of windows) {
+        profiles[w.endpoint] = files.map((f) => summariseProfile(join(dir, f), w.fromUs, w.toUs, w.requests)).filter((x): x is ProfileSummary => !!x);
+      }
+    }
 
     const pad = (s: string | number, n: number) => String(s).padEnd(n);
     const padL = (s: string | number, n: number) => String(s).padStart(n);
     console.log(`\nAPI load, ${connections} connections, ${durationS} s per endpoint (after ${warmupS} s warm-up each), SQLite, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`);
-    console.log(`${pad('endpoint', 20)}${pad('procedure', 20)}${padL('req/s', 9)}${padL('p50 ms', 9)}${padL('p99 ms', 9)}${padL('requests', 10)}${padL('non-2xx', 9)}${padL('errors', 8)}`);
+    console.log(`${pad('endpoint', 20)}${pad('procedure', 20)}${padL('req/s', 9)}${padL('p50 ms', 9)}${padL('p99 ms', 9)}${padL('requests', 10)}${padL('non-2xx', 9)}${padL('errors', 8)}${padL('API CPU ms/req', 16)}`);
     for (const r of results) {
-      console.log(`${pad(r.endpoint, 20)}${pad(r.procedure, 20)}${padL(r.requestsPerSecond, 9)}${padL(r.p50Ms, 9)}${padL(r.p99Ms, 9)}${padL(r.requests, 10)}${padL(r.non2xx, 9)}${padL(r.errors, 8)}`);
+      console.log(`${pad(r.endpoint, 20)}${pad(r.procedure, 20)}${padL(r.requestsPerSecond, 9)}${padL(r.p50Ms, 9)}${padL(r.p99Ms, 9)}${padL(r.requests, 10)}${padL(r.non2xx, 9)}${padL(r.errors, 8)}${padL(r.apiCpuMsPerRequest ?? '', 16)}`);
     }
-    console.log(`API RSS: ${mb(rssAfterStart)} MB after start-up, ${mb(rssAfterWarmup)} MB after warm-up, ${mb(rssAtEnd)} MB at the end (${(rssGrowth * 100).toFixed(1)}% growth from warm-up; limit ${MAX_RSS_GROWTH * 100}%)`);
+    console.log(
+      `API RSS: ${mb(rssAfterStart)} MB after start-up; steady state (after warm-up, after a full GC) ${mb(rssAfterWarmup)} MB, ` +
+        `peak ${mb(rssPeak)} MB, end ${mb(rssAtEnd)} MB (${(rssGrowth * 100).toFixed(1)}% growth; limit ${MAX_RSS_GROWTH * 100}%); ` +
+        `heap used ${mb(atStart.heapUsedBytes)} -> ${mb(atEnd.heapUsedBytes)} MB (${(heapGrowth * 100).toFixed(1)}%); ` +
+        `RSS anonymous ${mb(atStart.rssAnonBytes)} -> ${mb(atEnd.rssAnonBytes)} MB, file-backed ${mb(atStart.rssFileBytes)} -> ${mb(atEnd.rssFileBytes)} MB`,
+    );
+    for (const [endpoint, summaries] of Object.entries(profiles)) {
+      for (const p of summaries) {
+        console.log(`\nCPU profile, ${endpoint}, ${p.thread.split('/').at(-1)}: ${p.cpuMsPerRequest} ms CPU per request`);
+        for (const x of p.byPackage) console.log(`  ${padL((x.share * 100).toFixed(1), 5)}%  ${padL(x.cpuMs, 9)} ms  ${x.name}`);
+        console.log('  top functions (self time):');
+        for (const x of p.topFunctions) console.log(`  ${padL((x.share * 100).toFixed(1), 5)}%  ${padL(x.cpuMs, 9)} ms  ${x.name}`);
+      }
+    }
 
     const overview = results.find((r) => r.endpoint === TARGET.endpoint);
     const targetMet = !!overview && overview.requestsPerSecond >= TARGET.requestsPerSecond && overview.p99Ms < TARGET.p99Ms;
@@ -280,7 +463,19 @@ async function main(): Promise<number> {
         loadAverage: Math.round(loadavg()[0]! * 10) / 10,
         database: 'sqlite',
         endpoints: results,
-        rss: { afterStartMb: mb(rssAfterStart), afterWarmupMb: mb(rssAfterWarmup), endMb: mb(rssAtEnd), growth: Math.round(rssGrowth * 1000) / 1000 },
+        // Steady state: start = after the warm-up, start and end both right after a full GC; peak sampled every 0.5 s.
+        rss: { afterStartMb: mb(rssAfterStart), afterWarmupMb: mb(rssAfterWarmup), peakMb: mb(rssPeak), endMb: mb(rssAtEnd), growth: Math.round(rssGrowth * 1000) / 1000 },
+        heapUsed: { afterWarmupMb: mb(atStart.heapUsedBytes), endMb: mb(atEnd.heapUsedBytes), growth: Math.round(heapGrowth * 1000) / 1000 },
+        // [after warm-up, end]: where RSS went (a leak shows as heap used growing; V8 sizing as heap total only).
+        rssSplit: {
+          anonMb: [mb(atStart.rssAnonBytes), mb(atEnd.rssAnonBytes)],
+          fileMb: [mb(atStart.rssFileBytes), mb(atEnd.rssFileBytes)],
+          heapTotalMb: [mb(atStart.heapTotalBytes), mb(atEnd.heapTotalBytes)],
+          externalMb: [mb(atStart.externalBytes), mb(atEnd.externalBytes)],
+        },
+        ...(values['cpu-prof']
+          ? { cpuProfile: Object.fromEntries(Object.entries(profiles).map(([e, ps]) => [e, ps.map((p) => ({ thread: p.thread.split('/').at(-1), cpuMsPerRequest: p.cpuMsPerRequest, byPackage: p.byPackage }))])) }
+          : {}),
         target: { ...TARGET, met: targetMet },
         errorsZero: clean,
         rssGrowthUnder10Percent: rssOk,
@@ -288,13 +483,7 @@ async function main(): Promise<number> {
     );
     return clean && rssOk ? 0 : 1;
   } finally {
-    if (server && server.exitCode === null) {
-      // SIGINT lets node write the --cpu-prof profile on the way out.
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill(values['cpu-prof'] ? 'SIGINT' : 'SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    }
+    if (server) await stopServer(server, !!values['cpu-prof']);
     if (!values.keep) rmSync(work, { recursive: true, force: true });
     else console.error(`kept ${work}`);
   }

@@ -79,7 +79,7 @@ describe('oncoboard create-admin / user add / access / board-member', () => {
     expect(grants[0]!.username).toMatch(/^cli:/);
   }, 600_000);
 
-  it('audits a CLI import: one record per patient written, as cli:<os user>', async () => {
+  it('audits a CLI import in its transaction: one record per patient written, as cli:<os user>', async () => {
     const file = join(work, 'p.json');
     writeFileSync(file, JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [
       { resource: { resourceType: 'Patient', id: 'cli-a', name: [{ family: 'A' }] } },

@@ -2,6 +2,8 @@
  * Accounts and access from the command line (no default password exists: the first admin is made here):
  *   oncoboard create-admin --username <u> [--display-name <n>] [--password-stdin] [--force-another]
  *   oncoboard user add --username <u> --role <role[,role...]> [--display-name <n>] [--password-stdin]
+ *   oncoboard user add --username <u> --role <role[,...]> --oidc-subject <sub> [--oidc-issuer <url>]   (OIDC-only, no password)
+ *   oncoboard user link-oidc --username <u> --oidc-subject <sub> [--oidc-issuer <url>] | user unlink-oidc --username <u>
  *   oncoboard access grant|revoke --username <u> (--patient <Patient/id> ... | --all-patients)
  *   oncoboard board-member add|remove --username <u> --board <board-id>
  * Passwords come from stdin (--password-stdin) or ONCOBOARD_ADMIN_PASSWORD / ONCOBOARD_USER_PASSWORD, and are never
@@ -10,7 +12,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
-  addBoardMember, AuthError, countUsersWithRole, createUser, grantPatientAccess, recordAuditEvent, recordAuditEvents, removeBoardMember, revokePatientAccess,
+  addBoardMember, AuthError, countUsersWithRole, createOidcUser, createUser, grantPatientAccess, linkOidcSubject, OIDC_ENV, unlinkOidcSubject, recordAuditEvent, recordAuditEvents, removeBoardMember, revokePatientAccess, storeAuditingChanges,
   type AuditAction,
 } from '@oncoboard/auth';
 import { openStore, resolveDatabaseUrl, type Store } from '@oncoboard/store';
@@ -19,6 +21,8 @@ export const ACCESS_COMMANDS = ['create-admin', 'user', 'access', 'board-member'
 
 export const ACCESS_USAGE = `create-admin --username <u> [--display-name <n>] [--password-stdin] [--force-another]   (or ONCOBOARD_ADMIN_PASSWORD)
   user add --username <u> --role <oncologist|care-coordinator|developer|admin>[,...] [--display-name <n>] [--password-stdin]   (or ONCOBOARD_USER_PASSWORD)
+  user add --username <u> --role <role>[,...] --oidc-subject <sub> [--oidc-issuer <url>]   (signs in only through OpenID Connect)
+  user link-oidc --username <u> --oidc-subject <sub> [--oidc-issuer <url>]   |   user unlink-oidc --username <u>
   access grant|revoke --username <u> (--patient <Patient/id> ... | --all-patients)
   board-member add|remove --username <u> --board <board-id>`;
 
@@ -60,6 +64,32 @@ function audit(store: Store, action: AuditAction, operation: string, entities: s
   return recordAuditEvent(store.prisma, { action, operation: `cli:${operation}`, outcome: '0', user: cliActor(), entities, patientKey: patientKey ?? null });
 }
 
+/** --oidc-issuer, or the configured provider's (ONCOBOARD_OIDC_ISSUER). */
+function oidcIssuerOption(given: string | undefined, command: string): string {
+  const issuer = given?.trim() || process.env[OIDC_ENV.issuer]?.trim();
+  if (!issuer) throw new AccessUsageError(`${command}: expected --oidc-issuer <url> (or ${OIDC_ENV.issuer} set to the provider's issuer)`);
+  return issuer;
+}
+
+async function runOidcLinkCommand(verb: 'link-oidc' | 'unlink-oidc', username: string, subject: string | undefined, issuerOption: string | undefined): Promise<number> {
+  if (verb === 'unlink-oidc') {
+    return withStore(async (store) => {
+      const removed = await unlinkOidcSubject(store.prisma, username);
+      if (removed) await audit(store, 'U', 'user unlink-oidc', [`user:${username.toLowerCase()}`]);
+      console.log(`${username.toLowerCase()}: ${removed ? 'no longer linked to an OpenID Connect subject (its sessions ended)' : 'was not linked to an OpenID Connect subject'}`);
+      return 0;
+    });
+  }
+  if (!subject) throw new AccessUsageError('user link-oidc: expected --oidc-subject <the provider\'s subject identifier>');
+  const issuer = oidcIssuerOption(issuerOption, 'user link-oidc');
+  return withStore(async (store) => {
+    const user = await linkOidcSubject(store.prisma, username, issuer, subject);
+    await audit(store, 'U', 'user link-oidc', [`User/${user.id}`]);
+    console.log(`${user.username}: signs in through OpenID Connect as that subject`);
+    return 0;
+  });
+}
+
 /** Runs one of ACCESS_COMMANDS; returns the exit status (1 with a message naming what is wrong). */
 export async function runAccessCommand(command: string, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -74,6 +104,8 @@ export async function runAccessCommand(command: string, args: string[]): Promise
       board: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
       'force-another': { type: 'boolean', default: false },
+      'oidc-subject': { type: 'string' },
+      'oidc-issuer': { type: 'string' },
     },
   });
   const username = values.username;
@@ -93,9 +125,21 @@ export async function runAccessCommand(command: string, args: string[]): Promise
           return 0;
         });
       case 'user': {
-        if (positionals[0] !== 'add') throw new AccessUsageError('user: expected "user add"');
+        const verb = positionals[0];
+        if (verb === 'link-oidc' || verb === 'unlink-oidc') return await runOidcLinkCommand(verb, username, values['oidc-subject'], values['oidc-issuer']);
+        if (verb !== 'add') throw new AccessUsageError('user: expected "user add", "user link-oidc" or "user unlink-oidc"');
         if (!values.role) throw new AccessUsageError('user add: expected --role <role[,role...]>');
         const role = values.role;
+        const subject = values['oidc-subject'];
+        if (subject !== undefined) {
+          const issuer = oidcIssuerOption(values['oidc-issuer'], 'user add');
+          return await withStore(async (store) => {
+            const user = await createOidcUser(store.prisma, { username, displayName: values['display-name'], roles: role.split(','), issuer, subject });
+            await audit(store, 'C', 'user add', [`User/${user.id}`, 'oidc']);
+            console.log(`created user ${user.username} (${user.roles.join(', ')}), signing in through OpenID Connect only`);
+            return 0;
+          });
+        }
         return await withStore(async (store) => {
           const password = await readPassword(values['password-stdin'], 'ONCOBOARD_USER_PASSWORD');
           const user = await createUser(store.prisma, { username, displayName: values['display-name'], roles: role.split(','), password });
@@ -155,19 +199,9 @@ export async function runAccessCommand(command: string, args: string[]): Promise
 }
 
 /**
- * After a CLI import: one audit record per patient whose records the run wrote (imported or updated), as
- * "cli:<os user>", action C. Written after the import's own transactions (libs/ingest), not inside them.
+ * The store a CLI import writes through: each batch that changes patient data writes one audit record per patient
+ * changed, as "cli:<os user>", action C, in the batch's own transaction.
  */
-export async function auditCliImport(store: Store, command: string, runId: string): Promise<number> {
-  const [owned, patients] = await Promise.all([
-    store.prisma.sourceRecord.findMany({ where: { importRunId: runId, patientKey: { not: null } }, select: { patientKey: true }, distinct: ['patientKey'] }),
-    store.prisma.sourceRecord.findMany({ where: { importRunId: runId, resourceType: 'Patient' }, select: { resourceId: true } }),
-  ]);
-  const keys = [...new Set([...owned.map((r) => r.patientKey!), ...patients.map((r) => `Patient/${r.resourceId}`)])];
-  const actor = cliActor();
-  await recordAuditEvents(
-    store.prisma,
-    keys.map((patientKey) => ({ action: 'C' as const, operation: `cli:${command}`, outcome: '0' as const, user: actor, patientKey, entities: [`import-run/${runId}`] })),
-  );
-  return keys.length;
+export function cliImportStore(store: Store, command: string): Store {
+  return storeAuditingChanges(store, { action: 'C', operation: `cli:${command}`, user: cliActor() });
 }

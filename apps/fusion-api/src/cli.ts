@@ -13,9 +13,10 @@
  *   oncoboard vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters] [--tmb-target-mb <Mb>]
  *                             a somatic VCF kept verbatim, its variants as facts citing their lines, matched to the CIViC
  *                             knowledge base (on-label first), all in one transaction
- *   oncoboard deid-export --patient <Patient/id> --out <new-folder>
- *                             the patient's FHIR resources (Safe Harbor, dates shifted per patient), DICOM files (PS3.15
- *                             Basic Profile) and report texts, de-identified, with a manifest; key from ONCOBOARD_DEID_KEY
+ *   oncoboard deid-export (--patient <Patient/id> ... | --all-patients | --board <board-id>) --out <new-folder>
+ *                             patients' FHIR resources (Safe Harbor, dates shifted per patient), DICOM files (PS3.15
+ *                             Basic Profile) and report texts, de-identified one patient at a time, with a manifest;
+ *                             key from ONCOBOARD_DEID_KEY; nothing is left behind on error (deid-export.ts)
  *   oncoboard genomics-export --patient <Patient/id> --out <file.json> [--tmb-target-mb <Mb>]
  *                             the patient's genomic findings as FHIR Genomics Reporting resources (cli-genomics.ts)
  *   oncoboard predict (--patient <Patient/id> | --all [--only-missing]) [--model <dir>]
@@ -48,8 +49,8 @@ import {
 import { migrateStore, openStore, resolveDatabaseUrl } from '@oncoboard/store';
 import { GENOMICS_EXPORT_USAGE, runGenomicsExportCommand } from './cli-genomics';
 import { PREDICT_USAGE, PredictUsageError, runPredictCommand } from './cli-predict';
-import { ACCESS_COMMANDS, ACCESS_USAGE, AccessUsageError, auditCliImport, runAccessCommand } from './cli-users';
-import { exportDeidentifiedPatient } from './deid-export';
+import { ACCESS_COMMANDS, ACCESS_USAGE, AccessUsageError, cliImportStore, runAccessCommand } from './cli-users';
+import { DEID_EXPORT_USAGE, runDeidExportCommand } from './deid-export';
 import { logger } from './logger';
 import { bar, ProgressLine } from './progress';
 import { startApiServer } from './server';
@@ -63,7 +64,7 @@ const USAGE = `usage: oncoboard <import|link-imaging|imaging-import|pathology-im
   imaging-import <dicom-folder|file> --patient <Patient/id> [--mask <nifti|dicom-seg>] [--series <uid>] [--no-radiomics] [--encoder <model-folder> | --no-encoder]
   pathology-import <file|folder...> [--patient <Patient/id>]
   vcf-import <file.vcf[.gz]> --patient <Patient/id> [--assembly GRCh37|GRCh38] [--tumor-sample <name>] [--all-filters] [--tmb-target-mb <Mb>]
-  deid-export --patient <Patient/id> --out <new-folder>   (needs ONCOBOARD_DEID_KEY)
+  ${DEID_EXPORT_USAGE}
   ${PREDICT_USAGE}
   ${GENOMICS_EXPORT_USAGE}
   ${ACCESS_USAGE}
@@ -101,12 +102,11 @@ async function runImport(target: string, opts: { patient?: string; pageSize?: nu
       return 1;
     }
     console.error(`importing ${isUrl ? target : resolve(target)} into ${describeDatabase(databaseUrl)}`);
-    const common = { store, batchSize: opts.batchSize, validate: opts.validate, invariants: opts.invariants, onProgress };
+    const common = { store: cliImportStore(store, 'import'), batchSize: opts.batchSize, validate: opts.validate, invariants: opts.invariants, onProgress };
     const result = isUrl
       ? await importFhirServer(target, { patientId: opts.patient, pageSize: opts.pageSize }, common)
       : await importFhirPath(target, common);
     progress.done(`${result.read} read`);
-    await auditCliImport(store, 'import', result.runId);
     printSummary(result, (performance.now() - started) / 1000);
     return result.rejected > 0 ? 2 : 0;
   } finally {
@@ -120,7 +120,7 @@ async function runImagingLink(root: string, request: ImagingLinkRequest): Promis
   const started = performance.now();
   try {
     console.error(`linking imaging studies from ${root} to ${request.patientKey} in ${describeDatabase(databaseUrl)}`);
-    const result = await importImagingStudiesFromDicomWeb(root, request, { store });
+    const result = await importImagingStudiesFromDicomWeb(root, request, { store: cliImportStore(store, 'link-imaging') });
     console.log(`${result.studies} stud${result.studies === 1 ? 'y' : 'ies'} found`);
     printSummary(result, (performance.now() - started) / 1000);
     return result.rejected > 0 ? 2 : 0;
@@ -145,9 +145,8 @@ async function runImagingImport(target: string, request: ImagingImportRequest): 
   const started = performance.now();
   try {
     console.error(`importing DICOM series from ${resolve(target)} for ${request.patientKey} into ${describeDatabase(databaseUrl)}`);
-    const result = await importImagingSeries(target, request, { store, onProgress });
+    const result = await importImagingSeries(target, request, { store: cliImportStore(store, 'imaging-import'), onProgress });
     progress.done('done');
-    await auditCliImport(store, 'imaging-import', result.runId);
     const seconds = (performance.now() - started) / 1000;
     console.log(`series ${result.seriesInstanceUid}: ${result.modality || 'imaging'}, ${result.slices} slices, ${result.date ?? 'undated'} (${result.seriesKey})`);
     if (result.lesionsKey) {
@@ -177,11 +176,10 @@ async function runPathologyImport(targets: string[], patientKey: string | undefi
   try {
     console.error(`importing pathology reports from ${targets.map((t) => resolve(t)).join(', ')} into ${describeDatabase(databaseUrl)}`);
     const result = await importPathologyReports(targets, patientKey ? { patientKey } : {}, {
-      store,
+      store: cliImportStore(store, 'pathology-import'),
       onProgress: (p) => progress.update(`${bar(p.total > 0 ? p.done / p.total : 0)} ${p.done}/${p.total} reports`, p.done === p.total),
     });
     progress.done('done');
-    await auditCliImport(store, 'pathology-import', result.runId);
     const seconds = (performance.now() - started) / 1000;
     console.log(`${result.reports} report${result.reports === 1 ? '' : 's'}, ${result.findings} findings; imported ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged} records in ${seconds.toFixed(1)} s (import run ${result.runId})`);
     for (const f of result.failed) console.log(`  error: ${f.message}`);
@@ -202,9 +200,8 @@ async function runVcfImport(target: string, request: Parameters<typeof importVcf
   const started = performance.now();
   try {
     console.error(`importing ${resolve(target)} for ${request.patientKey} into ${describeDatabase(databaseUrl)}`);
-    const result = await importVcf(target, request, { store, onProgress: (step) => progress.update(step) });
+    const result = await importVcf(target, request, { store: cliImportStore(store, 'vcf-import'), onProgress: (step) => progress.update(step) });
     progress.done('done');
-    await auditCliImport(store, 'vcf-import', result.runId);
     const seconds = (performance.now() - started) / 1000;
     console.log(`${result.variants} variants, ${result.evidence} knowledge-base evidence items, ${result.assertions} assertions (${result.kbVersion})${result.tmb ? `; TMB ${result.tmb}` : ''}`);
     if (result.skippedRecords > 0) console.log(`  ${result.skippedRecords} malformed record${result.skippedRecords === 1 ? '' : 's'} skipped:`);
@@ -223,6 +220,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'predict') return runPredictCommand(rest);
   // genomics-export parses its own options (cli-genomics.ts).
   if (command === 'genomics-export') return runGenomicsExportCommand(rest);
+  // deid-export parses its own options (deid-export.ts: --patient may repeat).
+  if (command === 'deid-export') return runDeidExportCommand(rest);
   // Accounts and access parse their own options (cli-users.ts).
   if ((ACCESS_COMMANDS as readonly string[]).includes(command ?? '')) return runAccessCommand(command!, rest);
   const { values, positionals } = parseArgs({
@@ -306,18 +305,6 @@ async function main(argv: string[]): Promise<number> {
         ...(values['all-filters'] ? { filter: 'all' as const } : {}),
         ...(values['tmb-target-mb'] ? { tmb: { targetSizeMb: positiveNumber(values['tmb-target-mb'], 'tmb-target-mb') } } : {}),
       });
-    }
-    case 'deid-export': {
-      if (!values.patient) throw new UsageError('deid-export: expected --patient <Patient/id>');
-      if (!values.out) throw new UsageError('deid-export: expected --out <new-folder>');
-      const store = await openStore({ databaseUrl: resolveDatabaseUrl() });
-      try {
-        const done = await exportDeidentifiedPatient(store, values.patient, resolve(values.out));
-        console.log(`de-identified ${done.resources} resources, ${done.dicomFiles} DICOM files, ${done.texts} report texts into ${done.out} (see manifest.json)`);
-        return 0;
-      } finally {
-        await store.close();
-      }
     }
     case 'demo':
       return runImport(DEMO_COHORT_DIR, { validate: true });

@@ -5,10 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import {
-  csrfTokenMatches, deleteSession, recordAuditEvent, resolveSession, signIn, type ActiveSession, type AuthUser, type SessionPolicy, type SignInLimiter,
+  csrfTokenMatches, deleteSession, recordAuditEvent, resolveSession, signIn, type ActiveSession, type AuthUser, type IssuedSession, type OidcRelyingParty, type SessionPolicy,
+  type SignInLimiter,
 } from '@oncoboard/auth';
 import type { Store } from '@oncoboard/store';
 import { z } from 'zod';
+import { handleOidcRequest, isOidcPath } from './http-oidc';
 
 export const SESSION_COOKIE = 'oncoboard_session';
 export const CSRF_COOKIE = 'oncoboard_csrf';
@@ -67,10 +69,21 @@ export interface AuthHttpOptions {
   limiter: SignInLimiter;
   /** Always mark cookies Secure (ONCOBOARD_COOKIE_SECURE=1); otherwise only for requests over TLS. */
   cookieSecure: boolean;
+  /**
+   * OpenID Connect sign-in: null when off; undefined: from ONCOBOARD_OIDC_* (read on first use; http-oidc.ts).
+   */
+  oidc?: OidcRelyingParty | null;
 }
 
 function cookie(name: string, value: string, maxAgeSeconds: number, opts: { httpOnly: boolean; secure: boolean }): string {
   return [`${name}=${value}`, ...(opts.httpOnly ? ['HttpOnly'] : []), 'SameSite=Strict', 'Path=/', `Max-Age=${maxAgeSeconds}`, ...(opts.secure ? ['Secure'] : [])].join('; ');
+}
+
+/** The session cookie (HttpOnly) and the CSRF cookie (readable by the page's scripts, which send it back in the
+ * x-csrf-token header: double submit), the same for every way of signing in. */
+export function sessionCookies(session: IssuedSession, secure: boolean): string[] {
+  const ttl = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+  return [cookie(SESSION_COOKIE, session.token, ttl, { httpOnly: true, secure }), cookie(CSRF_COOKIE, session.csrfToken, ttl, { httpOnly: false, secure })];
 }
 
 /** Sends the answer; true: the request is handled. */
@@ -118,7 +131,8 @@ export interface RequestSession {
 /** The session of the request's cookie (null when none, unknown or expired). */
 export async function sessionOf(req: IncomingMessage, opts: AuthHttpOptions): Promise<RequestSession> {
   const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
-  const session = token ? await resolveSession(opts.store.prisma, token, opts.policy) : null;
+  // The store's one-query session + user read (prepared once on SQLite): this runs on every request.
+  const session = token ? await resolveSession(opts.store.prisma, token, opts.policy, new Date(), opts.store.accessReads) : null;
   const userAgent = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 500) : undefined;
   return { session, client: { ip: clientAddress(req), ...(userAgent ? { userAgent } : {}) } };
 }
@@ -128,7 +142,10 @@ export function csrfOk(req: IncomingMessage, session: ActiveSession): boolean {
   return csrfTokenMatches(session, typeof header === 'string' ? header : undefined);
 }
 
-/** Answers /auth/sign-in, /auth/sign-out and /auth/session; false when the path is none of them. */
+/**
+ * Answers /auth/sign-in, /auth/sign-out and /auth/session, and /auth/providers and /auth/oidc/* (http-oidc.ts);
+ * false when the path is none of them.
+ */
 export async function handleAuthRequest(req: IncomingMessage, res: ServerResponse, path: string, opts: AuthHttpOptions): Promise<boolean> {
   const secure = opts.cookieSecure || overTls(req);
   if (path === '/auth/sign-in') {
@@ -148,18 +165,11 @@ export async function handleAuthRequest(req: IncomingMessage, res: ServerRespons
       return sendJson(res, 429, { error: 'too many sign-in attempts; try again later' }, { 'Retry-After': String(result.retryAfterSeconds) });
     }
     if (!result.ok) return sendJson(res, 401, { error: 'invalid username or password' });
-    const ttl = Math.max(1, Math.floor((result.session.expiresAt.getTime() - Date.now()) / 1000));
     return sendJson(
       res,
       200,
       { user: publicUser(result.user), csrfToken: result.session.csrfToken, expiresAt: result.session.expiresAt.toISOString() },
-      {
-        'Set-Cookie': [
-          cookie(SESSION_COOKIE, result.session.token, ttl, { httpOnly: true, secure }),
-          // Readable by the page's scripts: it sends it back in the x-csrf-token header (double submit).
-          cookie(CSRF_COOKIE, result.session.csrfToken, ttl, { httpOnly: false, secure }),
-        ],
-      },
+      { 'Set-Cookie': sessionCookies(result.session, secure) },
     );
   }
   if (path === '/auth/sign-out') {
@@ -180,5 +190,6 @@ export async function handleAuthRequest(req: IncomingMessage, res: ServerRespons
     if (!session) return sendJson(res, 401, { error: 'not signed in' });
     return sendJson(res, 200, { user: publicUser(session.user), expiresAt: session.expiresAt.toISOString() });
   }
+  if (isOidcPath(path)) return handleOidcRequest(req, res, path, opts);
   return false;
 }

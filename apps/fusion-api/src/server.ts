@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_SIGN_IN_LIMITS, sessionPolicyFromEnv, SignInLimiter, type SessionPolicy, type SignInLimits } from '@oncoboard/auth';
+import { DEFAULT_SIGN_IN_LIMITS, sessionPolicyFromEnv, SignInLimiter, type OidcRelyingParty, type SessionPolicy, type SignInLimits } from '@oncoboard/auth';
 import { appRouter, type ApiContext } from '@oncoboard/api-router';
 import type { Store } from '@oncoboard/store';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { csrfOk, CSRF_HEADER, handleAuthRequest, sessionOf, setSecurityHeaders, type AuthHttpOptions } from './http-auth';
+import { oidcRelyingPartyFromEnv } from './http-oidc';
 import { logger } from './logger';
 
 export interface ApiServer {
@@ -23,6 +24,8 @@ export interface ApiServerOptions {
   signInLimits?: SignInLimits;
   /** Default: ONCOBOARD_COOKIE_SECURE=1. Cookies are Secure anyway for requests that came over TLS. */
   cookieSecure?: boolean;
+  /** OpenID Connect sign-in; default from ONCOBOARD_OIDC_* (null: off). A bad setting stops the start, naming the variable. */
+  oidc?: OidcRelyingParty | null;
 }
 
 /** Requests larger than this are refused before parsing (uploads included). */
@@ -38,6 +41,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     policy: opts.sessionPolicy ?? sessionPolicyFromEnv(),
     limiter: new SignInLimiter(opts.signInLimits ?? DEFAULT_SIGN_IN_LIMITS),
     cookieSecure: opts.cookieSecure ?? process.env.ONCOBOARD_COOKIE_SECURE === '1',
+    oidc: opts.oidc !== undefined ? opts.oidc : oidcRelyingPartyFromEnv(),
   };
   const trpcHandler = createHTTPHandler({
     router: appRouter,

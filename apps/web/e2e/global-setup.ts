@@ -13,6 +13,8 @@
  *  5. a clinician account (`oncoboard user add`, random password, care-team access to every patient) created in step 2d,
  *     signed in once through the web app's real /api/auth/sign-in; its cookies are provided to the tests, and
  *     `openPage` (browser.ts) puts them in each browser context, so every test runs signed in.
+ *  6. a real OpenID Provider (oidc-provider, libs/auth/src/testing) on a loopback port, configured into the API
+ *     (ONCOBOARD_OIDC_*), with the clinician linked to its subject E2E_OIDC_SUBJECT (`oncoboard user link-oidc`).
  * Teardown stops both servers (their whole process groups) and removes the database.
  *
  * Without Chromium the suite is skipped with the reason, except under CI=true, where that is a failure.
@@ -25,6 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { syntheticCtPhantom, writeDicomSeries, writeNifti } from '@oncoboard/imaging/testing';
+import { startTestProvider, type TestProvider } from '@oncoboard/auth/testing';
 import { freePort } from '../../../tools/net/free-port.mjs';
 import { LOAD_PATIENT_KEY, syntheticPatientNdjson } from './synthetic-patient';
 
@@ -62,6 +65,9 @@ export const SCREENSHOT_DIR = process.env.ONCOBOARD_E2E_SCREENSHOTS ?? '/tmp/onc
 /** The clinician every browser test acts as: all clinical roles plus admin, care-team access to every patient. */
 export const E2E_USERNAME = 'e2e-clinician';
 const E2E_ROLES = 'oncologist,care-coordinator,admin';
+/** The clinician's subject at the test OpenID Provider, and the name the sign-in button shows. */
+export const E2E_OIDC_SUBJECT = 'e2e-clinician-sub';
+export const E2E_OIDC_DISPLAY_NAME = 'Test Hospital SSO';
 
 export interface E2eCookie {
   name: string;
@@ -215,6 +221,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const work = mkdtempSync(join(tmpdir(), 'oncoboard-e2e-'));
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const log = (name: string) => join(work, `${name}.log`);
+  process.env.ONCOBOARD_DEID_KEY ??= randomBytes(32).toString('hex');
   const env: Env = {
     ...process.env,
     DATABASE_URL: `file:${join(work, 'test.db')}`,
@@ -224,8 +231,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     NODE_ENV: undefined,
   };
   const servers: ChildProcess[] = [];
+  let oidcProvider: TestProvider | undefined;
   const teardown = async () => {
     await Promise.all(servers.map(stopServer));
+    await oidcProvider?.close();
     if (!process.env.ONCOBOARD_E2E_KEEP) rmSync(work, { recursive: true, force: true });
   };
 
@@ -300,7 +309,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       servers.push(child);
       return child;
     };
-    const api = spawnServer('api', process.execPath, ['--import', 'tsx', cli, 'serve', '--port', String(apiPort)], repoRoot, {});
+    // 6. The OpenID Provider, and the clinician linked to a subject there (public client: PKCE, no secret).
+    const redirectUri = `${webUrl}/api/auth/oidc/callback`;
+    oidcProvider = await startTestProvider({ clientId: 'oncoboard-e2e', redirectUri, subjects: [E2E_OIDC_SUBJECT, 'e2e-unlinked-sub'] });
+    code = await tsxCli('user', 'link-oidc', '--username', E2E_USERNAME, '--oidc-subject', E2E_OIDC_SUBJECT, '--oidc-issuer', oidcProvider.issuer);
+    if (code !== 0) throw new Error(`oncoboard user link-oidc exited with ${code}\n${tail(log('cli'))}`);
+    const oidcEnv = { ONCOBOARD_OIDC_ISSUER: oidcProvider.issuer, ONCOBOARD_OIDC_CLIENT_ID: 'oncoboard-e2e', ONCOBOARD_OIDC_REDIRECT_URI: redirectUri, ONCOBOARD_OIDC_DISPLAY_NAME: E2E_OIDC_DISPLAY_NAME };
+    step(`OpenID Provider ${oidcProvider.issuer}`);
+    const api = spawnServer('api', process.execPath, ['--import', 'tsx', cli, 'serve', '--port', String(apiPort)], repoRoot, oidcEnv);
     const web = spawnServer('web', process.execPath, [nextBin, 'start', '-p', String(webPort), '-H', '127.0.0.1'], webDir, { FUSION_API_URL: apiUrl });
     await waitForHttp(`${apiUrl}/healthz`, api, log('api'), 60_000);
     await waitForHttp(`${webUrl}/`, web, log('web'), 60_000);

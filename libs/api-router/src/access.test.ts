@@ -5,6 +5,7 @@ import { TRPCError, type AnyTRPCRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPermission, PERMISSIONS, ROLES, type Role } from '@oncoboard/auth';
 import { importFhirPath } from '@oncoboard/ingest';
+import { DEFAULT_MODEL_FOLDER, registerModelVersion } from '@oncoboard/modules';
 import { openStore, type Store } from '@oncoboard/store';
 import { appRouter } from './router';
 import { anonymousContext, testContext } from './test-context';
@@ -22,9 +23,12 @@ let store: Store;
 const createCaller = createCallerFactory(appRouter);
 
 beforeAll(async () => {
+  process.env.ONCOBOARD_DEID_KEY ??= 'access-test-only de-identification key, 32+ characters';
   work = mkdtempSync(join(tmpdir(), 'oncoboard-access-'));
   store = await openStore({ databaseUrl: `file:${join(work, 'access.db')}` });
   await importFhirPath(demoDir, { store });
+  // An active model version, for predictions.compute (the shipped SYNTHETIC demo model).
+  await registerModelVersion(store, DEFAULT_MODEL_FOLDER);
 }, 120_000);
 afterAll(async () => {
   await store?.close();
@@ -131,6 +135,8 @@ describe('audit of patient data', () => {
     'boards.prepareAll': () => ({ boardId }),
     'boards.recordDecision': () => ({ caseId, recommendation: 'Re-biopsy.', rationale: 'Progression.', attendeesPresent: ['Dr. A'] }),
     'predictions.latest': () => ({ patientKey: JOHN }),
+    'predictions.compute': () => ({ patientKey: JOHN }),
+    'deid.exportBundle': () => ({ patientKeys: [JENNY] }),
   };
   // Calls that need an earlier one (the board, then its case) come in this order; the rest as listed.
   const order = ['boards.get', 'boards.addCase', 'boards.case', 'boards.prepareCase', 'boards.prepareAll', 'boards.recordDecision'];
@@ -194,6 +200,27 @@ describe('audit of patient data', () => {
     await caller.boards.addCase({ boardId: board.id, patientKey: JENNY, question: 'Adjuvant?' });
     expect(await store.prisma.boardCase.count({ where: { boardId: board.id } })).toBe(1);
     expect(await store.prisma.auditEvent.count({ where: { operation: 'boards.addCase', userId: ctx.user!.id, outcome: '0' } })).toBe(1);
+  });
+
+  it('an upload and its audit records commit in the same import transaction: a refused audit insert keeps nothing', async () => {
+    const ctx = await testContext(store, { roles: ['care-coordinator'], patients: 'all', username: 'upload-rollback' });
+    const files = [{ name: 'p.json', text: JSON.stringify({ resourceType: 'Patient', id: 'upload-rollback', name: [{ family: 'Rollback' }] }) }];
+    await store.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_upload_audit BEFORE INSERT ON "AuditEvent" WHEN NEW.operation = 'imports.upload' AND NEW.outcome = '0' BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+    );
+    try {
+      const refused = await createCaller(ctx).imports.upload({ files }).catch((e: unknown) => e);
+      // The importer reports the failed batch (or the call fails): either way the patient was not written.
+      if (!(refused instanceof Error)) expect((refused as { imported: number }).imported).toBe(0);
+    } finally {
+      await store.prisma.$executeRawUnsafe('DROP TRIGGER refuse_upload_audit');
+    }
+    expect(await store.prisma.patient.count({ where: { key: 'Patient/upload-rollback' } })).toBe(0);
+    const summary = await createCaller(ctx).imports.upload({ files });
+    expect(summary.imported).toBe(1);
+    const rows = await store.prisma.auditEvent.findMany({ where: { operation: 'imports.upload', userId: ctx.user!.id, outcome: '0' } });
+    expect(rows.map((r) => r.patientKey)).toEqual(['Patient/upload-rollback']);
+    expect(JSON.parse(rows[0]!.entitiesJson)).toContain('fhir/Patient/upload-rollback');
   });
 });
 

@@ -3,8 +3,8 @@
 // signed-in user (the old createdBy / recordedBy inputs are accepted and ignored). A board is seen by those
 // holding a seat on it (BoardMember; its creator gets one); a seat also gives access to its cases' patients.
 import {
-  addCase, boardInputSchema, BoardError, caseInputSchema, createBoard, decisionInputSchema, getBoard, getCase, listBoards, prepareBoard,
-  prepareCase, recordDecision,
+  addCase, boardInputSchema, BoardError, caseInputSchema, composeBoard, composePreparedCase, createBoard, decisionInputSchema, getBoard, getCase, listBoards,
+  recordDecision, saveBoard, savePreparedCase,
 } from '@oncoboard/tumor-board';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -84,21 +84,32 @@ export const boardsRouter = router({
   case: authorized('patient:read-record', { audit: 'R' })
     .input(z.object({ caseId }))
     .query(async ({ ctx, input }) => readPatientData(ctx, { patientKeys: await patientOfCase(ctx, input.caseId) }, () => mapErrors(() => getCase(ctx.store, input.caseId)))),
-  /** Composes and verifies one case's summary (a summary is stored only with verified sentences). */
+  /**
+   * Composes and verifies one case's summary (a summary is stored only with verified sentences). Composing (and a
+   * configured chat model's rephrasing) runs before the write transaction, which only stores the result.
+   */
   prepareCase: authorized('summary:prepare', { audit: 'U' })
     .input(z.object({ caseId }))
     .mutation(async ({ ctx, input }) =>
-      changePatientData(ctx, { action: 'U', transactional: true, patientKeys: await patientOfCase(ctx, input.caseId) }, (store: Store) => mapErrors(() => prepareCase(store, input.caseId))),
+      changePatientData(
+        ctx,
+        { action: 'U', transactional: true, patientKeys: await patientOfCase(ctx, input.caseId), prepare: () => mapErrors(() => composePreparedCase(ctx.store, input.caseId)) },
+        (store: Store, prepared) => mapErrors(() => savePreparedCase(store, input.caseId, prepared)),
+      ),
     ),
-  /** "Prepare all" for a meeting: every case's summary, in one transaction with its one audit record. */
+  /** "Prepare all" for a meeting: every case composed first, then all stored in one transaction with its one audit record. */
   prepareAll: authorized('summary:prepare', { audit: 'U' })
     .input(z.object({ boardId }))
     .mutation(async ({ ctx, input }) => {
       await requireSeat(ctx, input.boardId);
       const patients = await patientsOfBoard(ctx, input.boardId);
-      return changePatientData(ctx, { action: 'U', transactional: true, patientKeys: patients }, (store: Store) => mapErrors(() => prepareBoard(store, input.boardId)));
+      return changePatientData(
+        ctx,
+        { action: 'U', transactional: true, patientKeys: patients, prepare: () => mapErrors(() => composeBoard(ctx.store, input.boardId)) },
+        (store: Store, composed) => mapErrors(() => saveBoard(store, composed)),
+      );
     }),
-  /** The CarePlan is written through the store's own transaction; the audit record right after it commits. */
+  /** The CarePlan is written through the store's record write, with its audit record in that transaction. */
   recordDecision: authorized('decision:record', { audit: 'C' })
     .input(decisionInputSchema.extend({ caseId, recordedBy: actor }))
     .mutation(async ({ ctx, input }) =>

@@ -11,6 +11,7 @@ import { buildPatientGenomics, listPatientReports, type PatientGenomicsView, typ
 import { buildImagingLesions, buildImagingSlice, listImagingSeries } from './imaging';
 import { buildPatientOverview } from './overview';
 import { auditRouter } from './audit';
+import { deidRouter } from './deid';
 import { changePatientData, readPatientData } from './patient-data';
 import { searchAccessiblePatients } from './patient-list';
 import { anonymous, authorized, router } from './trpc';
@@ -165,6 +166,7 @@ export const appRouter = router({
   predictions: predictionsRouter,
 
   audit: auditRouter,
+  deid: deidRouter,
 
   sourceRecords: router({
     get: authorized('patient:read-record', { audit: 'R' }).input(z.object({ key: z.string().min(1).max(300) })).query(async ({ ctx, input }): Promise<SourceRecordView> =>
@@ -197,8 +199,8 @@ export const appRouter = router({
 
   imports: router({
     /**
-     * Creates or updates the patients in the files and puts a clinical uploader on their care team; audited after the
-     * import's own transactions commit.
+     * Creates or updates the patients in the files and puts a clinical uploader on their care team; each import batch
+     * writes the audit records of the patients it changed in its own transaction.
      */
     upload: authorized('import:write', { audit: 'C' })
       .input(

@@ -3,6 +3,7 @@
  * shaped after FHIR R4 AuditEvent so it exports as one. Rows never hold patient data beyond the patient's key
  * and record keys; outcome descriptions are error codes.
  */
+import type { Store } from '@oncoboard/store';
 import type { AuthDb } from './db';
 
 /** AuditEvent.action: Create, Read, Update, Delete, Execute. */
@@ -25,7 +26,7 @@ export interface AuditEventInput {
 
 const MAX_ENTITIES = 1000;
 
-function auditRow(e: AuditEventInput) {
+export function auditRow(e: AuditEventInput) {
   return {
     action: e.action,
     operation: e.operation.slice(0, 200),
@@ -45,6 +46,15 @@ function auditRow(e: AuditEventInput) {
 export async function recordAuditEvent(db: Pick<AuthDb, 'auditEvent'>, event: AuditEventInput): Promise<void> {
   // createMany: no read-back of the row (create would select it again), one statement on the hot path of every read.
   await db.auditEvent.createMany({ data: [auditRow(event)] });
+}
+
+/**
+ * Writes the audit row of a read through the store, in a transaction of its own, committed when this resolves
+ * (SQLite: on the writer's connection, off the request's thread). A change writes its row with recordAuditEvent on
+ * the change's own transaction instead.
+ */
+export async function appendAuditEvent(store: Pick<Store, 'appendAuditEvents'>, event: AuditEventInput): Promise<void> {
+  await store.appendAuditEvents([auditRow(event)]);
 }
 
 export async function recordAuditEvents(db: Pick<AuthDb, 'auditEvent'>, events: readonly AuditEventInput[]): Promise<void> {

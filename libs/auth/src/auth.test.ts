@@ -7,7 +7,7 @@ import { validateResource } from '@oncoboard/ehr-fhir';
 import { openStore, type Store } from '@oncoboard/store';
 import {
   accessiblePatientsWhere, addBoardMember, canSeePatient, createUser, csrfTokenMatches, deleteSession, exportAuditBundle, grantPatientAccess, hasPermission,
-  hashPassword, passwordProblem, recordAuditEvent, resolveSession, revokePatientAccess, searchAuditEvents, signIn, SignInLimiter, verifyPassword, visiblePatientKeys,
+  hashPassword, LAST_SEEN_RESOLUTION_MS, passwordProblem, recordAuditEvent, resolveSession, revokePatientAccess, searchAuditEvents, signIn, SignInLimiter, verifyPassword, visiblePatientKeys,
   type AuthUser, type SessionPolicy,
 } from './index';
 
@@ -104,6 +104,34 @@ describe('sign-in and sessions', () => {
     expect(await resolveSession(store.prisma, r2.session.token, policy, at(policy.absoluteMs + 1))).toBeNull();
   });
 
+  it("through the store's one-query reads: the same idle and absolute expiry, and lastSeenAt written at most once a minute", async () => {
+    const t0 = new Date('2026-04-01T08:00:00Z');
+    const r = await signIn(store.prisma, { username: 'alice', password: PASSWORD, ip: '10.0.0.3' }, { policy, limiter: new SignInLimiter(), now: t0 });
+    if (!r.ok) throw new Error('sign-in failed');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    const resolve = (ms: number) => resolveSession(store.prisma, r.session.token, policy, at(ms), store.accessReads);
+    const lastSeen = async () => (await store.prisma.session.findFirst({ where: { userId: user.id, ip: '10.0.0.3' } }))?.lastSeenAt.getTime();
+    expect((await resolve(30_000))?.user).toEqual(user);
+    expect(await lastSeen()).toBe(t0.getTime()); // used 30 s after the last write: not written again
+    expect((await resolve(LAST_SEEN_RESOLUTION_MS + 1_000))?.expiresAt).toEqual(at(LAST_SEEN_RESOLUTION_MS + 1_000 + policy.idleMs));
+    expect(await lastSeen()).toBe(at(LAST_SEEN_RESOLUTION_MS + 1_000).getTime());
+    // Idle counts from the last write: alive just before it, gone at it (at most LAST_SEEN_RESOLUTION_MS early, never late).
+    const written = LAST_SEEN_RESOLUTION_MS + 1_000;
+    expect(await resolve(written + 20 * 60_000)).not.toBeNull();
+    expect(await resolve(written + 20 * 60_000 + policy.idleMs)).toBeNull();
+    expect(await resolve(written)).toBeNull(); // the expired session was ended, not just refused
+
+    const r2 = await signIn(store.prisma, { username: 'alice', password: PASSWORD, ip: '10.0.0.3' }, { policy, limiter: new SignInLimiter(), now: t0 });
+    if (!r2.ok) throw new Error('sign-in failed');
+    let t = 0;
+    while (t < policy.absoluteMs - 20 * 60_000) {
+      t += 20 * 60_000;
+      expect(await resolveSession(store.prisma, r2.session.token, policy, at(t), store.accessReads)).not.toBeNull();
+    }
+    expect(await resolveSession(store.prisma, r2.session.token, policy, at(policy.absoluteMs + 1), store.accessReads)).toBeNull();
+    expect(await resolveSession(store.prisma, 'no-such-token', policy, t0, store.accessReads)).toBeNull();
+  });
+
   it('answers a wrong password and an unknown user alike, in comparable time', async () => {
     const limiter = new SignInLimiter();
     const time = async (username: string) => {
@@ -151,17 +179,24 @@ describe('patient-level access', () => {
   it('follows the care team and board seats, and nothing else', async () => {
     const onc = await createUser(store.prisma, { username: 'carol', roles: ['oncologist'], password: PASSWORD });
     const dev = await createUser(store.prisma, { username: 'dave', roles: ['developer'], password: PASSWORD });
-    expect(await canSeePatient(store.prisma, onc, 'Patient/a')).toBe(false);
+    // Each answer twice: through Prisma, and through the store's one-query read (a prepared statement on SQLite).
+    const sees = async (u: AuthUser, key: string) => {
+      const viaPrisma = await canSeePatient(store.prisma, u, key);
+      expect(await canSeePatient(store.prisma, u, key, store.accessReads)).toBe(viaPrisma);
+      return viaPrisma;
+    };
+    expect(await sees(onc, 'Patient/a')).toBe(false);
     await grantPatientAccess(store.prisma, 'carol', ['Patient/a'], 'test');
-    expect(await canSeePatient(store.prisma, onc, 'Patient/a')).toBe(true);
-    expect(await canSeePatient(store.prisma, onc, 'Patient/c')).toBe(false);
+    expect(await sees(onc, 'Patient/a')).toBe(true);
+    expect(await sees(onc, 'Patient/c')).toBe(false);
     await addBoardMember(store.prisma, 'carol', 'board-1');
-    expect(await canSeePatient(store.prisma, onc, 'Patient/c')).toBe(true);
+    expect(await sees(onc, 'Patient/c')).toBe(true);
+    expect(await sees(dev, 'Patient/a')).toBe(false);
     expect([...(await visiblePatientKeys(store.prisma, onc, ['Patient/a', 'Patient/b', 'Patient/c']))].sort()).toEqual(['Patient/a', 'Patient/c']);
     const listed = await store.prisma.patient.findMany({ where: accessiblePatientsWhere(onc), orderBy: { key: 'asc' } });
     expect(listed.map((p) => p.key)).toEqual(['Patient/a', 'Patient/c']);
     await revokePatientAccess(store.prisma, 'carol', ['Patient/a']);
-    expect(await canSeePatient(store.prisma, onc, 'Patient/a')).toBe(false);
+    expect(await sees(onc, 'Patient/a')).toBe(false);
     await expect(grantPatientAccess(store.prisma, 'dave', 'all', 'test')).rejects.toThrow(/no clinical role/);
     expect(await store.prisma.patient.count({ where: accessiblePatientsWhere(dev) })).toBe(0);
     await expect(grantPatientAccess(store.prisma, 'carol', ['Patient/zzz'], 'test')).rejects.toThrow(/no such patient.*Patient\/zzz/);

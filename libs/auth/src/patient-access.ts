@@ -3,7 +3,7 @@
  * a seat (BoardMember) on a board that has the patient as a case. Nobody else sees any patient: developers and
  * admins only through a clinical role they also hold.
  */
-import type { Prisma } from '@oncoboard/store';
+import type { AccessReads, Prisma } from '@oncoboard/store';
 import type { AuthDb, AuthUser } from './db';
 import { isClinical } from './roles';
 
@@ -15,8 +15,18 @@ export function accessiblePatientsWhere(user: AuthUser): Prisma.PatientWhereInpu
   };
 }
 
-export async function canSeePatient(db: Pick<AuthDb, 'careTeamMember' | 'boardCase'>, user: AuthUser, patientKey: string): Promise<boolean> {
+/**
+ * `reads`: the store's one-query check (store.accessReads; a prepared statement on SQLite); without it, two
+ * Prisma queries (care team first, then board seats).
+ */
+export async function canSeePatient(
+  db: Pick<AuthDb, 'careTeamMember' | 'boardCase'>,
+  user: AuthUser,
+  patientKey: string,
+  reads?: Pick<AccessReads, 'patientAccess'>,
+): Promise<boolean> {
   if (!isClinical(user.roles)) return false;
+  if (reads) return reads.patientAccess(user.id, patientKey);
   if (await db.careTeamMember.findUnique({ where: { userId_patientKey: { userId: user.id, patientKey } }, select: { userId: true } })) return true;
   const seat = await db.boardCase.findFirst({ where: { patientKey, board: { members: { some: { userId: user.id } } } }, select: { id: true } });
   return seat !== null;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AccessReads } from '@oncoboard/store';
 import { toAuthUser, type AuthDb, type AuthUser } from './db';
 
 export interface SessionPolicy {
@@ -22,8 +23,11 @@ export function sessionPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Sess
   };
 }
 
-/** lastSeenAt is written at most this often, so reads do not each cost a write. */
-const LAST_SEEN_RESOLUTION_MS = 60_000;
+/**
+ * lastSeenAt is written at most this often, so reads do not each cost a write. The idle expiry it feeds can then
+ * come up to this much early (never late): a session is idle-expired when lastSeenAt + idle <= now.
+ */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** A random 32-byte token, base64url (43 characters). */
 export function newToken(): string {
@@ -70,11 +74,21 @@ export interface ActiveSession {
   expiresAt: Date;
 }
 
-/** The session of a cookie token, or null when unknown, expired (idle or absolute) or its user is disabled. */
-export async function resolveSession(db: AuthDb, token: string | undefined, policy: SessionPolicy, now = new Date()): Promise<ActiveSession | null> {
+/**
+ * The session of a cookie token, or null when unknown, expired (idle or absolute) or its user is disabled.
+ * `reads`: the store's one-query lookup of session + user (store.accessReads; prepared on SQLite); without it, the
+ * Prisma client. Writes (ending an expired session, moving lastSeenAt) go through `db`.
+ */
+export async function resolveSession(
+  db: AuthDb,
+  token: string | undefined,
+  policy: SessionPolicy,
+  now = new Date(),
+  reads?: Pick<AccessReads, 'sessionWithUser'>,
+): Promise<ActiveSession | null> {
   if (!token || token.length > 200) return null;
   const id = sha256Hex(token);
-  const row = await db.session.findUnique({ where: { id }, include: { user: true } });
+  const row = reads ? await reads.sessionWithUser(id) : await db.session.findUnique({ where: { id }, include: { user: true } });
   if (!row) return null;
   const idleEnd = row.lastSeenAt.getTime() + policy.idleMs;
   if (row.expiresAt.getTime() <= now.getTime() || idleEnd <= now.getTime() || row.user.disabled) {

@@ -125,7 +125,8 @@ function pseudonymBundleId(key: DeidKey, content: string): string {
   return key.digest('export-bundle-id', content).subarray(0, 16).toString('hex');
 }
 
-const PROFILES = (narrative: string): DeidManifest['profiles'] => [
+/** The profiles, options and known gaps written into every manifest. */
+export const PROFILES = (narrative: string): DeidManifest['profiles'] => [
   {
     id: 'hipaa-safe-harbor',
     name: 'HIPAA Safe Harbor, 45 CFR 164.514(b)(2)(i) (FHIR R4)',

@@ -13,5 +13,9 @@ export {
 } from './dicom-confidentiality';
 export { BASIC_PROFILE_TABLE, type BasicProfileRow, type BasicProfileAction } from './dicom/basic-profile-table';
 export { deidentifyPatientExport, DeidExportError, type DeidExportInput, type DeidExport, type DeidManifest } from './export';
+export {
+  CohortDeidExporter, deidentifyCohortBundle, referencedSharedResources, SHARED_RESOURCE_TYPES,
+  type CohortExportOptions, type CohortPatientInput, type CohortPatientExport, type CohortManifest, type CohortPatientManifest,
+} from './cohort-export';
 export { shiftFhirDate, shiftDicomDate, shiftDicomDateTime } from './date-shift';
 export { DEID_SOFTWARE } from './version';

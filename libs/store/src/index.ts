@@ -5,8 +5,10 @@
  */
 export { describeDatabaseUrl, providerOf, resolveDatabaseUrl, type DatabaseProvider } from './database-url';
 export { listMigrations, migrateStore, pendingMigrationNames, type MigrateOptions, type MigrationFile } from './migrate';
+export { withWriteAudit, type AuditedWritesStore } from './audited-writes';
 export { INTERRUPTED, openStore, PRIMARY_CANCER_KIND, STAGE_GROUP_KIND, type OpenStoreOptions } from './store';
 export type { Prisma, StoreClient } from './client';
+export { prismaAccessReads, type AccessReads, type SessionWithUser } from './access-reads';
 export { parseIsoDate, sortableInstant, type ParsedDate } from './dates';
 /** The search-column matching, for queries that add their own filters (the access-filtered patient list, libs/api-router). */
 export { queryWords, stageQueryPattern } from './search-terms';

@@ -35,6 +35,12 @@ export interface SqlWriter {
   readonly provider: DatabaseProvider;
   /** Runs `fn` in a write transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Inserts rows in a transaction of their own, committed when it resolves: one message to the SQLite worker
+   * instead of three (begin, insert, commit) for the small writes on a request's path (audit rows of reads).
+   * SQLite only; in order with the writer's transactions.
+   */
+  insertCommitted?(table: string, columns: readonly string[], rows: SqlValue[][]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -134,6 +140,11 @@ class SqliteWriter implements SqlWriter {
         throw error;
       }
     });
+  }
+
+  insertCommitted(table: string, columns: readonly string[], rows: SqlValue[][]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return this.#lock.run(() => this.#call<void>('insertCommitted', { table, columns, rows: rows.map((row) => row.map(sqliteValue)) }));
   }
 
   async close(): Promise<void> {

@@ -64,6 +64,8 @@ const ops = {
     return changes;
   },
   insertMany: (m) => insertMany(m.table, m.columns, m.rows),
+  // begin + insertMany + commit in one message (sql-writer.ts insertCommitted): rolled back whole on any error.
+  insertCommitted: (m) => void db.transaction(() => insertMany(m.table, m.columns, m.rows)).immediate(),
   close: () => {
     statements.clear();
     db.close();

@@ -1,4 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { withWriteAudit } from './audited-writes';
 import type { DatabaseProvider } from './database-url';
 import { observation, patientRecord, primaryCancer } from './test-support/records';
 import { cleanupTestDatabases, freshStore, describeEachProvider } from './test-support/test-databases';
@@ -51,6 +52,32 @@ describeEachProvider('writeRecords', (provider: DatabaseProvider) => {
 
     const timeline = await store.getTimeline(P1, {});
     expect(timeline.items.map(({ id, sourceRecordKey, ...event }) => event)).toEqual(a.events);
+  });
+
+  it('writes the audit rows of a batch in its transaction: one per patient changed, none for unchanged records', async () => {
+    const audited = withWriteAudit(store, ({ runId: run, patients }) =>
+      patients.map((p) => ({
+        action: 'C', operation: 'test:import', outcome: '0', outcomeDesc: null, userId: null, username: 'tester', rolesJson: '[]',
+        patientKey: p.patientKey, entitiesJson: JSON.stringify([run, ...p.recordKeys]), sourceIp: null, userAgent: null,
+      })),
+    );
+    const batch = [observation({ id: 'a', patient: P1 }), observation({ id: 'b', patient: P2 }), observation({ id: 'c', patient: P1 })];
+    await audited.writeRecords(runId, batch);
+    const rows = await store.prisma.auditEvent.findMany({ orderBy: { patientKey: 'asc' } });
+    expect(rows.map((r) => [r.patientKey, JSON.parse(r.entitiesJson)])).toEqual([
+      [P1, [runId, 'fhir/Observation/a', 'fhir/Observation/c']],
+      [P2, [runId, 'fhir/Observation/b']],
+    ]);
+    expect(Math.abs(rows[0]!.recordedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(audited.auditedBatches).toBe(1);
+    // The same batch again changes nothing, so it audits nothing (the caller records the attempt).
+    await audited.writeRecords(runId, batch);
+    expect(await store.prisma.auditEvent.count()).toBe(2);
+    expect(audited.auditedBatches).toBe(1);
+    // An audit row the database refuses (here: a NULL operation) rolls the batch back.
+    const refusing = withWriteAudit(store, ({ patients }) => patients.map((p) => ({ ...rows[0]!, operation: null as unknown as string, patientKey: p.patientKey, outcomeDesc: null })));
+    await expect(refusing.writeRecords(runId, [observation({ id: 'd', patient: P2 })])).rejects.toThrow(/was not written/);
+    expect(await store.getSourceRecord('fhir/Observation/d')).toBeNull();
   });
 
   it('is idempotent: the same batch again is unchanged and writes nothing', async () => {

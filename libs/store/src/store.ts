@@ -5,6 +5,8 @@ import { parseIsoDate, sortableInstant } from './dates';
 import { providerOf, resolveDatabaseUrl, sqlitePathOf, type DatabaseProvider } from './database-url';
 import { migrateStore, pendingMigrationNames } from './migrate';
 import { PostgresRunLiveness, SqliteRunLiveness, type RunLiveness } from './run-liveness';
+import { prismaAccessReads, sqliteAccessReads, type AccessReads } from './access-reads';
+import { SqliteReads, type FactRow } from './sqlite-reads';
 import { createSqlWriter, placeholders, type SqlTransaction, type SqlValue, type SqlWriter } from './sql-writer';
 import { cancerSearchText, patientSearchText, patientSortName, queryWords, stageQueryPattern, stageSearchText } from './search-terms';
 import type {
@@ -26,6 +28,10 @@ import type {
   StoredTimelineEvent,
   TimelinePage,
   TimelineQuery,
+  AuditRowInsert,
+  PatientChange,
+  WriteAudit,
+  WriteOptions,
   WriteResult,
 } from './types';
 
@@ -168,6 +174,28 @@ function eventValues(event: TimelineEvent, sourceRecordKey: string): SqlValue[] 
   ];
 }
 
+const AUDIT_COLUMNS = [
+  'action', 'operation', 'outcome', 'outcomeDesc', 'userId', 'username', 'rolesJson', 'patientKey', 'entitiesJson', 'sourceIp', 'userAgent',
+] as const satisfies readonly (keyof AuditRowInsert)[];
+
+/** The patients whose data a batch's written records change, each with those records' keys. */
+function patientChanges(written: readonly RecordWrite[]): PatientChange[] {
+  const byPatient = new Map<string, Set<string>>();
+  const touch = (patientKey: string | undefined, recordKey: string) => {
+    if (!patientKey) return;
+    let keys = byPatient.get(patientKey);
+    if (!keys) byPatient.set(patientKey, (keys = new Set()));
+    keys.add(recordKey);
+  };
+  for (const record of written) {
+    touch(record.patientKey, record.key);
+    touch(record.patient?.key, record.key);
+    for (const fact of record.facts) touch(fact.patientKey, record.key);
+    for (const event of record.events) touch(event.patientKey, record.key);
+  }
+  return [...byPatient].map(([patientKey, keys]) => ({ patientKey, recordKeys: [...keys] }));
+}
+
 /** Columns a Patient record sets (and a stub resets to empty). */
 const PATIENT_COLUMNS = [
   'isStub', 'displayName', 'family', 'given', 'birthDate', 'gender', 'identifiers', 'deceasedAt', 'searchText', 'sortName', 'updatedAt',
@@ -260,7 +288,6 @@ async function tallyRun(tx: SqlTransaction, runId: string, written: WriteResult)
 // ---------------------------------------------------------------------------------------------------------------
 // Rows read back.
 
-type FactRecord = Prisma.FactGetPayload<object>;
 type EventRecord = Prisma.TimelineEventGetPayload<object>;
 type PatientRecord = Prisma.PatientGetPayload<object>;
 
@@ -273,7 +300,7 @@ function parseJson<T>(text: string | null, where: string): T | undefined {
   }
 }
 
-function toStoredFact(row: FactRecord): StoredFact {
+function toStoredFact(row: FactRow): StoredFact {
   const where = `Fact ${row.id} (${row.sourceRecordKey})`;
   const fact: StoredFact = {
     id: String(row.id),
@@ -366,7 +393,9 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const sqlitePath = provider === 'sqlite' ? sqlitePathOf(databaseUrl) : undefined;
   const writer = createSqlWriter(provider, { databaseUrl, sqlitePath });
   const liveness = sqlitePath ? new SqliteRunLiveness(sqlitePath) : new PostgresRunLiveness(databaseUrl);
-  return new PrismaStore(prisma, provider, writer, liveness);
+  // After the Prisma connection: it has opened the database in WAL mode, which the read-only connection needs.
+  const hotReads = sqlitePath ? new SqliteReads(sqlitePath) : undefined;
+  return new PrismaStore(prisma, provider, writer, liveness, hotReads);
 }
 
 /**
@@ -377,15 +406,27 @@ class PrismaStore implements Store {
   #closed = false;
   readonly #sql: SqlWriter;
   readonly #liveness: RunLiveness;
+  /** SQLite: the hot reads as prepared statements on a read-only connection (./sqlite-reads); PostgreSQL: none. */
+  readonly #hot: SqliteReads | undefined;
+  readonly accessReads: AccessReads;
 
   constructor(
     readonly prisma: StoreClient,
     readonly provider: DatabaseProvider,
     writer: SqlWriter,
     liveness: RunLiveness,
+    hotReads?: SqliteReads,
   ) {
     this.#sql = writer;
     this.#liveness = liveness;
+    this.#hot = hotReads;
+    this.accessReads = hotReads ? sqliteAccessReads(hotReads) : prismaAccessReads(prisma);
+  }
+
+  /** The SQLite read model, or undefined (PostgreSQL); throws after close() like every read. */
+  #hotReads(): SqliteReads | undefined {
+    if (this.#closed) throw new Error('store: used after close()');
+    return this.#hot;
   }
 
   #writer(): SqlWriter {
@@ -428,11 +469,11 @@ class PrismaStore implements Store {
     return { id };
   }
 
-  async writeRecords(runId: string, batch: RecordWrite[]): Promise<WriteResult> {
+  async writeRecords(runId: string, batch: RecordWrite[], opts: WriteOptions = {}): Promise<WriteResult> {
     checkBatch(batch);
     if (batch.length === 0) return { imported: 0, updated: 0, unchanged: 0 };
     try {
-      return await this.#writer().transaction((tx) => this.#writeBatch(tx, runId, batch));
+      return await this.#writer().transaction((tx) => this.#writeBatch(tx, runId, batch, opts.audit));
     } catch (error) {
       const keys = batch.length === 1 ? `"${batch[0]!.key}"` : `"${batch[0]!.key}" … "${batch.at(-1)!.key}"`;
       throw new Error(`writeRecords: the batch of ${batch.length} record(s) ${keys} was not written (nothing of it was kept): ${(error as Error).message}`, {
@@ -441,7 +482,7 @@ class PrismaStore implements Store {
     }
   }
 
-  async #writeBatch(tx: SqlTransaction, runId: string, batch: RecordWrite[]): Promise<WriteResult> {
+  async #writeBatch(tx: SqlTransaction, runId: string, batch: RecordWrite[], audit?: WriteAudit): Promise<WriteResult> {
     const run = await tx.query('SELECT "id" FROM "ImportRun" WHERE "id" = ?', [runId]);
     if (run.length === 0) throw new Error(`no import run "${runId}" (call beginImportRun first)`);
 
@@ -530,6 +571,10 @@ class PrismaStore implements Store {
     await tx.insertMany('Fact', FACT_COLUMNS, facts);
     await tx.insertMany('TimelineEvent', EVENT_COLUMNS, events);
     if (summaryPatients.size > 0) await refreshSummaries(tx, [...summaryPatients], now);
+    if (audit) {
+      const rows = audit({ runId, patients: patientChanges(toWrite) });
+      await tx.insertMany('AuditEvent', [...AUDIT_COLUMNS, 'recordedAt'], rows.map((row) => [...AUDIT_COLUMNS.map((c) => row[c]), now]));
+    }
     return tallyRun(tx, runId, { imported: created.length, updated: changed.length, unchanged });
   }
 
@@ -616,11 +661,14 @@ class PrismaStore implements Store {
   }
 
   async getPatient(key: string): Promise<PatientRow | null> {
-    const row = await this.#read((db) => db.patient.findUnique({ where: { key } }));
+    const hot = this.#hotReads();
+    const row = hot ? hot.patient(key) : await this.#read((db) => db.patient.findUnique({ where: { key } }));
     return row ? toPatientRow(row) : null;
   }
 
   async getFacts(patientKey: string, q: { kinds?: string[] } = {}): Promise<StoredFact[]> {
+    const hot = q.kinds ? undefined : this.#hotReads();
+    if (hot) return hot.facts(patientKey).map(toStoredFact);
     const rows = await this.#read((db) =>
       db.fact.findMany({ where: { patientKey, ...(q.kinds ? { kind: { in: q.kinds } } : {}) }, orderBy: { id: 'asc' } }),
     );
@@ -646,6 +694,20 @@ class PrismaStore implements Store {
       where.startAt = range;
     }
     const after = q.cursor ? decodeCursor(q.cursor, 'getTimeline', isTimelineCursor) : undefined;
+    // The first page of the whole timeline (what the overview and the timeline page open with): prepared statements.
+    const hot = q.categories || where.startAt || after ? undefined : this.#hotReads();
+    if (hot) {
+      const { total, undated } = hot.timelineCounts(patientKey);
+      const rows = hot.timelineFirstPage(patientKey, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toStoredEvent),
+        total,
+        undatedCount: undated,
+        ...(rows.length > limit && last ? { nextCursor: encodeCursor({ a: last.startAt ? last.startAt.toISOString() : null, i: last.id }) } : {}),
+      };
+    }
     let pageWhere = where;
     if (after) {
       const afterClause: Prisma.TimelineEventWhereInput =
@@ -672,12 +734,31 @@ class PrismaStore implements Store {
   }
 
   async getSourceRecord(key: string): Promise<{ record: SourceRecordRow; history: SourceRecordVersionRow[] } | null> {
+    const hot = this.#hotReads();
+    if (hot) return hot.sourceRecord(key);
     return this.#read(async (db) => {
       const record = await db.sourceRecord.findUnique({ where: { key } });
       if (!record) return null;
       const history = await db.sourceRecordVersion.findMany({ where: { recordKey: key }, orderBy: { version: 'desc' } });
       return { record, history };
     });
+  }
+
+  /**
+   * Audit rows of a read, committed before this resolves, in a transaction of their own. SQLite: through the
+   * writer's connection (its worker thread): no Prisma runtime on the request's path, and never inside an
+   * interactive transaction another request has open on the Prisma connection. PostgreSQL: the Prisma client (the
+   * writer's transactions take the import lock, which a read must not wait for).
+   */
+  async appendAuditEvents(rows: readonly AuditRowInsert[]): Promise<void> {
+    if (rows.length === 0) return;
+    const now = new Date();
+    const writer = this.#writer();
+    if (writer.insertCommitted) {
+      await writer.insertCommitted('AuditEvent', [...AUDIT_COLUMNS, 'recordedAt'], rows.map((row) => [...AUDIT_COLUMNS.map((c) => row[c]), now]));
+      return;
+    }
+    await this.#read((db) => db.auditEvent.createMany({ data: rows.map((row) => ({ ...row, recordedAt: now })) }));
   }
 
   listPatientRecords(patientKey: string, kind: string): Promise<{ key: string; content: string }[]> {
@@ -709,6 +790,7 @@ class PrismaStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#hot?.close();
     await Promise.all([this.#sql.close(), this.prisma.$disconnect(), this.#liveness.close()]);
   }
 }

@@ -1,4 +1,5 @@
 import type { Fact, TimelineEvent } from '@oncoboard/facts';
+import type { AccessReads } from './access-reads';
 import type { StoreClient } from './client';
 import type { DatabaseProvider } from './database-url';
 
@@ -42,6 +43,37 @@ export interface RecordWrite {
   patient?: PatientDemographics;
   facts: Fact[];
   events: TimelineEvent[];
+}
+
+/**
+ * One AuditEvent row (prisma/schema.prisma), as libs/auth builds it; the store only inserts it. Columns hold no
+ * patient data beyond the patient's key and record keys.
+ */
+export interface AuditRowInsert {
+  action: string;
+  operation: string;
+  outcome: string;
+  outcomeDesc: string | null;
+  userId: string | null;
+  username: string | null;
+  rolesJson: string;
+  patientKey: string | null;
+  entitiesJson: string;
+  sourceIp: string | null;
+  userAgent: string | null;
+}
+
+/** A batch's change of one patient's data: the records created or changed for them (unchanged ones are not a change). */
+export interface PatientChange {
+  patientKey: string;
+  recordKeys: string[];
+}
+
+/** Audit rows for a batch's changes, inserted in the batch's own transaction (a change never commits without them). */
+export type WriteAudit = (change: { runId: string; patients: PatientChange[] }) => AuditRowInsert[];
+
+export interface WriteOptions {
+  audit?: WriteAudit;
 }
 
 export interface WriteResult {
@@ -214,13 +246,17 @@ export interface Store {
    * interactive transaction opened on it would also hold the store's reads made meanwhile.
    */
   prisma: StoreClient;
+  /** Session + user and patient access, one query each (prepared statements on SQLite): every request's first reads. */
+  accessReads: AccessReads;
+  /** Audit rows of a read, in their own transaction, committed when this resolves (changes put theirs in their own transaction). */
+  appendAuditEvents(rows: readonly AuditRowInsert[]): Promise<void>;
   beginImportRun(source: string): Promise<{ id: string }>;
   /**
    * One transaction per call. Same key + same contentHash => unchanged (nothing written). Same key, new hash =>
    * the old version moves to SourceRecordVersion, version+1, its facts and events are replaced. New key =>
    * imported. If anything in the batch fails, nothing of the batch is written.
    */
-  writeRecords(runId: string, batch: RecordWrite[]): Promise<WriteResult>;
+  writeRecords(runId: string, batch: RecordWrite[], opts?: WriteOptions): Promise<WriteResult>;
   recordIssues(runId: string, issues: ImportIssueInput[]): Promise<void>;
   finishImportRun(runId: string, result: ImportRunResult): Promise<void>;
   searchPatients(q: PatientSearch): Promise<{ items: PatientListItem[]; nextCursor?: string; total: number }>;

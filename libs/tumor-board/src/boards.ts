@@ -209,8 +209,11 @@ export async function reportTexts(store: Store, patientKey: string): Promise<(ke
   return (key) => texts.get(key);
 }
 
-/** Composes and verifies the case summary; stores the verified summary (never an unverified sentence) and marks the case ready. */
-export async function prepareCase(store: Store, caseId: string, options: PrepareOptions = {}): Promise<PreparedSummary> {
+/**
+ * Composes and verifies a case's summary and, when a chat model is configured, its verified rephrasing. Reads only:
+ * callers run it outside their write transaction, because the chat call can take as long as its timeout.
+ */
+export async function composePreparedCase(store: Store, caseId: string, options: PrepareOptions = {}): Promise<PreparedSummary> {
   const row = await findCase(store, caseId);
   const composed = composeCaseSummary(row.patientKey, await store.getFacts(row.patientKey), {
     ...(options.today ? { today: options.today } : {}),
@@ -236,6 +239,12 @@ export async function prepareCase(store: Store, caseId: string, options: Prepare
       prepared.rephrased = { error: `the configured chat model failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 300)}` };
     }
   }
+  return prepared;
+}
+
+/** Stores a composed summary (only verified sentences are in it) on its case and marks the case ready; a discussed case stays discussed. */
+export async function savePreparedCase(store: Store, caseId: string, prepared: PreparedSummary): Promise<PreparedSummary> {
+  const row = await findCase(store, caseId);
   await store.prisma.boardCase.update({
     where: { id: caseId },
     data: { summaryJson: JSON.stringify(prepared), preparedAt: new Date(), status: row.status === 'discussed' ? 'discussed' : 'ready' },
@@ -243,15 +252,32 @@ export async function prepareCase(store: Store, caseId: string, options: Prepare
   return prepared;
 }
 
-/** Prepares every case of a board (the coordinator's "prepare all"); returns per-case counts. */
-export async function prepareBoard(store: Store, boardId: string, options: PrepareOptions = {}): Promise<{ caseId: string; sentences: number; rejected: number }[]> {
+/** Composes, verifies and stores a case's summary (composePreparedCase, then savePreparedCase). */
+export async function prepareCase(store: Store, caseId: string, options: PrepareOptions = {}): Promise<PreparedSummary> {
+  return savePreparedCase(store, caseId, await composePreparedCase(store, caseId, options));
+}
+
+/** Every case of a board composed (reads only; see composePreparedCase). */
+export async function composeBoard(store: Store, boardId: string, options: PrepareOptions = {}): Promise<{ caseId: string; prepared: PreparedSummary }[]> {
   const board = await getBoard(store, boardId);
   const out = [];
-  for (const c of board.cases) {
-    const prepared = await prepareCase(store, c.id, options);
-    out.push({ caseId: c.id, sentences: prepared.summary.sections.reduce((n, s) => n + s.sentences.length, 0), rejected: prepared.rejected.length });
+  for (const c of board.cases) out.push({ caseId: c.id, prepared: await composePreparedCase(store, c.id, options) });
+  return out;
+}
+
+/** Stores a board's composed cases; returns per-case counts. */
+export async function saveBoard(store: Store, cases: readonly { caseId: string; prepared: PreparedSummary }[]): Promise<{ caseId: string; sentences: number; rejected: number }[]> {
+  const out = [];
+  for (const { caseId, prepared } of cases) {
+    await savePreparedCase(store, caseId, prepared);
+    out.push({ caseId, sentences: prepared.summary.sections.reduce((n, s) => n + s.sentences.length, 0), rejected: prepared.rejected.length });
   }
   return out;
+}
+
+/** Prepares every case of a board (the coordinator's "prepare all"). */
+export async function prepareBoard(store: Store, boardId: string, options: PrepareOptions = {}): Promise<{ caseId: string; sentences: number; rejected: number }[]> {
+  return saveBoard(store, await composeBoard(store, boardId, options));
 }
 
 /**

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFhirPath } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
 import {
-  addCase, chatModelFromEnv, chatModelSettingsFromEnv, ChatModelConfigError, composeCaseSummary, createBoard, createChatModel, prepareCase, rephraseCaseSummary, storeRecordLookup,
-  verifyCaseSummary,
+  addCase, chatModelFromEnv, chatModelSettingsFromEnv, ChatModelConfigError, composeCaseSummary, composePreparedCase, createBoard, createChatModel, getCase, prepareCase, rephraseCaseSummary, storeRecordLookup,
+  savePreparedCase, verifyCaseSummary,
   type CaseSummary, type RecordLookup,
 } from './index';
 
@@ -180,6 +180,26 @@ describe('prepareCase with a configured chat model', () => {
     const failing = await prepareCase(store, c.id, { chatModel: { model: createChatModel({ provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', timeoutMs: 2000 }, {}), settings: { timeoutMs: 2000 } } });
     expect(failing.rephrased).toEqual({ error: expect.stringMatching(/^the configured chat model failed: /) });
     expect(failing.summary.sections.flatMap((s) => s.sentences).length).toBeGreaterThan(20);
+  });
+
+  it('composes (with the chat call) without writing, so the API can store the result in a short transaction afterwards', async () => {
+    const board = await createBoard(store, { title: 'Compose-then-save board', specialty: 'breast', meetingAt: '2019-01-20T08:00:00Z' }, 'coordinator');
+    const c = await addCase(store, board.id, { patientKey: JENNY, question: 'Adjuvant?' });
+    const { server, url } = await standIn(openAiCompletions);
+    let composed;
+    try {
+      const env = { ONCOBOARD_CHAT_PROVIDER: 'openai-compatible', ONCOBOARD_CHAT_BASE_URL: `${url}/v1`, ONCOBOARD_CHAT_MODEL: 'local-model' };
+      composed = await composePreparedCase(store, c.id, { chatModel: chatModelFromEnv(env), today: new Date('2019-01-15') });
+    } finally {
+      server.close();
+    }
+    expect(composed.rephrased).toHaveProperty('summary');
+    // Nothing stored yet: the case is as added.
+    expect(await store.prisma.boardCase.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ summaryJson: null, preparedAt: null, status: 'to-prepare' });
+    await savePreparedCase(store, c.id, composed);
+    const saved = await getCase(store, c.id);
+    expect(saved.status).toBe('ready');
+    expect(saved.prepared).toEqual(JSON.parse(JSON.stringify(composed)));
   });
 });
 

@@ -2,6 +2,7 @@
 import { useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { safeNextPath, signIn } from '../lib/auth-client';
+import { OidcSignIn } from './OidcSignIn';
 
 /** Local-account sign-in. On success a full navigation (not a client transition), so every cache starts clean for this user. */
 export function SignInForm() {
@@ -65,6 +66,7 @@ export function SignInForm() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <OidcSignIn next={next} />
     </div>
   );
 }

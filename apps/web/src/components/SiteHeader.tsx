@@ -11,6 +11,7 @@ const NAV = [
   { href: '/boards', label: 'Tumor boards', active: (p: string) => p.startsWith('/boards') },
   { href: '/import', label: 'Import', active: (p: string) => p.startsWith('/import') },
   { href: '/models', label: 'Models', active: (p: string) => p.startsWith('/models') },
+  { href: '/export', label: 'Export', active: (p: string) => p.startsWith('/export') },
 ] as const;
 
 export function SiteHeader() {

@@ -1,5 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { cameOverTls, clientAddress, downstreamResponseHeaders, upstreamRequestHeaders } from './api-forward';
+import { cameOverTls, clientAddress, downstreamResponseHeaders, forwardToApi, upstreamRequestHeaders } from './api-forward';
 
 describe('clientAddress', () => {
   it('takes the rightmost address (the one a trusted hop appended), not one the browser prepended', () => {
@@ -42,5 +44,26 @@ describe('downstreamResponseHeaders', () => {
     expect(headers.getSetCookie()).toEqual(['oncoboard_session=; Max-Age=0; Path=/; HttpOnly', 'oncoboard_csrf=; Max-Age=0; Path=/']);
     expect(headers.get('cache-control')).toBe('no-store');
     expect(headers.get('x-powered-by')).toBeNull();
+  });
+});
+
+describe('forwardToApi', () => {
+  it('passes a redirect from the API to the browser as a redirect, with its Location and every Set-Cookie line', async () => {
+    const api = http.createServer((req, res) => {
+      res.writeHead(302, { Location: `https://idp.example/authorize${req.url!.slice(req.url!.indexOf('?'))}`, 'Set-Cookie': ['oncoboard_oidc=h; HttpOnly; SameSite=Lax; Path=/; Max-Age=600', 'other=1'] }).end();
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    const saved = process.env.FUSION_API_URL;
+    process.env.FUSION_API_URL = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    try {
+      const res = await forwardToApi(new Request('http://127.0.0.1:3000/api/auth/oidc/start?next=%2Fx'), '/auth/oidc/start?next=%2Fx', () => new Response(null, { status: 502 }));
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('https://idp.example/authorize?next=%2Fx');
+      expect(res.headers.getSetCookie()).toEqual(['oncoboard_oidc=h; HttpOnly; SameSite=Lax; Path=/; Max-Age=600', 'other=1']);
+    } finally {
+      if (saved === undefined) delete process.env.FUSION_API_URL;
+      else process.env.FUSION_API_URL = saved;
+      api.close();
+    }
   });
 });

@@ -6,8 +6,11 @@
 
 /** Request headers that travel to the API: tRPC's own, the session cookie, the CSRF header and the user agent (audit). */
 export const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'trpc-accept', 'trpc-batch-mode', 'x-trpc-source', 'cookie', 'x-csrf-token', 'user-agent'] as const;
-/** Response headers that travel back; `set-cookie` is copied separately (one header line per cookie). */
-export const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'vary', 'trpc-accept', 'retry-after'] as const;
+/**
+ * Response headers that travel back; `set-cookie` is copied separately (one header line per cookie). `location`: the
+ * API's redirects (OpenID Connect sign-in) reach the browser as redirects, never followed here.
+ */
+export const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'vary', 'trpc-accept', 'retry-after', 'location'] as const;
 
 export function apiBase(): string {
   return (process.env.FUSION_API_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');

@@ -9,7 +9,7 @@ import { forwardToApi } from '../../../../lib/api-forward';
 export const dynamic = 'force-dynamic';
 
 /** The API's auth endpoints and the method each takes; anything else is refused here. */
-const ACTIONS: Record<string, 'GET' | 'POST'> = { 'sign-in': 'POST', 'sign-out': 'POST', session: 'GET' };
+const ACTIONS: Record<string, 'GET' | 'POST'> = { 'sign-in': 'POST', 'sign-out': 'POST', session: 'GET', providers: 'GET' };
 
 async function forward(request: NextRequest, context: { params: Promise<{ action: string }> }): Promise<Response> {
   const { action } = await context.params;
