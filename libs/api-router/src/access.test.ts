@@ -231,6 +231,12 @@ describe('patient-level access', () => {
     const page = await caller.patients.search({});
     expect(page.items.map((p) => p.key)).toEqual([JENNY]);
     expect(page.total).toBe(1);
+    // The counts are the store's own (facts and events of the patient), not a column nobody maintains.
+    const fromStore = (await store.searchPatients({ text: 'jenny' })).items.find((p) => p.key === JENNY)!;
+    expect(page.items[0]).toEqual(fromStore);
+    expect(page.items[0]!.factCount).toBeGreaterThan(0);
+    expect(page.items[0]!.eventCount).toBeGreaterThan(0);
+    await expect(caller.patients.search({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'cursor: expected the nextCursor of a previous page' });
     await expect(caller.patients.timeline({ patientKey: JOHN })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     // A seat on a board with John's case opens John (and only the board's patients).

@@ -80,7 +80,7 @@ function decodeCursor<T>(cursor: string, where: string, check: (v: unknown) => v
   } catch {
     value = undefined;
   }
-  if (!check(value)) throw new Error(`${where}: cursor "${cursor.slice(0, 40)}" is not a cursor this store returned`);
+  if (!check(value)) throw new RangeError(`${where}: cursor "${cursor.slice(0, 40)}" is not a cursor this store returned`);
   return value;
 }
 
@@ -619,9 +619,9 @@ class PrismaStore implements Store {
     if (count === 0) throw new Error(`finishImportRun: no import run "${runId}"`);
   }
 
-  async searchPatients(q: PatientSearch): Promise<{ items: PatientListItem[]; nextCursor?: string; total: number }> {
+  async searchPatients(q: PatientSearch, within?: Prisma.PatientWhereInput): Promise<{ items: PatientListItem[]; nextCursor?: string; total: number }> {
     const limit = checkLimit('searchPatients', q.limit, 50, 200);
-    const filters: Prisma.PatientWhereInput[] = [];
+    const filters: Prisma.PatientWhereInput[] = within ? [within] : [];
     for (const word of queryWords(q.text)) filters.push({ searchText: { contains: word } });
     for (const word of queryWords(q.cancerType)) filters.push({ primaryCancerSearch: { contains: word } });
     if (q.stage?.trim()) filters.push({ stageSearch: { contains: stageQueryPattern(q.stage) } });

@@ -1,6 +1,6 @@
 import type { Fact, TimelineEvent } from '@oncoboard/facts';
 import type { AccessReads } from './access-reads';
-import type { StoreClient } from './client';
+import type { Prisma, StoreClient } from './client';
 import type { DatabaseProvider } from './database-url';
 
 export interface PatientIdentifier {
@@ -259,7 +259,11 @@ export interface Store {
   writeRecords(runId: string, batch: RecordWrite[], opts?: WriteOptions): Promise<WriteResult>;
   recordIssues(runId: string, issues: ImportIssueInput[]): Promise<void>;
   finishImportRun(runId: string, result: ImportRunResult): Promise<void>;
-  searchPatients(q: PatientSearch): Promise<{ items: PatientListItem[]; nextCursor?: string; total: number }>;
+  /**
+   * `within`: a condition every listed patient must also meet (the API's access filter), applied in the query so
+   * paging and the total see only those patients. A cursor this store did not return is a RangeError.
+   */
+  searchPatients(q: PatientSearch, within?: Prisma.PatientWhereInput): Promise<{ items: PatientListItem[]; nextCursor?: string; total: number }>;
   getPatient(key: string): Promise<PatientRow | null>;
   getFacts(patientKey: string, q?: { kinds?: string[] }): Promise<StoredFact[]>;
   getTimeline(patientKey: string, q: TimelineQuery): Promise<TimelinePage>;
