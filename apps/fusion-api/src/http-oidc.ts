@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  createSession, findOidcUser, OidcCallbackError, oidcConfigFromEnv, OidcConfigError, OidcRelyingParty, OidcUnavailableError, recordAuditEvent, type AuditOutcome, type AuthUser,
+  createSession, findOidcUser, OidcCallbackError, oidcConfigFromEnv, OidcRelyingParty, OidcUnavailableError, recordAuditEvent, type AuditOutcome, type AuthUser,
 } from '@oncoboard/auth';
 import { clientAddress, overTls, parseCookies, sessionCookies, type AuthHttpOptions } from './http-auth';
 import { logger } from './logger';
@@ -17,7 +17,7 @@ import { logger } from './logger';
 export const OIDC_COOKIE = 'oncoboard_oidc';
 export const SIGN_IN_PAGE = '/sign-in';
 /** The codes the sign-in page turns into messages; deliberately coarse (which check failed is in the audit trail). */
-export type OidcErrorCode = 'oidc-failed' | 'oidc-unavailable' | 'oidc-misconfigured';
+export type OidcErrorCode = 'oidc-failed' | 'oidc-unavailable';
 
 export function isOidcPath(path: string): boolean {
   return path === '/auth/providers' || path.startsWith('/auth/oidc/');
@@ -27,24 +27,6 @@ export function isOidcPath(path: string): boolean {
 export function oidcRelyingPartyFromEnv(env: NodeJS.ProcessEnv = process.env): OidcRelyingParty | null {
   const config = oidcConfigFromEnv(env);
   return config ? new OidcRelyingParty(config) : null;
-}
-
-// One relying party per server (per options object) when the server was not given one.
-const fromEnv = new WeakMap<AuthHttpOptions, OidcRelyingParty | null | OidcConfigError>();
-
-function relyingParty(opts: AuthHttpOptions): OidcRelyingParty | null | OidcConfigError {
-  if (opts.oidc !== undefined) return opts.oidc;
-  if (!fromEnv.has(opts)) {
-    try {
-      fromEnv.set(opts, oidcRelyingPartyFromEnv());
-    } catch (error) {
-      if (!(error instanceof OidcConfigError)) throw error;
-      // The message names the variable and what was expected; it holds configuration only.
-      logger.error({ err: error.name, problem: error.message }, 'OpenID Connect sign-in is misconfigured');
-      fromEnv.set(opts, error);
-    }
-  }
-  return fromEnv.get(opts)!;
 }
 
 /** A path on the web app to return to: one leading "/", no "//host", no backslash or control characters. */
@@ -73,11 +55,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 export async function handleOidcRequest(req: IncomingMessage, res: ServerResponse, path: string, opts: AuthHttpOptions): Promise<boolean> {
   if (path !== '/auth/providers' && path !== '/auth/oidc/start' && path !== '/auth/oidc/callback') return false;
   if (req.method !== 'GET') return sendJson(res, 405, { error: 'use GET' }, { Allow: 'GET' });
-  const rp = relyingParty(opts);
+  // Configured once, at server start (a bad ONCOBOARD_OIDC_* setting stops the start, naming the variable).
+  const rp = opts.oidc ?? null;
   if (path === '/auth/providers') {
-    return sendJson(res, 200, { password: true, oidc: rp instanceof OidcRelyingParty ? { displayName: rp.config.displayName } : null });
+    return sendJson(res, 200, { password: true, oidc: rp ? { displayName: rp.config.displayName } : null });
   }
-  if (rp instanceof OidcConfigError) return redirect(res, signInError('oidc-misconfigured'));
   if (!rp) return sendJson(res, 404, { error: 'OpenID Connect sign-in is not configured (ONCOBOARD_OIDC_ISSUER is unset)' });
   const secure = opts.cookieSecure || overTls(req);
   const query = new URL(req.url ?? '/', 'http://api.invalid').searchParams;

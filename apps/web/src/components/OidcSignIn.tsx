@@ -6,7 +6,6 @@ import { useEffect, useState } from 'react';
 const OIDC_ERRORS: Record<string, string> = {
   'oidc-failed': 'Single sign-on did not sign you in. If this keeps happening, ask your administrator whether your account is linked to it.',
   'oidc-unavailable': 'The single sign-on provider could not be reached. Try again in a moment, or sign in with your password.',
-  'oidc-misconfigured': 'Single sign-on is not set up correctly on this server. Ask your administrator.',
 };
 
 /**
