@@ -9,6 +9,8 @@ import { derivePostgresSchema, postgresSchemaPath, sourceSchemaPath } from '../s
 import { providerOf, sqlitePathOf, type DatabaseProvider } from './database-url';
 import { listMigrations, migrateStore, migrationsRoot } from './migrate';
 import { diffScript, migrationsTarget, openSchemaEngine, schemaTarget } from './migrations/schema-engine';
+import { openStore } from './store';
+import { observation, patientRecord } from './test-support/records';
 import { cleanupTestDatabases, freshDatabaseUrl, describeEachProvider } from './test-support/test-databases';
 
 afterAll(cleanupTestDatabases);
@@ -185,3 +187,70 @@ describe('migrateStore input', () => {
     await expect(migrateStore('mysql://user:secret@host/db')).rejects.not.toThrow(/secret/);
   });
 });
+
+describe('upgrading a SQLite store that holds data', () => {
+  // SQLite drops and rebuilds a table to remove a column; with foreign keys on, that DROP would cascade into every
+  // fact, event and encoding of the patients. The runner turns them off around each migration: prove no row is lost.
+  it('the latest migration keeps every row of every table', async () => {
+    const populated = await freshDatabaseUrl('sqlite');
+    const store = await openStore({ databaseUrl: populated });
+    try {
+      const run = await store.beginImportRun('upgrade test');
+      await store.writeRecords(run.id, [
+        patientRecord('Patient/upgrade', { displayName: 'Up Grade' }),
+        observation({ id: 'upgrade-obs', patient: 'Patient/upgrade', date: '2020-01-01', events: [{ start: '2020-01-01', category: 'lab', title: 'upgrade-obs' }] }),
+      ]);
+      // Rows in the tables that reference Patient with ON DELETE CASCADE.
+      await store.prisma.user.create({ data: { id: 'u1', username: 'upgrade', displayName: 'Upgrade' } });
+      await store.prisma.careTeamMember.create({ data: { userId: 'u1', patientKey: 'Patient/upgrade' } });
+      await store.prisma.modalityEncoding.create({ data: { patientKey: 'Patient/upgrade', moduleId: 'm', moduleVersion: '1.0.0', inputHash: 'h', vector: new Uint8Array(4) } });
+    } finally {
+      await store.close();
+    }
+    const previous = await freshDatabaseUrl('sqlite');
+    const dir = copyOfMigrations();
+    const latest = listMigrations('sqlite').at(-1)!;
+    try {
+      rmSync(join(dir, 'sqlite', latest.name), { recursive: true });
+      await migrateStore(previous, { migrationsDir: dir });
+      const rowsBefore = copyRows(sqlitePathOf(populated), sqlitePathOf(previous));
+      expect(rowsBefore.Fact).toBeGreaterThan(0);
+      expect(rowsBefore.TimelineEvent).toBeGreaterThan(0);
+      expect([rowsBefore.CareTeamMember, rowsBefore.ModalityEncoding]).toEqual([1, 1]);
+
+      expect(await migrateStore(previous)).toEqual({ applied: [latest.name] });
+      const db = new Database(sqlitePathOf(previous), { readonly: true });
+      try {
+        const rowsAfter = Object.fromEntries(Object.keys(rowsBefore).map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n]));
+        expect(rowsAfter).toEqual(rowsBefore);
+        expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Copies every row of `from` (current schema) into `to` (the previous schema), the columns both have; returns the row counts. */
+function copyRows(from: string, to: string): Record<string, number> {
+  const db = new Database(to);
+  try {
+    db.pragma('foreign_keys = OFF');
+    db.prepare('ATTACH DATABASE ? AS src').run(from);
+    const tables = (db.prepare("SELECT name FROM src.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const counts: Record<string, number> = {};
+    for (const table of tables) {
+      const columnsOf = (schema: string) => new Set((db.prepare(`PRAGMA ${schema}.table_info("${table}")`).all() as { name: string }[]).map((c) => c.name));
+      const target = columnsOf('main');
+      const shared = [...columnsOf('src')].filter((c) => target.has(c)).map((c) => `"${c}"`).join(', ');
+      db.exec(`INSERT INTO main."${table}" (${shared}) SELECT ${shared} FROM src."${table}"`);
+      counts[table] = (db.prepare(`SELECT count(*) AS n FROM main."${table}"`).get() as { n: number }).n;
+    }
+    db.exec('DETACH DATABASE src');
+    return counts;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Patient" DROP COLUMN "eventCount",
+DROP COLUMN "factCount";
