@@ -4,14 +4,8 @@
  */
 import { accessiblePatientsWhere, type AuthUser } from '@oncoboard/auth';
 import type { PatientListItem, PatientSearch, Store } from '@oncoboard/store';
-import { TRPCError } from '@trpc/server';
+import { readPage } from './store-cursor';
 
-export async function searchAccessiblePatients(store: Store, user: AuthUser, q: PatientSearch): Promise<{ items: PatientListItem[]; nextCursor?: string; total: number }> {
-  try {
-    return await store.searchPatients(q, accessiblePatientsWhere(user));
-  } catch (error) {
-    // The store names the cursor it refused; the caller gets a message without it (a cursor holds a patient's sort name).
-    if (error instanceof RangeError) throw new TRPCError({ code: 'BAD_REQUEST', message: q.cursor !== undefined ? 'cursor: expected the nextCursor of a previous page' : error.message });
-    throw error;
-  }
+export function searchAccessiblePatients(store: Store, user: AuthUser, q: PatientSearch): Promise<{ items: PatientListItem[]; nextCursor?: string; total: number }> {
+  return readPage(q.cursor, () => store.searchPatients(q, accessiblePatientsWhere(user)));
 }

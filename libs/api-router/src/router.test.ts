@@ -1,37 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveElementPath } from '@oncoboard/ehr-fhir';
-import { importFhirPath } from '@oncoboard/ingest';
-import { openStore, type Store } from '@oncoboard/store';
+import type { Store } from '@oncoboard/store';
 import type { CitedValue } from './contract';
 import { appRouter } from './router';
 import { testContext } from './test-context';
 import { createCallerFactory } from './trpc';
+import { openDemoStore, type DemoStore } from './test-support/demo-store';
 
 // The router over a real SQLite store holding the mCODE STU4 demo cohort.
-const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
 const JENNY = 'Patient/cancer-patient-jenny-m';
 
-let work: string;
+let demo: DemoStore;
 let store: Store;
 const createCaller = createCallerFactory(appRouter);
 let caller: ReturnType<typeof createCaller>;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-router-'));
-  store = await openStore({ databaseUrl: `file:${join(work, 'router.db')}` });
-  await importFhirPath(demoDir, { store });
+  demo = await openDemoStore('router');
+  store = demo.store;
   // A signed-in user on the care team of every demo patient (the access rules have their own tests).
   caller = createCaller(await testContext(store, { roles: ['oncologist', 'care-coordinator'], patients: 'all' }));
 }, 120_000);
 
-afterAll(async () => {
-  await store?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => demo?.close());
 
 /** A citation must resolve: its record exists, belongs to the patient, and the cited element is in the JSON. */
 async function expectResolvable(value: CitedValue | undefined, patientKey = JENNY) {
@@ -117,6 +109,7 @@ describe('patients.timeline', () => {
     const page1 = await caller.patients.timeline({ patientKey: JENNY, limit: 3 });
     const page2 = await caller.patients.timeline({ patientKey: JENNY, limit: 3, cursor: page1.nextCursor });
     expect(page2.items[0]?.id).not.toBe(page1.items[0]?.id);
+    await expect(caller.patients.timeline({ patientKey: JENNY, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'cursor: expected the nextCursor of a previous page' });
     const event = all.items[0]!;
     const record = await caller.sourceRecords.get({ key: event.citation.sourceRecordKey });
     expect(resolveElementPath(JSON.parse(record.content), event.citation.elementPath)).toBeDefined();

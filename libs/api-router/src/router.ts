@@ -14,6 +14,7 @@ import { auditRouter } from './audit';
 import { deidRouter } from './deid';
 import { changePatientData, readPatientData } from './patient-data';
 import { searchAccessiblePatients } from './patient-list';
+import { readPage } from './store-cursor';
 import { anonymous, authorized, router } from './trpc';
 
 const patientKey = z.string().regex(/^Patient\/[A-Za-z0-9\-.]{1,64}$/, 'expected a patient key like "Patient/<id>"');
@@ -113,7 +114,7 @@ export const appRouter = router({
       .query(({ ctx, input }): Promise<TimelinePage> =>
         readPatientData(ctx, { patientKeys: [input.patientKey] }, async () => {
         const { patientKey: key, ...query } = input;
-        const page = await ctx.store.getTimeline(key, query);
+        const page = await readPage(query.cursor, () => ctx.store.getTimeline(key, query));
         return {
           total: page.total,
           undatedCount: page.undatedCount,
