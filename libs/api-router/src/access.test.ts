@@ -1,39 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { TRPCError, type AnyTRPCRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPermission, PERMISSIONS, ROLES, type Role } from '@oncoboard/auth';
-import { importFhirPath } from '@oncoboard/ingest';
 import { DEFAULT_MODEL_FOLDER, registerModelVersion } from '@oncoboard/modules';
-import { openStore, type Store } from '@oncoboard/store';
+import type { Store } from '@oncoboard/store';
 import { appRouter } from './router';
 import { anonymousContext, testContext } from './test-context';
+import { openDemoStore, type DemoStore } from './test-support/demo-store';
 import { ANONYMOUS_PROCEDURES, createCallerFactory, publicProcedure, router, type ApiContext, type ProcedureMeta } from './trpc';
 
 // Access control over the WHOLE router, on a real SQLite store with the demo cohort: every procedure declares
 // a permission, refuses anonymous callers and callers without the role; patient-data procedures write exactly
 // one audit record per call; a change and its audit record commit together; lists show only one's patients.
-const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
 const JENNY = 'Patient/cancer-patient-jenny-m';
 const JOHN = 'Patient/cancer-patient-john-anyperson';
 
-let work: string;
+let demo: DemoStore;
 let store: Store;
 const createCaller = createCallerFactory(appRouter);
 
 beforeAll(async () => {
   process.env.ONCOBOARD_DEID_KEY ??= 'access-test-only de-identification key, 32+ characters';
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-access-'));
-  store = await openStore({ databaseUrl: `file:${join(work, 'access.db')}` });
-  await importFhirPath(demoDir, { store });
+  demo = await openDemoStore('access');
+  store = demo.store;
   // An active model version, for predictions.compute (the shipped SYNTHETIC demo model).
   await registerModelVersion(store, DEFAULT_MODEL_FOLDER);
 }, 120_000);
-afterAll(async () => {
-  await store?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => demo?.close());
 
 interface ProcedureInfo {
   path: string;

@@ -1,32 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFhirPath } from '@oncoboard/ingest';
-import { openStore, type Store } from '@oncoboard/store';
+import type { Store } from '@oncoboard/store';
 import { appRouter } from './router';
 import { testContext } from './test-context';
 import { createCallerFactory } from './trpc';
+import { openDemoStore, type DemoStore } from './test-support/demo-store';
 
 // boards.* over a real SQLite store holding the mCODE STU4 demo cohort.
-const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
-let work: string;
+let demo: DemoStore;
 let store: Store;
 const createCaller = createCallerFactory(appRouter);
 let caller: ReturnType<typeof createCaller>;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-boards-api-'));
-  store = await openStore({ databaseUrl: `file:${join(work, 'api.db')}` });
-  await importFhirPath(demoDir, { store });
+  demo = await openDemoStore('boards-api');
+  store = demo.store;
   // A signed-in user on the care team of every demo patient (the access rules have their own tests).
   caller = createCaller(await testContext(store, { roles: ['oncologist', 'care-coordinator'], patients: 'all' }));
 }, 120_000);
 
-afterAll(async () => {
-  await store?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => demo?.close());
 
 describe('boards router', () => {
   it('runs a meeting: create, add a case, prepare all, read the verified summary, record the decision', async () => {

@@ -1,24 +1,23 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { importFhirPath, importPathologyReports } from '@oncoboard/ingest';
-import { openStore, type Store } from '@oncoboard/store';
+import { importPathologyReports } from '@oncoboard/ingest';
+import type { Store } from '@oncoboard/store';
 import { appRouter } from './router';
 import { testContext } from './test-context';
 import { createCallerFactory } from './trpc';
+import { demoDir, openDemoStore, type DemoStore } from './test-support/demo-store';
 import { DEID_EXPORT_MAX_BYTES_ENV } from './deid';
 
 // deid.exportBundle on a real SQLite store holding the demo cohort and a synthetic pathology report for Jenny.
 // The key is the server's environment (process.env here), set per test and removed after.
 const repoRoot = resolve(__dirname, '../../..');
-const demoDir = join(repoRoot, 'demo/mcode-stu4');
 const JENNY = 'Patient/cancer-patient-jenny-m';
 const JOHN = 'Patient/cancer-patient-john-anyperson';
 const BRIAN = 'Patient/cancer-patient-brian-l';
 const KEY = 'api-test-only de-identification key: 0123456789abcdef';
 const createCaller = createCallerFactory(appRouter);
-let work: string;
+let demo: DemoStore;
 let store: Store;
 
 type Json = Record<string, unknown>;
@@ -42,15 +41,11 @@ function decodedTexts(bundle: { entry: { resource: Json }[] }): string[] {
 const auditsOf = (username: string) => store.prisma.auditEvent.findMany({ where: { username, operation: 'deid.exportBundle' }, orderBy: { id: 'asc' } });
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-deid-api-'));
-  store = await openStore({ databaseUrl: `file:${join(work, 'api.db')}` });
-  await importFhirPath(demoDir, { store });
+  demo = await openDemoStore('deid-api');
+  store = demo.store;
   await importPathologyReports(join(repoRoot, 'libs/pathology/fixtures/breast-core-biopsy.txt'), { patientKey: JENNY, embed: false }, { store });
 }, 180_000);
-afterAll(async () => {
-  await store?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => demo?.close());
 afterEach(() => {
   delete process.env.ONCOBOARD_DEID_KEY;
   delete process.env[DEID_EXPORT_MAX_BYTES_ENV];
