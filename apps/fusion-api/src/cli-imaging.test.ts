@@ -1,25 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { syntheticCtPhantom, writeDicomSeries, writeNifti } from '@oncoboard/imaging/testing';
+import { cliWorkspace } from './test-support/cli-workspace';
 
-const repoRoot = resolve(__dirname, '../../..');
-const cliBin = join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs');
-
-let work: string;
-let databaseUrl: string;
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-cli-imaging-'));
-  databaseUrl = `file:${join(work, 'cli.db')}`;
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const { work, cli } = cliWorkspace('cli-imaging');
 
 describe('oncoboard imaging-import', () => {
   it('stores a series with its lesion, prints a summary, and finds it unchanged the second time', () => {

@@ -1,34 +1,22 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, findOidcUser } from '@oncoboard/auth';
 import { openStore, type Store } from '@oncoboard/store';
+import { cliWorkspace } from './test-support/cli-workspace';
 
 // Linking accounts to an OpenID Connect subject through the real CLI against a SQLite file, read back through the
 // store. Each CLI run starts tsx and loads the whole CLI (seconds each on a busy machine).
-const repoRoot = resolve(__dirname, '../../..');
-const cliBin = join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs');
 const ISSUER = 'https://login.example.org/realms/hospital';
 
-let work: string;
-let databaseUrl: string;
+const { databaseUrl, cli: runCli } = cliWorkspace('cli-oidc');
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { ONCOBOARD_OIDC_ISSUER: '', ...env } });
 let store: Store;
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: databaseUrl, ONCOBOARD_OIDC_ISSUER: '', ...env }, timeout: 240_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, all: r.stdout + r.stderr };
-}
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-cli-oidc-'));
-  databaseUrl = `file:${join(work, 'cli.db')}`;
   store = await openStore({ databaseUrl });
   await createUser(store.prisma, { username: 'carol', roles: ['care-coordinator'], password: 'a long enough passphrase' });
 }, 60_000);
 afterAll(async () => {
   await store?.close();
-  rmSync(work, { recursive: true, force: true });
 });
 
 describe('oncoboard user add --oidc-subject / user link-oidc / user unlink-oidc', () => {

@@ -1,36 +1,25 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '@oncoboard/auth';
 import { openStore, type Store } from '@oncoboard/store';
+import { cliWorkspace } from './test-support/cli-workspace';
 
 // The account and access commands through the real CLI against a SQLite file, read back through the store.
 // Each CLI run starts tsx and loads the whole CLI (seconds each on a busy machine): the timeouts are generous.
-const repoRoot = resolve(__dirname, '../../..');
-const cliBin = join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs');
 const ADMIN_PASSWORD = 'first admin passphrase';
 const USER_PASSWORD = 'oncologist passphrase 1';
 
-let work: string;
-let databaseUrl: string;
+const { work, databaseUrl, cli } = cliWorkspace('cli-users');
 let store: Store;
-function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: databaseUrl, ...opts.env }, input: opts.input, timeout: 240_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, all: r.stdout + r.stderr };
-}
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-cli-users-'));
-  databaseUrl = `file:${join(work, 'cli.db')}`;
   store = await openStore({ databaseUrl });
   await store.prisma.patient.create({ data: { key: 'Patient/p1' } });
   await store.prisma.patient.create({ data: { key: 'Patient/p2' } });
 }, 60_000);
 afterAll(async () => {
   await store?.close();
-  rmSync(work, { recursive: true, force: true });
 });
 
 describe('oncoboard create-admin / user add / access / board-member', () => {

@@ -1,30 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@oncoboard/api-router';
 import { createUser, grantPatientAccess } from '@oncoboard/auth';
 import { openStore, type Store } from '@oncoboard/store';
 import { startApiServer, type ApiServer } from './server';
+import { cliWorkspace, repoRoot } from './test-support/cli-workspace';
 
-const repoRoot = resolve(__dirname, '../../..');
-const cliBin = join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs');
+const { work, databaseUrl, cli } = cliWorkspace('api');
 const demoDir = join(repoRoot, 'demo', 'mcode-stu4');
-
-let work: string;
-let databaseUrl: string;
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-api-'));
-  databaseUrl = `file:${join(work, 'api.db')}`;
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('oncoboard CLI', () => {
   it('imports the demo cohort with a final count, and a second run finds everything unchanged', () => {
