@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { Fragment, useState } from 'react';
 import { patientHref, sourceHref } from '../lib/routes';
 import { useTRPC } from '../lib/trpc';
-import { EmptyNote, ErrorNotice, Loading, Section } from './ui';
+import { BackLink, EmptyNote, ErrorNotice, Loading, Section } from './ui';
 
 const LEVELS = ['A', 'B', 'C', 'D', 'E'] as const;
 /** CIViC evidence levels (https://civic.readthedocs.io, evidence levels). */
@@ -51,11 +51,7 @@ export function GenomicsView({ patientKey }: { patientKey: string }) {
   };
   return (
     <div className="space-y-6">
-      <p className="text-sm">
-        <Link href={patientHref(patientKey)} className="text-sky-800 hover:underline">
-          ← Patient overview
-        </Link>
-      </p>
+      <BackLink href={patientHref(patientKey)}>Patient overview</BackLink>
       <h1 className="text-2xl font-semibold">Genomics</h1>
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="card p-4" data-testid="tmb" title={tmb?.definition}>

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { patientHref, sourceHref } from '../lib/routes';
 import { useTRPC } from '../lib/trpc';
-import { EmptyNote, ErrorNotice, Loading, Section } from './ui';
+import { BackLink, EmptyNote, ErrorNotice, Loading, Section } from './ui';
 
 /** One colour per family of fields (not per value: a colour never means good or bad). */
 function fieldTone(kind: string): string {
@@ -58,11 +58,7 @@ export function ReportsView({ patientKey }: { patientKey: string }) {
   if (reports.isError) return <ErrorNotice error={reports.error} what={`the reports of ${patientKey}`} />;
   return (
     <div className="space-y-6">
-      <p className="text-sm">
-        <Link href={patientHref(patientKey)} className="text-sky-800 hover:underline">
-          ← Patient overview
-        </Link>
-      </p>
+      <BackLink href={patientHref(patientKey)}>Patient overview</BackLink>
       <h1 className="text-2xl font-semibold">Pathology reports</h1>
       {reports.data.length === 0 ? <EmptyNote>No pathology report is on record (import one with oncoboard pathology-import).</EmptyNote> : null}
       {reports.data.map((report) => (

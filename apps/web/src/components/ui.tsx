@@ -53,6 +53,17 @@ export function Section({ title, id, actions, children, count }: { title: string
   );
 }
 
+/** The "← back" line above a page's heading (to the patient's overview, a board's agenda). */
+export function BackLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <p className="text-sm">
+      <Link href={href} className="text-sky-800 hover:underline">
+        ← {children}
+      </Link>
+    </p>
+  );
+}
+
 export function EmptyNote({ children }: { children: ReactNode }) {
   return <p className="text-sm text-slate-500 italic">{children}</p>;
 }

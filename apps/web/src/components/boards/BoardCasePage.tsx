@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { formatInstant } from '../../lib/format';
 import { boardHref, patientHref, sourceHref } from '../../lib/routes';
 import { useTRPC } from '../../lib/trpc';
-import { ErrorNotice, Loading, Section } from '../ui';
+import { BackLink, ErrorNotice, Loading, Section } from '../ui';
 import { StatusBadge } from './BoardAgenda';
 import { CaseSummaryView } from './CaseSummaryView';
 
@@ -22,11 +22,7 @@ export function BoardCasePage({ boardId, caseId }: { boardId: string; caseId: st
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <p className="text-sm">
-            <Link href={boardHref(boardId)} className="text-sky-800 hover:underline">
-              ← Agenda
-            </Link>
-          </p>
+          <BackLink href={boardHref(boardId)}>Agenda</BackLink>
           <h1 className="text-2xl font-semibold">
             <Link href={patientHref(data.patientKey)} className="hover:underline" data-testid="case-patient">
               {data.patientName ?? data.patientKey}

@@ -1,12 +1,11 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import type { ImagingSeriesItem } from '@oncoboard/api-router';
-import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { formatDate, patientLabel } from '../../lib/format';
 import { patientHref } from '../../lib/routes';
 import { useTRPC } from '../../lib/trpc';
-import { EmptyNote, ErrorNotice, Loading, Section } from '../ui';
+import { BackLink, EmptyNote, ErrorNotice, Loading, Section } from '../ui';
 import { LesionChart, LesionTable } from './LesionPanels';
 import { SliceViewer } from './SliceViewer';
 
@@ -27,11 +26,7 @@ export function ImagingView({ patientKey }: { patientKey: string }) {
   return (
     <div className="space-y-4">
       <div>
-        <p className="text-sm">
-          <Link href={patientHref(patientKey)} className="text-sky-800 hover:underline">
-            ← {name}
-          </Link>
-        </p>
+        <BackLink href={patientHref(patientKey)}>{name}</BackLink>
         <h1 className="text-2xl font-semibold">Imaging</h1>
       </div>
       {series.isPending ? (

@@ -7,7 +7,7 @@ import { formatCount, formatDateRange, patientLabel } from '../../lib/format';
 import { patientHref, sourceHref } from '../../lib/routes';
 import { CATEGORY_STYLE, categoryColor, categoryLabel, TIMELINE_CATEGORIES, type TimelineCategory } from '../../lib/timeline-categories';
 import { useTRPC } from '../../lib/trpc';
-import { ErrorNotice, Loading } from '../ui';
+import { BackLink, ErrorNotice, Loading } from '../ui';
 import { TimelineCanvas } from './TimelineCanvas';
 import { TimelineTable } from './TimelineTable';
 
@@ -55,11 +55,7 @@ export function TimelineView({ patientKey }: { patientKey: string }) {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <p className="text-sm">
-            <Link href={patientHref(patientKey)} className="text-sky-800 hover:underline">
-              ← {name}
-            </Link>
-          </p>
+          <BackLink href={patientHref(patientKey)}>{name}</BackLink>
           <h1 className="text-2xl font-semibold">Timeline</h1>
           {timeline.data ? (
             <p className="text-sm text-slate-500" data-testid="timeline-summary">
