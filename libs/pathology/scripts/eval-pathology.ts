@@ -1,6 +1,6 @@
 // npm run eval:pathology  (node --import tsx libs/pathology/scripts/eval-pathology.ts)
 //
-// Runs the rule-based extractor over every report of fixtures/eval (77 synthetic reports, 1,767 labels), maps its
+// Runs the rule-based extractor over every report of fixtures/eval (77 synthetic reports, 1,809 labels), maps its
 // findings to the label schema (src/evaluation/label-adapter.ts), matches them to the gold labels (field equal,
 // spans overlap, normalised value equal; specimen/procedure/histologic_type by field + span only — see
 // src/evaluation/score-labels.ts) and prints per-field TP/FP/FN, P/R/F1, micro P/R/F1 and context accuracy, for the

@@ -56,7 +56,9 @@ function receptor(kind: 'er' | 'pr', v: Finding<'er'>['value']): Record<string, 
 
 function gradeLabel(v: Finding<'grade'>['value']): string | undefined {
   if (v.gradeGroup !== undefined) return `GG${v.gradeGroup}`;
-  if (v.twoTier) return v.twoTier;
+  // the guideline: a stated G / Nottingham / FIGO number wins; else the two-tier term the report uses wins over
+  // differentiation ("well to moderately differentiated (low grade)" → low)
+  if (v.twoTier && !(v.grade !== undefined && v.system !== undefined)) return v.twoTier;
   return v.grade !== undefined ? `G${v.grade}` : undefined;
 }
 

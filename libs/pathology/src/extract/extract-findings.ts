@@ -114,7 +114,7 @@ function assignReportOrgan(findings: Finding[]): void {
 
 /** Cheap tests that a unit may hold a kind of finding at all (each extractor runs only where its words occur). */
 const MAY_HOLD = {
-  histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom/i,
+  histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom|malignan|[DL]CIS/i,
   grade: /grade|differentiat|gleason|\bG[1-4]\b|\bGG\s*[1-5]/i,
   invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop/i,
   edition: /AJCC|UICC|TNM/,

@@ -303,3 +303,105 @@ describe('laterality: what is not the tumour side (2026-12-02 label guideline)',
     expect(found('DIAGNOSIS:\nUTERUS, CERVIX AND BILATERAL ADNEXA; HYSTERECTOMY AND BILATERAL SALPINGO-OOPHORECTOMY:\n- carcinoma\n', 'laterality')).toEqual([]);
   });
 });
+
+describe('laterality: sides the 2026-12-02 guideline counts, and sides it does not (fourth session)', () => {
+  const sides = (text: string) => found(text, 'laterality').map(([s, v, c]) => [s, (v as { laterality: string }).laterality, c]);
+  it('reads a synoptic "Laterality of disease:" line', () => {
+    expect(sides('SUMMARY\nLaterality of disease: left.\n').map(([, v]) => v)).toEqual(['left']);
+  });
+  it('reads the side before a breast clock position', () => {
+    expect(sides('CLINICAL HISTORY:\nScreening MRI showed a mass at left 2 o\'clock, 1.1 cm.\n').map(([s, v]) => [s, v])).toEqual([['left', 'left']]);
+  });
+  it('does not read the side of a procedure named without its organ', () => {
+    expect(sides('CLINICAL HISTORY:\nShe chose bilateral mastectomies; he had a right pneumonectomy in 2019.\n')).toEqual([]);
+  });
+  it('reads pelvic sentinel node sides, "right and left" as bilateral, and not a non-sentinel node packet', () => {
+    expect(sides('FINAL DIAGNOSIS:\nSentinel lymph nodes (right and left external iliac): negative (0/2).\n').map(([s, v]) => [s, v])).toEqual([['right and left', 'bilateral']]);
+    expect(sides('GROSS:\nSentinel nodes: left obturator, 1.0 cm.\n').map(([s, v]) => [s, v])).toEqual([['left', 'left']]);
+    expect(sides('GROSS:\nTen lymph nodes are found in the right pelvic packet.\n')).toEqual([]);
+  });
+  it('reads the side in parentheses after a past tumour of a paired organ', () => {
+    expect(sides('CLINICAL HISTORY:\nHistory of lung cancer (right, 2015), treated with surgery.\n').map(([s, v]) => [s, v])).toEqual([['right', 'right']]);
+  });
+  it('does not read the side of a bronchus or of hilar nodes, but reads a hilar mass', () => {
+    expect(sides('CLINICAL HISTORY:\nThe tumour narrows the right lower lobe bronchus; enlarged left hilar nodes.\n')).toEqual([]);
+    expect(sides('CLINICAL HISTORY:\nA left hilar mass on CT.\n').map(([s, v]) => [s, v])).toEqual([['left', 'left']]);
+  });
+});
+
+describe('margin distances (fourth session)', () => {
+  const distances = (text: string) => found(text, 'margin').filter(([, v]) => (v as { distanceMm?: number; closestDistanceMm?: number }).distanceMm !== undefined || (v as { closestDistanceMm?: number }).closestDistanceMm !== undefined).map(([s]) => s);
+  it('reads a distance after "closest: <margin>,"', () => {
+    expect(distances('DIAGNOSIS:\n- Margins negative (closest: superior, 4 mm).\n- MARGINS FREE; CLOSEST: DEEP AT 2 MM.\n')).toEqual(['4 mm', '2 MM']);
+  });
+  it('does not read a distance from a landmark, a linear extent or a depth as a margin distance', () => {
+    expect(distances('GROSS DESCRIPTION:\nThe mass lies 0.8 cm from the inferior margin and 2.2 cm from the overlying skin.\n')).toEqual(['0.8 cm from the inferior margin']);
+    expect(distances('DIAGNOSIS:\nPeripheral margin: involved (positive, 3 mm linear extent).\nThe tumour invades to a depth of 4 mm beyond the muscularis propria, 12 mm from the circumferential margin.\n')).toEqual(['12 mm from the circumferential margin']);
+  });
+  it('reads a status after "is inked and"', () => {
+    expect(found('GROSS DESCRIPTION:\nThe deep margin is inked and grossly uninvolved.\n', 'margin').map(([s, v]) => [s, v])).toEqual([['deep margin is inked and grossly uninvolved', { status: 'negative' }]]);
+  });
+});
+
+describe('histologic type (fourth session)', () => {
+  const types = (text: string) => found(text, 'histologic-type').map(([s, v, c]) => [s, (v as { name: string }).name, c]);
+  it('reads "Residual adenocarcinoma" and plural types as type statements', () => {
+    expect(types('DIAGNOSIS:\n- Residual adenocarcinoma, 6 mm, in the submucosa.\n').map(([s]) => s)).toEqual(['adenocarcinoma']);
+    expect(types('CLINICAL HISTORY:\nTwo biopsy-proven invasive carcinomas.\n').map(([s, n]) => [s, n])).toEqual([['invasive carcinomas', 'invasive carcinoma']]);
+  });
+  it('reads a denied malignancy as a negated type, but not in a node statement', () => {
+    expect(types('DIAGNOSIS:\nBenign cyst wall. Negative for atypia and malignancy.\n').map(([, n, c]) => [n, c])).toEqual([['malignancy', 'negated']]);
+    expect(types('DIAGNOSIS:\nEight lymph nodes, all negative for malignancy (0/8).\n')).toEqual([]);
+  });
+  it('does not read the microscopic description\'s "nests of carcinoma" as a type statement', () => {
+    expect(types('MICROSCOPIC DESCRIPTION:\nThe stroma is infiltrated by a carcinoma forming cords and nests of carcinoma.\n')).toEqual([]);
+  });
+});
+
+describe('grade (fourth session)', () => {
+  const grades = (text: string) => found(text, 'grade').map(([s, v]) => [s, v]);
+  it('keeps the two-tier term beside a differentiation range when an adenoma is named in another clause', () => {
+    expect(grades('DIAGNOSIS:\nAdenocarcinoma, moderately to poorly differentiated (high grade), arising in a villous adenoma.\n')).toEqual([['moderately to poorly differentiated (high grade', { differentiation: 'poorly', grade: 3, twoTier: 'high' }]]);
+  });
+  it('does not read a regression, plane, nuclear or budding grade as the tumour grade', () => {
+    expect(grades('DIAGNOSIS:\nTumour regression: Becker grade 1.\nMesorectal plane: intact (grade 3).\nNuclei are large (grade 3).\nHigh-grade tumor budding is present.\n')).toEqual([]);
+  });
+  it('reads "High-grade serous carcinoma" as a two-tier grade', () => {
+    expect(grades('DIAGNOSIS:\nHigh-grade serous carcinoma of the ovary.\n')).toEqual([['High-grade', { twoTier: 'high' }]]);
+  });
+});
+
+describe('size, procedure, nodes and invasion (fourth session)', () => {
+  it('reads a size four words before its tumour noun', () => {
+    expect(found('CLINICAL HISTORY:\nA 3.1 cm left lower lobe irregular mass.\n', 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([['3.1 cm', 31]]);
+  });
+  it('does not read a procedure from a container label quoted in the gross', () => {
+    expect(found('GROSS DESCRIPTION:\nReceived in formalin labeled "left breast wide local excision" is a portion of fat.\n', 'procedure')).toEqual([]);
+  });
+  it('reads "Number examined: n; Number involved: m" inside another label\'s value, and "Nodes: n identified"', () => {
+    const counts = (text: string) => found(text, 'lymph-nodes').map(([s, v]) => [s, v]);
+    expect(counts('SYNOPTIC\nRegional Lymph Nodes: Number examined: 14; Number involved: 1\n')).toEqual([['Number examined: 14', { examined: 14 }], ['Number involved: 1', { positive: 1 }]]);
+    expect(counts('GROSS:\nThe fat is dissected. Nodes: 9 identified.\n')).toEqual([['Nodes: 9 identified', { examined: 9 }]]);
+  });
+  it('reads every invasion statement of a sentence, and invasion in a "Comment:" line', () => {
+    expect(found('MICROSCOPIC DESCRIPTION:\nVenous invasion is present, and lymphovascular invasion is extensive.\n', 'lymphovascular-invasion').map(([s]) => s)).toEqual(['Venous invasion is present', 'lymphovascular invasion is extensive']);
+    expect(found('DIAGNOSIS:\nAdenocarcinoma.\nComment: Suspicious for lymphovascular invasion in one core.\n', 'lymphovascular-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['lymphovascular invasion', { status: 'present' }, 'uncertain']]);
+  });
+});
+
+describe('perineural invasion sharing its noun (fourth session)', () => {
+  it('reads "Perineural and venous invasion are seen" as perineural invasion present', () => {
+    expect(found('MICROSCOPIC DESCRIPTION:\nPerineural and vascular invasion are present.\n', 'perineural-invasion').map(([s, v]) => [s, v])).toEqual([['Perineural and vascular invasion are present', { status: 'present' }]]);
+  });
+});
+
+describe('DCIS and numbered part lines with the diagnosis inline (fourth session)', () => {
+  it('reads "DCIS" as ductal carcinoma in situ, historical in a past history', () => {
+    expect(found('CLINICAL HISTORY:\nPast history of left breast DCIS (2012), treated with excision.\n', 'histologic-type').map(([s, v, c]) => [s, (v as { name: string }).name, c])).toEqual([['DCIS', 'ductal carcinoma in situ', 'historical']]);
+  });
+  it('reads the specimen and procedure of "(1) Left breast, 3 o\'clock, core biopsy: <diagnosis>"', () => {
+    const text = "DIAGNOSIS:\n(1) Left breast, 3 o'clock, core biopsy: Invasive lobular carcinoma.\n2. Skin, right shin, punch biopsy: Melanoma in situ.\n";
+    expect(found(text, 'specimen').map(([s]) => s)).toEqual(['Left breast, 3 o\'clock', 'Skin, right shin']);
+    expect(found(text, 'procedure').map(([s]) => s)).toEqual(['core biopsy', 'punch biopsy']);
+  });
+});

@@ -16,9 +16,9 @@ export interface ExtractionUnit {
  * "Label: value" on one line (or a dotted leader: "Tumor size ........ 2.3 cm"): the label up to 80 characters; a
  * clock position ("2:00") is not the label's colon but may sit inside the label ("Left breast 12:00, core bx: …").
  */
-const LABEL_LINE_CLOCK = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z](?:[^:\n]|:(?=\d\d)){0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
+const LABEL_LINE_CLOCK = /^([ \t]*(?:[-•*][ \t]*)?(?:\(\d{1,2}\)[ \t]*|\d{1,2}[.)][ \t]+)?)([A-Za-z](?:[^:\n]|:(?=\d\d)){0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
 /** The same without a clock inside the label: a plain character class, the common case, and much faster. */
-const LABEL_LINE_PLAIN = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
+const LABEL_LINE_PLAIN = /^([ \t]*(?:[-•*][ \t]*)?(?:\(\d{1,2}\)[ \t]*|\d{1,2}[.)][ \t]+)?)([A-Za-z][^:\n]{0,79}?)[ \t]*(?::(?!\d\d)|\.{3,}:?)[ \t]*(\S[^\n]*?)[ \t]*$/;
 const LABEL_LINE = {
   exec: (line: string): RegExpExecArray | null => LABEL_LINE_PLAIN.exec(line) ?? (/\d:\d\d/.test(line) ? LABEL_LINE_CLOCK.exec(line) : null),
   test: (line: string): boolean => LABEL_LINE.exec(line) !== null,

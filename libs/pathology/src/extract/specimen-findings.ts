@@ -42,7 +42,7 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
       const site = value.replace(/\s+/g, ' ').toLowerCase();
       const organ = organOfSite(site);
       out.push({ kind: 'primary-site', value: { site, ...(organ ? { organ } : {}) }, key: 'primary-site', ...common });
-    } else if (/^(?:tumou?r |specimen )?laterality$/.test(label)) {
+    } else if (/^(?:tumou?r |specimen )?laterality(?: of (?:disease|tumou?r))?$/.test(label)) {
       const l = LATERALITY.exec(value);
       if (l) out.push({ kind: 'laterality', value: { laterality: laterality(l[1] as string) }, key: 'laterality', ...common });
     }
@@ -114,6 +114,8 @@ function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
     if (!/ectomy|ectomies|anterior resection|abdominoperineal|wedge resection|wide local excision|mesorectal excision|transurethral resection/.test(words)) continue;
     if (/lymph node|dissection/.test(words)) continue;
     const start = m.index ?? 0;
+    // a container's label quoted in the gross ('labeled "right breast lumpectomy"') names no procedure of its own
+    if (unit.section.kind === 'gross' && insideOpenQuote(s, start)) continue;
     out.push({ kind: 'procedure', value: { procedure: words }, span: subSpan(unit, start, start + m[0].length), key: 'procedure', source: 'prose' });
   }
   return out;
@@ -210,22 +212,37 @@ function insideOpenQuote(s: string, at: number): boolean {
 }
 
 /** What "left"/"right" may qualify in a laterality statement: paired organs, lobes, limbs and skin sites, sides. */
-const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobe|kidney|ovary|fallopian tube|adrenal|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-gland)?|lateral|pelvic|hemithorax|pleural|mastectomy|mastectomies|(?:modified radical )?mastectomy|lumpectomy|hilum|hilar|parotid|thyroid lobe|lobectomy|pneumonectomy)\b/i;
+const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobe|kidney|ovary|fallopian tube|adrenal|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-gland)?|lateral|hemithorax|pleural|hil(?:um|ar) (?:mass|tumou?r|lesion)|parotid|thyroid lobe|\d{1,2}(?::\d\d)? ?o'?clock|primar(?:y|ies))\b/i;
+/** Pelvic sentinel node sites: their side is a laterality statement (a non-sentinel node packet's is not). */
+const PELVIC_NODE_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:pelvic|obturator|(?:external |internal |common )?iliac)\b/i;
+/** "right and left obturator": both sides in one statement. */
+const BOTH_SIDES = /\b(right|left)\s+(?:and|&)\s+(left|right)\b/gi;
 const LATERALITY_WORD = /\b(left|right|bilateral)\b/gi;
 
 /**
  * Laterality in prose: "left"/"right"/"bilateral" before what it qualifies ("left breast", "RIGHT UPPER LOBE",
- * "skin of left thigh", "right pelvic sentinel lymph node", "BILATERAL MASTECTOMY"), or after a paired site
- * ("Breast, right"). Not: axillary nodes ("left axillary sentinel lymph node"), the colon ("right hemicolectomy").
+ * "skin of left thigh", "right 10 o'clock", "right obturator" in a sentinel-node sentence), or after a paired site
+ * ("Breast, right", "breast cancer (left, 2017)"). Not: axillary nodes ("left axillary sentinel lymph node"), the
+ * colon ("right hemicolectomy"), a bronchus, a procedure named without its organ ("left pneumonectomy").
  */
 export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
-  if (unit.label && /laterality$/.test(unit.label.norm)) return [];
+  if (unit.label && /laterality(?: of (?:disease|tumou?r))?$/.test(unit.label.norm)) return [];
   const s = sliceOf(unit);
   const out: Candidate[] = [];
   if (!/left|right|bilateral/i.test(s)) return out;
+  const sentinel = /sentinel/i.test(s);
+  let bothEnd = -1;
   for (const m of s.matchAll(LATERALITY_WORD)) {
     const start = m.index ?? 0;
-    const end = start + m[0].length;
+    if (start < bothEnd) continue;
+    let end = start + m[0].length;
+    let side = laterality(m[1] as string);
+    BOTH_SIDES.lastIndex = start;
+    const both = BOTH_SIDES.exec(s);
+    if (both && both.index === start && (both[1] as string).toLowerCase() !== (both[2] as string).toLowerCase()) {
+      end = bothEnd = start + both[0].length;
+      side = 'bilateral';
+    }
     // a container's label quoted in the gross description ('labeled "right breast 9:00"') is not a statement
     if (unit.section.kind === 'gross' && insideOpenQuote(s, start)) continue;
     // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen
@@ -233,10 +250,15 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     const after = s.slice(end).replace(/^[\s,]+/, ' ').trimStart();
     const before = s.slice(Math.max(0, start - 30), start);
     // "left axillary sentinel node" is not a laterality of the tumour; "LEFT BREAST AND AXILLARY CONTENTS" is
-    const qualifies = LATERAL_SITE.test(after) && !/^(?:(?!breasts?\b|lung\b|lobe\b)[a-z-]+ ){0,2}?(?:axilla|axillary|colon|hemicolectomy|side|sided|margin|ventricle|heart|bundle)\b/i.test(after);
-    const afterSite = /\b(?:breast|lung|lobe|kidney|ovary|thigh|arm|forearm|leg|shoulder|back|cheek|ear|scalp|flank|foot|hand)\s*,\s*$/i.test(before);
+    const qualifies =
+      (LATERAL_SITE.test(after) || (sentinel && PELVIC_NODE_SITE.test(after))) &&
+      !/^(?:(?!breasts?\b|lung\b|lobe\b)[a-z-]+ ){0,2}?(?:axilla|axillary|colon|hemicolectomy|side|sided|margin|ventricle|heart|bundle)\b/i.test(after) &&
+      // the side of a bronchus ("the left upper lobe bronchus") is not the tumour's side
+      !/^(?:[a-z-]+ ){0,3}bronch/i.test(after);
+    // "Breast, right", "breast cancer (left, 2017)"
+    const afterSite = /\b(?:breast|lung|lobe|kidney|ovary|thigh|arm|forearm|leg|shoulder|back|cheek|ear|scalp|flank|foot|hand)(?:\s+(?:cancer|carcinoma|mass|tumou?r))?\s*[,(]\s*$/i.test(before);
     if (!qualifies && !afterSite) continue;
-    out.push({ kind: 'laterality', value: { laterality: laterality(m[1] as string) }, span: subSpan(unit, start, end), key: 'laterality', source: 'prose' });
+    out.push({ kind: 'laterality', value: { laterality: side }, span: subSpan(unit, start, end), key: 'laterality', source: 'prose' });
   }
   return out;
 }

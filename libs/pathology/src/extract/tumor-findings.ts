@@ -9,11 +9,11 @@ import { COUNT, parseComparator, parseCount, parseEdition, parsePresence, parseS
 const HISTOLOGY = new RegExp(
   String.raw`\b(?:(invasive|infiltrating|metastatic|micro-?invasive)\s+)?(` +
     [
-      String.raw`(?:ductal|lobular) carcinoma in situ`,
+      String.raw`(?:ductal|lobular) carcinoma in situ|DCIS|LCIS`,
       String.raw`carcinoma of no special type`,
       String.raw`(?:ductal|lobular|mucinous|tubular|medullary|papillary|micropapillary|metaplastic|apocrine|cribriform|signet[- ]ring cell|serous|endometrioid|clear cell|urothelial|hepatocellular|renal cell|adenoid cystic|neuroendocrine|small cell|large cell(?: neuroendocrine)?|squamous cell|basal cell|acinar cell|adenosquamous|sarcomatoid|undifferentiated)(?:\s+carcinoma)`,
       String.raw`(?:mucinous |serous |endometrioid |clear cell )?adenocarcinoma(?:,?\s+(?:acinar|lepidic|papillary|micropapillary|solid|mucinous) predominant(?: pattern)?)?`,
-      String.raw`carcinoma`,
+      String.raw`carcinomas?`,
       String.raw`(?:malignant )?melanoma`,
       String.raw`(?:neuroendocrine|gastrointestinal stromal|phyllodes) tumou?r`,
       String.raw`glioblastoma|mesothelioma|(?:leiomyo|liposarcoma|rhabdomyo|osteo|angio)?sarcoma|lymphoma`,
@@ -38,8 +38,10 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
     if (!base && modifier === 'metastatic' && aboutNodes) continue;
     const clause = clauseAround(s, start, start + m[0].length);
     if (!base && /\bmargins?\b/i.test(clause)) continue;
-    if (!base && !modifier && /^(?:carcinoma|adenocarcinoma)$/i.test(m[2] as string) && /\b(?:the|this|that|residual)\s+$/i.test(s.slice(Math.max(0, start - 10), start))) continue;
-    let name = [modifier && modifier !== 'metastatic' ? modifier : undefined, (m[2] as string).toLowerCase().replace(/\s+/g, ' '), m[3]?.toLowerCase()].filter(Boolean).join(' ');
+    if (!base && !modifier && /^(?:carcinoma|adenocarcinoma)$/i.test(m[2] as string) && /\b(?:the|this|that)\s+(?:residual\s+)?$/i.test(s.slice(Math.max(0, start - 10), start))) continue;
+    // the microscopic description's "nests of carcinoma", "infiltrated by a carcinoma" describe, they do not type
+    if (!base && !modifier && unit.section.kind === 'microscopic' && /^carcinoma$/i.test(m[2] as string) && /\b(?:of|by an?)\s+(?:residual\s+)?(?:viable\s+)?$/i.test(s.slice(Math.max(0, start - 30), start))) continue;
+    let name = [modifier && modifier !== 'metastatic' ? modifier : undefined, (m[2] as string).toLowerCase().replace(/\s+/g, ' ').replace(/carcinomas$/, 'carcinoma').replace(/^([dl])cis$/, (_, t: string) => `${t === 'd' ? 'ductal' : 'lobular'} carcinoma in situ`), m[3]?.toLowerCase()].filter(Boolean).join(' ');
     if (/carcinoma of no special type/.test(name) && /\(ductal\)/i.test(s.slice(start))) name = `${name} (ductal)`;
     // "carcinoma" inside a longer match's words is covered by that match (regex is leftmost-longest per position)
     const value: FindingValues['histologic-type'] = { name };
@@ -58,8 +60,17 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
     const words = subSpan(unit, start, start + m[0].length);
     out.push({ kind: 'histologic-type', value, span: base ? lineSpan(unit) : subSpan(unit, start, end), target: words, key: `histologic-type/${value.behavior ?? 'unspecified'}`, source: base ? 'synoptic' : 'prose' });
   }
+  // "Negative for atypia and malignancy", "No prior malignancy": a denied malignancy is a (negated) type statement
+  // ("all negative for malignancy (0/20)", "Station 4L: negative for malignancy" are node statements)
+  if (aboutNodes || /\bstation\b/i.test(s)) return out;
+  for (const m of s.matchAll(DENIED_MALIGNANCY)) {
+    const start = (m.index ?? 0) + m[0].length - 'malignancy'.length;
+    const span = subSpan(unit, m.index ?? 0, start + 'malignancy'.length);
+    out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span, target: subSpan(unit, start, start + 'malignancy'.length), key: 'histologic-type/unspecified', source: 'prose' });
+  }
   return out;
 }
+const DENIED_MALIGNANCY = /\b(?:negative for|no|without|free of)\s+(?:(?:prior|previous|evidence of)\s+)?(?:[a-z]+\s+(?:and|or)\s+)?malignancy\b/gi;
 
 /** The clause (between , ; . : and parentheses) around [start, end) of s. */
 function clauseAround(s: string, start: number, end: number): string {
@@ -72,7 +83,7 @@ function clauseAround(s: string, start: number, end: number): string {
 // ------------------------------------------------------------------ grade
 
 const DIFFERENTIATION = /\b(?:(well|moderately|poorly)(?:\s*(?:to|-|–)\s*(well|moderately|poorly))?[- ]differentiated|undifferentiated)\b/i;
-const TWO_TIER = /\b(low|high)[- ]grade\b(?!\s+(?:dysplasia|squamous intraepithelial|intraepithelial|prostatic intraepithelial|PIN\b|DCIS|ductal carcinoma in situ|adenoma|tubular|serous carcinoma))/i;
+const TWO_TIER = /\b(low|high)[- ]grade\b(?!\s+(?:dysplasia|squamous intraepithelial|intraepithelial|prostatic intraepithelial|PIN\b|DCIS|ductal carcinoma in situ|adenoma|tubular|(?:tumou?r )?budding))/i;
 const GLEASON = /\bGleason(?:\s+score)?\s*(?:[:=]\s*)?(?:(\d)\s*\+\s*(\d)(?:\s*=\s*(\d{1,2}))?|(\d{1,2})(?:\s*\/\s*10)?\b)/i;
 const GRADE_GROUP = /\b(?:(?:ISUP|WHO)\s+)?grade\s+group\s*(?:[:=]\s*)?(\d)\b|\bGG\s*([1-5])\b/i;
 
@@ -121,6 +132,9 @@ function prostateGradeOf(unit: ExtractionUnit, scope: string, labelled: boolean 
   return out;
 }
 const GRADE_NUMBER = /\b(?:(nottingham|histologic(?:al)?|combined histologic|overall|elston[- ]ellis|modified bloom[- ]richardson|sbr|fnclcc|who|fuhrman|isup(?:\/who)?)\s+)?(?<!nuclear )grade\s*(?:\(nottingham\)\s*)?(?::\s*)?(?:g\s*)?(1|2|3|4|iv|iii|ii|i)\b(?:\s*(?:of|\/)\s*(?:3|4|iii))?|\bG([1-4])\b/i;
+const NOT_HISTOLOGIC_GRADE_BEFORE = /\b(?:becker|regression|mandard|dworak|ryan|plane|nuclei|nuclear|budding)\b[^.;]{0,25}$/i;
+const IN_SITU = /\bDCIS\b|in situ|dysplasia|adenoma|\bPIN\b/i;
+const IN_SITU_JUST_BEFORE = /(?:\bDCIS|in situ|dysplasia|adenoma|\bPIN)\W{1,3}(?:[a-z]+\W+){0,2}$/i;
 const ROMAN: Record<string, 1 | 2 | 3 | 4> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
 
 export function gradeOf(unit: ExtractionUnit): Candidate[] {
@@ -130,9 +144,17 @@ export function gradeOf(unit: ExtractionUnit): Candidate[] {
     const prostate = prostateGradeOf(unit, scope, labelled);
     if (prostate.length) return prostate;
   }
-  const num = /\bgrade group\b/i.test(scope) ? null : GRADE_NUMBER.exec(scope);
+  let num = /\bgrade group\b/i.test(scope) ? null : GRADE_NUMBER.exec(scope);
+  // "Becker grade 2", "Mesorectal plane: complete (grade 3)", "Nuclei are intermediate (grade 2)" grade something else
+  if (num && !labelled && NOT_HISTOLOGIC_GRADE_BEFORE.test(scope.slice(Math.max(0, (num.index ?? 0) - 40), num.index))) num = null;
   const diff = DIFFERENTIATION.exec(scope);
-  const twoTier = /\bDCIS\b|in situ|dysplasia|adenoma|\bPIN\b/i.test(scope) ? null : TWO_TIER.exec(scope);
+  let twoTier = TWO_TIER.exec(scope);
+  // "DCIS, high grade", "low-grade dysplasia": the grade of an in-situ lesion, not of the tumour; an adenoma named
+  // in another clause ("... (low grade), arising in a tubulovillous adenoma") does not count
+  if (twoTier) {
+    const at = twoTier.index ?? 0;
+    if (IN_SITU.test(clauseAround(scope, at, at + twoTier[0].length)) || IN_SITU_JUST_BEFORE.test(scope.slice(Math.max(0, at - 40), at))) twoTier = null;
+  }
   if (!num && !diff && !twoTier) return [];
   if (!labelled && num && /\bnuclear\s+$/i.test(scope.slice(0, num.index))) return [];
   const value: FindingValues['grade'] = {};
@@ -178,8 +200,8 @@ export function tumorSizeOf(unit: ExtractionUnit): Candidate[] {
 const SIZE_ALL = new RegExp(SIZE.source, 'gi');
 /** Words naming the tumour a size belongs to. */
 const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|neoplasm|polyps?|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
-/** A tumour noun within the next three words: "2.1 x 1.9 cm tumor", "1.1 cm satellite lesion". */
-const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z-]+,?\s+){0,3}?(?:${TUMOR_NOUN.source})`, 'i');
+/** A tumour noun within the next four words: "2.1 x 1.9 cm tumor", "2.4 cm right upper lobe spiculated nodule". */
+const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z-]+,?\s+){0,4}?(?:${TUMOR_NOUN.source})`, 'i');
 /** Words naming something else that is measured: the specimen, margins, depth, nodes, distances. */
 /**
  * Words that make a measurement something other than the tumour's size even after a tumour noun ("carcinoma …
@@ -284,7 +306,7 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
       const status = /\bclose\b/i.test(value) ? 'close' : marginStatus(value);
       if (status) out.push({ kind: 'margin', value: { status }, span: lineSpan(unit), target: unit.label.span, key: 'margin/status', source: 'synoptic', affirmedByValue: true });
       const d = DISTANCE.exec(value);
-      if (d && !/\bx\b|×/.test(value)) out.push({ kind: 'margin', value: { distanceMm: toMm(d[2] as string, d[3] as string), namedMargin: label }, span: subSpan(unit, unit.value.start - unit.span.start + (d.index ?? 0), unit.value.start - unit.span.start + (d.index ?? 0) + d[0].length), key: `margin/distance/${label}`, source: 'synoptic', affirmedByValue: true });
+      if (d && !/\bx\b|×/.test(value) && !NOT_MARGIN_DISTANCE_AFTER.test(value.slice((d.index ?? 0) + d[0].length))) out.push({ kind: 'margin', value: { distanceMm: toMm(d[2] as string, d[3] as string), namedMargin: label }, span: subSpan(unit, unit.value.start - unit.span.start + (d.index ?? 0), unit.value.start - unit.span.start + (d.index ?? 0) + d[0].length), key: `margin/distance/${label}`, source: 'synoptic', affirmedByValue: true });
       return out;
     }
     if (/^(?:distance|closest margin distance|distance (?:from|of) .*(?:closest|nearest) margin|distance to (?:the )?(?:closest|nearest) margin)/.test(label)) {
@@ -347,7 +369,7 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
 }
 
 const MARGIN_WORDS = String.raw`(?:(?:all|surgical|resection|(?!(?:the|a|an|and|or|are|is|of|at|to|with)\b)[a-z]+)\s+){0,3}?(?:margins?|CRM)`;
-const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,30}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|close)\b`, 'gi');
+const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,30}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|close)\b`, 'gi');
 const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved|uninvolved|close|clear|present at|extends? to|extending to|reach(?:es)?)\s+(?:the\s+)?(?:inked\s+)?(${MARGIN_WORDS})\b`, 'gi');
 
 /**
@@ -356,6 +378,8 @@ const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved
  * "radial margin 15 mm", "clear at 1 mm (close)". A distance belongs to a margin when its clause names a margin
  * (or CRM, the staple line) and the measurement is not a size (no "x", no tumour noun right after it).
  */
+const NOT_MARGIN_DISTANCE_AFTER = /^\s*(?:(?:from|to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?:skin|nipple|verge|dentate line|pleura|serosa|scar|tattoo)\b|(?:linear|in (?:linear )?(?:extent|length))\b|(?:beyond|into)\b)/i;
+
 function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidate[] {
   const s = sliceOf(unit);
   if (!/\bmargins?\b|\bCRM\b|staple line/i.test(s)) return [];
@@ -368,9 +392,15 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
     if (/\bin (?:greatest )?(?:dimension|diameter|length)|\btumou?r size\b/i.test(around)) continue;
     const clause = clauseAround(s, start, end);
     const after = s.slice(end, end + 50);
+    const before = s.slice(Math.max(0, start - 40), start);
+    // not a distance to a margin: from a landmark ("3.0 cm from the overlying skin"), a length along the margin
+    // ("2 mm linear extent"), a depth ("to a depth of 2 mm beyond the muscularis propria")
+    if (NOT_MARGIN_DISTANCE_AFTER.test(after) || /\b(?:depth|thickness|over)\s+(?:of\s+)?$/i.test(before)) continue;
+    // "closest: anterior, 3 mm", "CLOSEST: INFERIOR AT 6 MM": the margin is named between "closest" and the distance
+    const afterClosest = /\b(?:closest|nearest)(?: margin)?\s*[:,]?\s*(?:\(?[a-z]+(?: [a-z]+)?\)?\s*[,:]?\s*)?(?:at\s+|is\s+)?$/i.test(before);
     const fromMargin = /^\s*(?:\([^)]*\)\s*)?(?:from|to|of|away from)\s+(?:the\s+)?(?:[a-z()/-]+\s+){0,3}?(?:margins?|CRM|staple line|it)\b/i.test(after);
     const inMarginClause = /\bmargins?\b|\bCRM\b|\bclosest\b/i.test(clause) && !/\b(?:tumou?r|mass|nodule|polyp|lesion)\s+(?:size|measur\w*)/i.test(clause);
-    if (!fromMargin && !inMarginClause) continue;
+    if (!fromMargin && !inMarginClause && !afterClosest) continue;
     if ([...already, ...out].some((c) => c.span.start - unit.span.start < end && start < c.span.end - unit.span.start && ((c.value as FindingValues['margin']).closestDistanceMm !== undefined || (c.value as FindingValues['margin']).distanceMm !== undefined))) continue;
     const comparator = parseComparator(m[1]?.toLowerCase());
     out.push({ kind: 'margin', value: { distanceMm: toMm(m[2] as string, m[3] as string), ...(comparator ? { closestDistanceComparator: comparator } : {}) }, span: subSpan(unit, start, end), key: `margin/distance/${start}`, source: 'prose', affirmedByValue: true });
@@ -381,7 +411,7 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
 // ------------------------------------------------------------------ lymphovascular / perineural invasion
 
 const LVI = /\b(?:lympho-?vascular(?: space)? invasion|lympho-?vascular tumou?r emboli|lympho-?vascular(?= (?:and|or|\/) perineu?ral invasion)|angiolymphatic invasion|lymphatic(?:\/vascular| and vascular)? invasion|(?:extramural )?(?:venous|vascular) invasion|\bEMVI\b|\bLVSI\b|\bLVI\b)/i;
-const PNI = /\b(?:perineu?rial invasion|perineural invasion|neurotropism|\bPNI\b)/i;
+const PNI = /\b(?:perineu?rial invasion|perineural invasion|perineu?ral(?= (?:and|or|\/) (?:lympho-?vascular|venous|vascular|angiolymphatic) invasion)|neurotropism|\bPNI\b)/i;
 /** What is said right after an invasion term: presence, absence, or a hedge. */
 const INVASION_STATED = /^\s*(?:[:=]\s*)?(?:(?:is|are|was|were)\s+)?(?:(?:also|focally|definitely)\s+)?(not identified|not seen|not present|not detected|absent|negative|none|present|identified|seen|detected|positive|extensive|substantial|conspicuous|prominent|focal|suspicious(?: but not definitive)?|equivocal|indeterminate|possible|probable|cannot be (?:excluded|ruled out)|not definitive)\b|^([+-])(?![\w+])/i;
 const HEDGE = /suspicious|equivocal|possible|probable|cannot be (?:excluded|ruled out)|not definitive/i;
@@ -395,8 +425,8 @@ const HEDGE = /suspicious|equivocal|possible|probable|cannot be (?:excluded|rule
 export function invasionOf(unit: ExtractionUnit): Candidate[] {
   const out: Candidate[] = [];
   for (const [kind, re] of [['lymphovascular-invasion', LVI], ['perineural-invasion', PNI]] as const) {
-    if (unit.label && unit.value) {
-      if (!re.test(unit.label.norm) || re.exec(unit.label.norm)?.index !== 0) continue;
+    // a "Label: value" line about invasion; any other label ("Comment: Suspicious for LVI") is read as prose
+    if (unit.label && unit.value && re.exec(unit.label.norm)?.index === 0) {
       const value = sliceOf(unit, unit.value);
       const hedged = HEDGE.test(value) && !/^\s*(?:not identified|absent|negative)/i.test(value);
       const status = hedged ? 'present' : parsePresence(value);
@@ -404,26 +434,29 @@ export function invasionOf(unit: ExtractionUnit): Candidate[] {
       continue;
     }
     const s = sliceOf(unit);
-    const m = re.exec(s);
-    if (!m) continue;
-    const start = m.index ?? 0;
-    let termEnd = start + m[0].length;
-    // "lymphovascular and perineural invasion are not identified": the statement follows the shared noun
-    if (!/invasion$/i.test(m[0]) && /^(?:lympho-?vascular)$/i.test(m[0])) {
-      const shared = /^\s+(?:and|or|\/)\s+perineu?ral invasion/i.exec(s.slice(termEnd));
-      if (shared) termEnd += shared[0].length;
+    // every statement in the unit: "EMVI is present, and small-vessel lymphovascular invasion is conspicuous"
+    for (const m of s.matchAll(GLOBAL_INVASION.get(re) as RegExp)) {
+      const start = m.index ?? 0;
+      let termEnd = start + m[0].length;
+      // "lymphovascular and perineural invasion are not identified", "perineural and venous invasion are seen": the
+      // statement follows the shared noun
+      if (!/invasion$/i.test(m[0]) && /^(?:lympho-?vascular|perineu?ral)$/i.test(m[0])) {
+        const shared = /^\s+(?:and|or|\/)\s+(?:perineu?ral|lympho-?vascular|venous|vascular|angiolymphatic) invasion/i.exec(s.slice(termEnd));
+        if (shared) termEnd += shared[0].length;
+      }
+      const afterText = s.slice(termEnd);
+      const stated = INVASION_STATED.exec(afterText);
+      const word = stated ? (stated[1] ?? stated[2] ?? '') : '';
+      const hedged = HEDGE.test(word);
+      const status = !stated ? 'present' : word === '+' ? 'present' : word === '-' ? 'absent' : hedged ? 'present' : (parsePresence(word) ?? 'present');
+      const words = subSpan(unit, start, start + m[0].length);
+      const span = stated ? subSpan(unit, start, termEnd + stated[0].length) : words;
+      out.push({ kind, value: { status }, span, target: words, key: kind, source: 'prose', ...(status === 'absent' ? { negatedByValue: true } : {}), ...(hedged ? { uncertainByValue: true } : {}) });
     }
-    const afterText = s.slice(termEnd);
-    const stated = INVASION_STATED.exec(afterText);
-    const word = stated ? (stated[1] ?? stated[2] ?? '') : '';
-    const hedged = HEDGE.test(word);
-    const status = !stated ? 'present' : word === '+' ? 'present' : word === '-' ? 'absent' : hedged ? 'present' : (parsePresence(word) ?? 'present');
-    const words = subSpan(unit, start, start + m[0].length);
-    const span = stated ? subSpan(unit, start, termEnd + stated[0].length) : words;
-    out.push({ kind, value: { status }, span, target: words, key: kind, source: 'prose', ...(status === 'absent' ? { negatedByValue: true } : {}), ...(hedged ? { uncertainByValue: true } : {}) });
   }
   return out;
 }
+const GLOBAL_INVASION = new Map<RegExp, RegExp>([LVI, PNI].map((re) => [re, new RegExp(re.source, 'gi')]));
 
 // ------------------------------------------------------------------ lymph nodes
 
@@ -454,6 +487,7 @@ const POSITIVE_THEN_EXAMINED = /\b(\d{1,3})\s+(?:positive|involved)\s*(?:\/|,|;|
 const RATIO = /(?<![\d/.])\(?(\d{1,3})\s*\/\s*(\d{1,3})(?![\d/]|\.\d)\)?/g;
 /** "Twelve lymph nodes", "All 16 lymph nodes", "two nodes", "lymph nodes (2)". */
 const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(${COUNT})\s+((?:[A-Za-z/-]+\s+){0,3}?)(?:lymph[ -]?)?nodes?\b(?:\s+candidates)?|\b(?:lymph[ -]?)?nodes?\s*\((\d{1,3})\)`, 'gi');
+const NAMED_COUNT = /\bnumber (examined|involved|positive)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b/gi;
 const NO_NODES = /\bno (?:regional )?lymph nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b/gi;
 
 /**
@@ -476,6 +510,12 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     const key = value.positive !== undefined && value.examined !== undefined ? 'ratio' : value.examined !== undefined ? 'examined' : 'positive';
     out.push({ kind: 'lymph-nodes', value: { ...value, ...(sentinel ? { sentinel: true } : {}) }, span: subSpan(unit, start, end), key: `lymph-nodes/${key}${sentinel ? '/sentinel' : ''}`, source: 'prose', affirmedByValue: true });
   };
+  // "Regional Lymph Nodes: Number examined: 23; Number involved: 2", "Nodes: 16 identified"
+  for (const m of s.matchAll(NAMED_COUNT)) {
+    const start = m.index ?? 0;
+    const n = Number(m[2] ?? m[3]);
+    push(start, start + m[0].length, m[1] && /involved|positive/i.test(m[1]) ? { positive: n } : { examined: n });
+  }
   for (const m of s.matchAll(COUNT_OF)) {
     const start = (m.index ?? 0);
     const positive = parseCount(m[1] as string);
