@@ -17,12 +17,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '@oncoboard/facts';
-import { buildJointDataset, computeHarrellC, OnnxJointRunner, type JointDataset, type JointRow } from '@oncoboard/fusion-model';
+import { buildJointDataset, OnnxJointRunner, type JointDataset, type JointRow } from '@oncoboard/fusion-model';
 import { exportJointModelOnnx, trainJointModel } from '@oncoboard/fusion-model/training';
 import { openStore } from '@oncoboard/store';
 import { encodeSyntheticPatient, loadModalityModules, type EncodedPatient, type ModalityName } from './encode-cohort';
 import { OUTCOME_COEFFICIENTS, SYNTH_COHORT_VERSION } from './generative-model';
 import { importSyntheticCohort } from './import-cohort';
+import { pairedBootstrapC } from './paired-bootstrap-c';
 import { OUTCOMES_HEADER, writeSyntheticCohort } from './write-cohort';
 
 /** The issue's tolerance for a missing modality. */
@@ -79,12 +80,6 @@ function shuffled(n: number, random: () => number): number[] {
   }
   return a;
 }
-
-const quantile = (sorted: number[], q: number) => {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (pos - lo);
-};
 
 async function main(): Promise<number> {
   progress(`SYNTHETIC cohort: ${N} patients, seed ${seed}, in ${work}`);
@@ -216,34 +211,18 @@ async function main(): Promise<number> {
 
     // Harrell's C with paired percentile-bootstrap CIs.
     const names = [...risks.keys()];
-    const point = Object.fromEntries(names.map((k) => [k, computeHarrellC(testTime, testEvent, risks.get(k)!).concordance]));
-    const boot: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
-    const diffs: Record<string, number[]> = {};
     const diffPairs: [string, string, string][] = [
       ...modalities.map((m): [string, string, string] => [`joint − ${m} only`, 'joint', `${m} only`]),
       ...modalities.map((m): [string, string, string] => [`joint − joint without ${m}`, 'joint', `joint without ${m}`]),
     ];
-    for (const [label] of diffPairs) diffs[label] = [];
-    const random = mulberry32(seed ^ 0xb0075);
     const n = testPatients.length;
     const bootStarted = performance.now();
-    for (let b = 0; b < B; b++) {
-      const idx = Array.from({ length: n }, () => Math.floor(random() * n));
-      const t = idx.map((i) => testTime[i]!);
-      const e = idx.map((i) => testEvent[i]!);
-      const c: Record<string, number> = {};
-      for (const k of names) {
-        const r = risks.get(k)!;
-        c[k] = computeHarrellC(t, e, idx.map((i) => r[i]!)).concordance;
-        boot[k]!.push(c[k]!);
-      }
-      for (const [label, a, bName] of diffPairs) diffs[label]!.push(c[a]! - c[bName]!);
-      if ((b + 1) % 250 === 0) progress(`bootstrap ${b + 1}/${B}`);
-    }
-    const ci = (values: number[]) => {
-      const s = [...values].sort((x, y) => x - y);
-      return [quantile(s, 0.025), quantile(s, 0.975)] as [number, number];
-    };
+    const { point, ci95, differences } = pairedBootstrapC(testTime, testEvent, risks, {
+      resamples: B,
+      random: mulberry32(seed ^ 0xb0075),
+      differences: diffPairs,
+      onResample: (b) => b % 250 === 0 && progress(`bootstrap ${b}/${B}`),
+    });
     const bootSeconds = (performance.now() - bootStarted) / 1000;
 
     const f4 = (x: number) => x.toFixed(4);
@@ -252,7 +231,7 @@ async function main(): Promise<number> {
     console.log(`Harrell's C on the test split; 95 % CI: percentile bootstrap, ${B} paired resamples of the test split (seed ${seed})`);
     console.log(`trainer: @oncoboard/fusion-model/training trainJointModel, width ${TRAINING.width}, l2 ${TRAINING.l2}, seed ${seed} (settings of EVALUATION.md, not tuned here); scored through ONNX (OnnxJointRunner)\n`);
     const rows: [string, string, string, string][] = names.map((k) => {
-      const [lo, hi] = ci(boot[k]!);
+      const [lo, hi] = ci95[k]!;
       return [k, f4(point[k]!), `${f4(lo)}–${f4(hi)}`, trainSeconds[k] !== undefined ? `${trainSeconds[k]!.toFixed(1)} s, epoch ${epochs[k]}` : k.startsWith('joint without') ? 'masked at inference' : 'reference (generator truth)'];
     });
     const widths = [0, 1, 2, 3].map((c) => Math.max(...[['model', "Harrell's C", '95 % CI', 'training'], ...rows].map((r) => r[c]!.length)));
@@ -263,7 +242,7 @@ async function main(): Promise<number> {
 
     console.log('\npaired differences (same resamples):');
     for (const [label, a, bName] of diffPairs) {
-      const [lo, hi] = ci(diffs[label]!);
+      const [lo, hi] = differences[label]!.ci95;
       console.log(`  ${label.padEnd(32)} ${signed(point[a]! - point[bName]!)} (95 % CI ${signed(lo)} to ${signed(hi)})`);
     }
 
@@ -296,7 +275,7 @@ async function main(): Promise<number> {
         bootstrap: B,
         modules: Object.fromEntries(available.map((a) => [a.modality, `${a.module.id}@${a.module.version}`])),
         missingModules: missing,
-        harrellC: Object.fromEntries(names.map((k) => [k, { c: Number(f4(point[k]!)), ci95: ci(boot[k]!).map((x) => Number(f4(x))) }])),
+        harrellC: Object.fromEntries(names.map((k) => [k, { c: Number(f4(point[k]!)), ci95: ci95[k]!.map((x) => Number(f4(x))) }])),
         criteria: criteria.map((c) => ({ name: c.name, pass: c.pass })),
         pass: allPass,
         outcomeCoefficients: OUTCOME_COEFFICIENTS,

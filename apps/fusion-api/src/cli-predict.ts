@@ -1,12 +1,13 @@
 // `oncoboard predict (--patient <key> | --all) [--model <dir>]`: runs the active joint model for patients in the
 // store and stores each prediction (libs/modules' prediction store: version, cached encodings, prediction in one
 // transaction). --model registers that version folder (or model folder with active.json) and makes it active;
-// without it the active version in the store is used, else the shipped SYNTHETIC demo model is registered.
+// without it the active version in the store is used, else (or when that is an older shipped demo model) the shipped
+// SYNTHETIC demo model is registered.
 // Exit status: 0 done (with --all, patients without enough data are listed, not an error), 2 the --patient had not
 // enough data to predict, 1 an error.
 import { parseArgs } from 'node:util';
 import { NotEnoughDataError } from '@oncoboard/fusion-model';
-import { DEFAULT_MODEL_FOLDER, findActiveModelVersion, PatientPredictionService, registerModelVersion, type ModelVersionSummary } from '@oncoboard/modules';
+import { DEFAULT_MODEL_FOLDER, findActiveModelVersion, PatientPredictionService, registerModelVersion, resolveModelVersionFolder, type ModelVersionSummary } from '@oncoboard/modules';
 import { openStore, resolveDatabaseUrl, type Store } from '@oncoboard/store';
 
 export const PREDICT_USAGE = 'predict (--patient <Patient/id> | --all [--only-missing]) [--model <model-version-folder | model-folder>]';
@@ -15,7 +16,14 @@ export class PredictUsageError extends Error {}
 
 async function chooseModelVersion(store: Store, model: string | undefined): Promise<ModelVersionSummary> {
   if (model) return registerModelVersion(store, model, { activate: true });
-  return (await findActiveModelVersion(store)) ?? registerModelVersion(store, DEFAULT_MODEL_FOLDER, { activate: true });
+  const active = await findActiveModelVersion(store);
+  // A store whose active version is an older shipped demo model (a store made by an earlier `npm run up`) moves to
+  // today's shipped default; a version a user registered from their own folder stays active.
+  const outdatedShippedDemo = active?.storedPath.startsWith('shipped:') && active.path !== resolveModelVersionFolder(DEFAULT_MODEL_FOLDER);
+  if (active && !outdatedShippedDemo) return active;
+  const chosen = await registerModelVersion(store, DEFAULT_MODEL_FOLDER, { activate: true });
+  if (active) console.error(`the shipped demo model is now ${chosen.id}; ${active.id} was made inactive (its predictions are kept)`);
+  return chosen;
 }
 
 export async function runPredictCommand(args: string[]): Promise<number> {

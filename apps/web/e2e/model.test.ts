@@ -28,7 +28,7 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
     await page.goto(`${web}/patients/${encodeURIComponent(JOHN)}`);
     const panel = page.getByTestId('risk-panel');
     await panel.waitFor();
-    expect(await page.getByTestId('synthetic-banner').innerText()).toMatch(/^SYNTHETIC — This prediction's model \(clinical-joint-demo@1\.0\.0\)/);
+    expect(await page.getByTestId('synthetic-banner').innerText()).toMatch(/^SYNTHETIC — This prediction's model \(multimodal-joint-demo@1\.0\.0\)/);
     expect(await page.locator('#risk').getByTestId('synthetic-badge').isVisible()).toBe(true);
     const percentile = Number(await page.getByTestId('risk-percentile').innerText());
     expect(percentile).toBeGreaterThanOrEqual(0);
@@ -49,22 +49,21 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
 
     expect(await page.getByTestId('similar-patient').count()).toBe(5);
     expect(await page.getByTestId('similar-patients').innerText()).toMatch(/(event|censored) at \d+ months/);
-    expect(await page.getByTestId('prediction-stamp').innerText()).toMatch(/by clinical-joint-demo@1\.0\.0 .* from clinical@1\.0\.0 \(input [0-9a-f]{8}…\)/);
+    expect(await page.getByTestId('prediction-stamp').innerText()).toMatch(/by multimodal-joint-demo@1\.0\.0 .* from clinical@1\.0\.0 \(input [0-9a-f]{8}…\)/);
     // Stored by `oncoboard predict --all` in the global setup: no user.
-    expect(await page.getByTestId('prediction-computed-by').innerText()).toMatch(/^Computed .* by the command line \(oncoboard predict\) with clinical-joint-demo@1\.0\.0\.$/);
+    expect(await page.getByTestId('prediction-computed-by').innerText()).toMatch(/^Computed .* by the command line \(oncoboard predict\) with multimodal-joint-demo@1\.0\.0\.$/);
     await screenshot(page, shots, 'model-risk-panel');
 
     const link = page.getByTestId('model-version-link');
-    expect(await link.getAttribute('href')).toBe(`/models/${encodeURIComponent('clinical-joint-demo@1.0.0')}`);
+    expect(await link.getAttribute('href')).toBe(`/models/${encodeURIComponent('multimodal-joint-demo@1.0.0')}`);
     await link.click();
     await page.getByTestId('model-version').waitFor();
-    expect(await page.getByTestId('model-title').innerText()).toMatch(/clinical-joint-demo 1\.0\.0\s*SYNTHETIC/i);
-    expect(await page.getByTestId('model-metrics').innerText()).toMatch(/Harrell's C, held-out test\s*0\.675/);
-    expect(await page.getByTestId('evaluation-data').innerText()).toMatch(/reference cohort of clinical-joint-demo@1\.0\.0: its 640 training rows \(in-sample\) — SYNTHETIC data/);
-    // The shipped demo version predates held-out.json: the page says in-sample rather than pretending.
-    expect(await page.getByTestId('evaluation-rows').innerText()).toMatch(/^In-sample: the training rows/);
+    expect(await page.getByTestId('model-title').innerText()).toMatch(/multimodal-joint-demo 1\.0\.0\s*SYNTHETIC/i);
+    expect(await page.getByTestId('model-metrics').innerText()).toMatch(/Harrell's C, held-out test\s*0\.793/);
+    expect(await page.getByTestId('evaluation-data').innerText()).toMatch(/held-out test split \(n = 200, 116 events\) of multimodal-joint-demo@1\.0\.0: .* — SYNTHETIC data/);
+    expect(await page.getByTestId('evaluation-rows').innerText()).toMatch(/^Held-out test split \(n = 200, 116 events\): rows never used in training/);
     // (innerText follows the heading's CSS upper-casing.)
-    expect(await page.locator('#evaluation h2').innerText()).toMatch(/Evaluation on the training rows \(in-sample\)/i);
+    expect(await page.locator('#evaluation h2').innerText()).toMatch(/Evaluation on the held-out test split \(n = 200\)/i);
     expect(await page.getByTestId('km-group').count()).toBe(3);
     expect(await page.getByTestId('km-risk-groups').innerText()).toMatch(/low risk \(n = \d+.*high risk \(n = \d+/s);
     // Calibration: five groups; the highest-risk group has the lowest predicted and observed survival.
@@ -90,7 +89,7 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
     // The panel reloads the latest prediction: now the signed-in user's.
     const computedBy = page.getByTestId('prediction-computed-by');
     await page.waitForFunction((name) => document.querySelector('[data-testid="prediction-computed-by"]')?.textContent?.includes(`by ${name} with`), username, { timeout: 30_000 });
-    expect(await computedBy.innerText()).toMatch(new RegExp(`^Computed .* by ${username} with clinical-joint-demo@1\\.0\\.0\\.$`));
+    expect(await computedBy.innerText()).toMatch(new RegExp(`^Computed .* by ${username} with multimodal-joint-demo@1\\.0\\.0\\.$`));
     expect(await computedBy.innerText()).not.toBe(before);
     expect(await page.getByTestId('compute-risk-error').count()).toBe(0);
     // The same model and the same inputs give the same risk.
@@ -103,7 +102,7 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
     const { page, errors } = await openPage(browser);
     await page.goto(`${web}/models`);
     await page.getByTestId('module-list').waitFor();
-    expect(await page.getByTestId('model-list').innerText()).toMatch(/clinical-joint-demo 1\.0\.0\s*active\s*SYNTHETIC/i);
+    expect(await page.getByTestId('model-list').innerText()).toMatch(/multimodal-joint-demo 1\.0\.0\s*active\s*SYNTHETIC/i);
     const modules = await page.getByTestId('module-list').innerText();
     expect(modules).toMatch(/clinical 1\.0\.0\s*clinical\s*26/);
     expect(modules).toMatch(/imaging/);

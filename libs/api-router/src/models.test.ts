@@ -1,31 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, grantPatientAccess, type AuthUser } from '@oncoboard/auth';
-import { importFhirPath, importFhirTexts } from '@oncoboard/ingest';
+import { importFhirTexts } from '@oncoboard/ingest';
 import { DEFAULT_MODEL_FOLDER, PatientPredictionService, REGISTERED_MODULES, registerModelVersion } from '@oncoboard/modules';
-import { openStore, type Store } from '@oncoboard/store';
+import type { Store } from '@oncoboard/store';
 import { appRouter } from './router';
 import { createCallerFactory } from './trpc';
+import { openDemoStore, type DemoStore } from './test-support/demo-store';
 
 // models / modules / predictions over a real SQLite store with the demo cohort, the shipped SYNTHETIC demo model
 // registered and one stored prediction (made as `oncoboard predict` makes it).
-const demoDir = resolve(__dirname, '../../../demo/mcode-stu4');
 const JOHN = 'Patient/cancer-patient-john-anyperson';
 const JENNY = 'Patient/cancer-patient-jenny-m';
 const BARE = 'Patient/bare-no-data';
 
-let work: string;
+let demo: DemoStore;
 let store: Store;
 let developer: AuthUser;
 let oncologist: AuthUser;
 const createCaller = createCallerFactory(appRouter);
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'oncoboard-models-router-'));
-  store = await openStore({ databaseUrl: `file:${join(work, 'router.db')}` });
-  await importFhirPath(demoDir, { store });
+  demo = await openDemoStore('models-router');
+  store = demo.store;
   await importFhirTexts([{ name: 'bare.json', text: JSON.stringify({ resourceType: 'Patient', id: 'bare-no-data' }) }], { store });
   const version = await registerModelVersion(store, DEFAULT_MODEL_FOLDER);
   const service = await PatientPredictionService.open(store, version);
@@ -36,17 +32,14 @@ beforeAll(async () => {
   await grantPatientAccess(store.prisma, 'clinician', [JOHN], 'test');
 }, 120_000);
 
-afterAll(async () => {
-  await store?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => demo?.close());
 
 describe('models and modules', () => {
   it('models.list gives each version with its card, metrics, reference evaluation and active flag, without the folder path', async () => {
     const list = await createCaller({ store, user: developer }).models.list();
     expect(list).toHaveLength(1);
     const v = list[0]!;
-    expect(v).toMatchObject({ id: 'clinical-joint-demo@1.0.0', modelId: 'clinical-joint-demo', version: '1.0.0', synthetic: true, active: true });
+    expect(v).toMatchObject({ id: 'multimodal-joint-demo@1.0.0', modelId: 'multimodal-joint-demo', version: '1.0.0', synthetic: true, active: true });
     expect(v.card).toContain('SYNTHETIC');
     expect(typeof v.metrics.cIndexTest).toBe('number');
     expect(v.referenceEvaluation!.riskGroups).toHaveLength(3);
@@ -72,7 +65,7 @@ describe('predictions.latest', () => {
   it("gives the patient's stored prediction with its model version and encodings, and null when there is none", async () => {
     const caller = createCaller({ store, user: oncologist });
     const latest = (await caller.predictions.latest({ patientKey: JOHN }))!;
-    expect(latest.modelVersion).toMatchObject({ id: 'clinical-joint-demo@1.0.0', synthetic: true });
+    expect(latest.modelVersion).toMatchObject({ id: 'multimodal-joint-demo@1.0.0', synthetic: true });
     expect(latest.result.patientKey).toBe(JOHN);
     expect(latest.result.riskPercentile).toBeGreaterThanOrEqual(0);
     expect(latest.encodings.map((e) => e.moduleId)).toEqual(['clinical']);
@@ -96,7 +89,7 @@ describe('predictions.compute', () => {
     const caller = createCaller({ store, user: oncologist, client: { ip: '127.0.0.1' } });
     const before = await counts();
     const computed = await caller.predictions.compute({ patientKey: JOHN });
-    expect(computed.modelVersionId).toBe('clinical-joint-demo@1.0.0');
+    expect(computed.modelVersionId).toBe('multimodal-joint-demo@1.0.0');
     expect(await counts()).toEqual({ predictions: before.predictions + 1, encodings: before.encodings });
     const audit = await store.prisma.auditEvent.findFirstOrThrow({ where: { operation: 'predictions.compute' }, orderBy: { id: 'desc' } });
     expect(audit).toMatchObject({ action: 'C', outcome: '0', patientKey: JOHN, username: 'clinician' });
@@ -104,7 +97,7 @@ describe('predictions.compute', () => {
     const latest = (await caller.predictions.latest({ patientKey: JOHN }))!;
     expect(latest.id).toBe(computed.id);
     expect(latest.computedBy).toEqual({ username: 'clinician', recordedAt: audit.recordedAt });
-    expect(latest.result.modelId).toBe('clinical-joint-demo');
+    expect(latest.result.modelId).toBe('multimodal-joint-demo');
   });
 
   it('says "not enough data to predict" for a patient without any modality, and stores nothing', async () => {
@@ -154,7 +147,7 @@ describe('predictions.compute', () => {
         message: 'no active model version: register one with `oncoboard predict --model <folder>`',
       });
     } finally {
-      await store.prisma.modelVersion.update({ where: { id: 'clinical-joint-demo@1.0.0' }, data: { active: true } });
+      await store.prisma.modelVersion.update({ where: { id: 'multimodal-joint-demo@1.0.0' }, data: { active: true } });
     }
   });
 });

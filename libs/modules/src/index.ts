@@ -12,5 +12,6 @@ export {
   type ModelVersionDetail,
 } from './prediction-store/model-versions';
 export { PatientPredictionService, findLatestPrediction, vectorToBytes, vectorFromBytes, type StoredPrediction, type LatestPrediction } from './prediction-store/patient-predictions';
+export { encodeStoredPatient, type StoredPatientEncodings } from './prediction-store/encode-stored-patient';
 export { DEFAULT_MODEL_FOLDER } from './prediction-store/default-model';
 export { modelsRoot, storedModelPath, resolveStoredModelPath, DEFAULT_MODELS_ROOT, SHIPPED_MODELS_ROOT } from './prediction-store/models-root';

@@ -1,5 +1,9 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { SHIPPED_MODELS_ROOT } from './models-root';
 
-/** The shipped demo model (SYNTHETIC): libs/fusion-model/models/clinical-joint-demo, version from its active.json. */
-export const DEFAULT_MODEL_FOLDER = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'fusion-model', 'models', 'clinical-joint-demo');
+/**
+ * The shipped default model (SYNTHETIC): libs/fusion-model/models/multimodal-joint-demo, version from its active.json —
+ * the four modalities of the platform registry, trained by tools/synth-cohort/train-demo-model.ts. The clinical-only
+ * clinical-joint-demo stays shipped as a test fixture, not as the default.
+ */
+export const DEFAULT_MODEL_FOLDER = join(SHIPPED_MODELS_ROOT, 'multimodal-joint-demo');

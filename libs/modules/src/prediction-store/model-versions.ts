@@ -1,7 +1,9 @@
 // Joint-model versions in the store: a version folder (libs/fusion-model's JointModelRegistry layout) becomes a
 // ModelVersion row with its model card, metrics (plus the reference-cohort evaluation the model page draws) and
-// synthetic flag. One version per model id is active; activating one deactivates the others in the same
-// transaction. A version id is registered once: the same id with another model.onnx is refused.
+// synthetic flag. One version in the store is active (the one `oncoboard predict` and the API run): activating one
+// deactivates every other, of any model id, in the same transaction — so a new default model (DEFAULT_MODEL_FOLDER)
+// replaces an earlier one instead of leaving two active. A version id is registered once: the same id with another
+// model.onnx is refused.
 // ModelVersion.path is stored relative to the models root (or the shipped models) and resolved at load:
 // models-root.ts.
 import { existsSync, readFileSync } from 'node:fs';
@@ -62,7 +64,7 @@ function readJsonFile(path: string): Record<string, unknown> {
 
 /**
  * Registers a version folder (checked: manifest, ONNX files, hashes) as a ModelVersion; `activate` (default true)
- * makes it the active version of its model id. Registering the same folder again changes nothing but `active`.
+ * makes it the store's only active version. Registering the same folder again changes nothing but `active`.
  */
 export async function registerModelVersion(store: Store, folder: string, options: { activate?: boolean } = {}): Promise<ModelVersionSummary> {
   const versionFolder = resolveModelVersionFolder(folder);
@@ -92,7 +94,7 @@ export async function registerModelVersion(store: Store, folder: string, options
       await tx.modelVersion.update({ where: { id }, data: { path: storedPath } });
     }
     if (activate) {
-      await tx.modelVersion.updateMany({ where: { modelId: name, NOT: { id } }, data: { active: false } });
+      await tx.modelVersion.updateMany({ where: { active: true, NOT: { id } }, data: { active: false } });
       await tx.modelVersion.update({ where: { id }, data: { active: true } });
     }
     return tx.modelVersion.findUniqueOrThrow({ where: { id } });

@@ -14,6 +14,7 @@ import {
 import { existsSync } from 'node:fs';
 import type { Prisma, Store } from '@oncoboard/store';
 import { createPlatformModuleRegistry } from '../platform-registry';
+import { encodeStoredPatient, type StoredPatientEncodings } from './encode-stored-patient';
 import type { ModelVersionSummary } from './model-versions';
 
 export interface StoredPrediction {
@@ -69,19 +70,8 @@ export class PatientPredictionService {
   }
 
   /** Encodes the patient with the registry's module for each modality the model uses; absent = missing modality. */
-  async encodePatient(patientKey: string): Promise<{ encodings: ModalityEncoding[]; unavailable: string[] }> {
-    const facts = await this.store.getFacts(patientKey);
-    const encodings: ModalityEncoding[] = [];
-    const unavailable: string[] = [];
-    for (const spec of this.predictor.modalities) {
-      if (!this.registry.get(spec.id)) {
-        unavailable.push(spec.id);
-        continue;
-      }
-      const encoding = await this.registry.encodePatient(spec.id, patientKey, facts);
-      if (encoding) encodings.push(encoding);
-    }
-    return { encodings, unavailable };
+  encodePatient(patientKey: string): Promise<StoredPatientEncodings> {
+    return encodeStoredPatient(this.store, this.registry, patientKey, this.predictor.modalities.map((m) => m.id));
   }
 
   /**

@@ -6,7 +6,7 @@ import { JointModelPredictor, NotEnoughDataError, clinicalModule, verifyJointMod
 import { importFhirPath, importFhirTexts } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
 import { cleanupTestDatabases, describeEachProvider, freshDatabaseUrl } from '@oncoboard/store/testing';
-import { DEFAULT_MODEL_FOLDER } from './default-model';
+import { SHIPPED_MODELS_ROOT } from './models-root';
 import { findActiveModelVersion, getModelVersion, listModelVersions, registerModelVersion, resolveModelVersionFolder } from './model-versions';
 import { findLatestPrediction, PatientPredictionService, vectorFromBytes } from './patient-predictions';
 
@@ -20,8 +20,11 @@ declare module 'vitest' {
 
 // Real parts: the mCODE STU4 examples (CC0, demo/mcode-stu4) imported into a real store — SQLite, and PostgreSQL
 // when installed (libs/store's test server, see vitest.config.ts) — and the shipped SYNTHETIC demo model
-// (libs/fusion-model/models/clinical-joint-demo) served with onnxruntime.
+// (libs/fusion-model/models/clinical-joint-demo, clinical only) served with onnxruntime.
 const demoDir = resolve(__dirname, '../../../../demo/mcode-stu4');
+// The clinical-only SYNTHETIC model (no longer the default, see default-model.test.ts): one modality keeps these
+// checks of the store's bookkeeping simple.
+const CLINICAL_DEMO_FOLDER = join(SHIPPED_MODELS_ROOT, 'clinical-joint-demo');
 const BARE = { name: 'bare.json', text: JSON.stringify({ resourceType: 'Patient', id: 'bare-no-data' }) };
 
 describeEachProvider('prediction store', (provider) => {
@@ -47,7 +50,7 @@ describeEachProvider('prediction store', (provider) => {
 
   describe('model versions in the store', () => {
     it('registers the demo model with its card, metrics, reference evaluation and synthetic flag, active', async () => {
-      const v = await registerModelVersion(store, DEFAULT_MODEL_FOLDER);
+      const v = await registerModelVersion(store, CLINICAL_DEMO_FOLDER);
       expect(v.id).toBe('clinical-joint-demo@1.0.0');
       expect(v.active).toBe(true);
       expect(v.synthetic).toBe(true);
@@ -69,10 +72,10 @@ describeEachProvider('prediction store', (provider) => {
     });
 
     it('registering again changes nothing; a new version of the same model becomes the only active one', async () => {
-      await registerModelVersion(store, DEFAULT_MODEL_FOLDER);
+      await registerModelVersion(store, CLINICAL_DEMO_FOLDER);
       expect((await listModelVersions(store)).length).toBe(1);
       const copy = join(work, 'models', 'clinical-joint-demo', '1.0.1');
-      cpSync(resolveModelVersionFolder(DEFAULT_MODEL_FOLDER), copy, { recursive: true });
+      cpSync(resolveModelVersionFolder(CLINICAL_DEMO_FOLDER), copy, { recursive: true });
       const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'));
       writeFileSync(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, version: '1.0.1' }));
       await registerModelVersion(store, copy);
@@ -82,14 +85,14 @@ describeEachProvider('prediction store', (provider) => {
         ['clinical-joint-demo@1.0.1', true],
       ]);
       // Back to 1.0.0 for the prediction tests.
-      await registerModelVersion(store, DEFAULT_MODEL_FOLDER);
+      await registerModelVersion(store, CLINICAL_DEMO_FOLDER);
       expect((await findActiveModelVersion(store, 'clinical-joint-demo'))!.id).toBe('clinical-joint-demo@1.0.0');
     });
 
     it('refuses a folder that is not a model version, naming it', async () => {
       await expect(registerModelVersion(store, work)).rejects.toThrow(`${work}: expected a model version folder`);
       const broken = join(work, 'broken');
-      cpSync(resolveModelVersionFolder(DEFAULT_MODEL_FOLDER), broken, { recursive: true });
+      cpSync(resolveModelVersionFolder(CLINICAL_DEMO_FOLDER), broken, { recursive: true });
       writeFileSync(join(broken, 'model.onnx'), 'not a model');
       await expect(registerModelVersion(store, broken)).rejects.toThrow(join(broken, 'model.onnx'));
       expect((await listModelVersions(store)).length).toBe(2);
@@ -167,7 +170,7 @@ describeEachProvider('prediction store', (provider) => {
     it('stores a shipped model as "shipped:<name>/<version>" and a folder elsewhere as its absolute path', async () => {
       const demo = (await store.prisma.modelVersion.findUniqueOrThrow({ where: { id: 'clinical-joint-demo@1.0.0' } })).path;
       expect(demo).toBe('shipped:clinical-joint-demo/1.0.0');
-      expect((await getModelVersion(store, 'clinical-joint-demo@1.0.0'))!.path).toBe(resolveModelVersionFolder(DEFAULT_MODEL_FOLDER));
+      expect((await getModelVersion(store, 'clinical-joint-demo@1.0.0'))!.path).toBe(resolveModelVersionFolder(CLINICAL_DEMO_FOLDER));
       const outside = (await store.prisma.modelVersion.findUniqueOrThrow({ where: { id: 'clinical-joint-demo@1.0.1' } })).path;
       expect(outside).toBe(join(work, 'models', 'clinical-joint-demo', '1.0.1'));
     });
@@ -179,7 +182,7 @@ describeEachProvider('prediction store', (provider) => {
       try {
         process.env.ONCOBOARD_MODELS_DIR = before;
         const folder = join(before, 'clinical-joint-demo', '1.0.2');
-        cpSync(resolveModelVersionFolder(DEFAULT_MODEL_FOLDER), folder, { recursive: true });
+        cpSync(resolveModelVersionFolder(CLINICAL_DEMO_FOLDER), folder, { recursive: true });
         const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
         writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...manifest, version: '1.0.2' }));
         const registered = await registerModelVersion(store, folder, { activate: false });
@@ -210,14 +213,14 @@ describeEachProvider('prediction store', (provider) => {
     });
 
     it('keeps loading a row registered with an absolute path (before paths were relative)', async () => {
-      const absolute = resolveModelVersionFolder(DEFAULT_MODEL_FOLDER);
+      const absolute = resolveModelVersionFolder(CLINICAL_DEMO_FOLDER);
       await store.prisma.modelVersion.update({ where: { id: 'clinical-joint-demo@1.0.0' }, data: { path: absolute } });
       const active = (await findActiveModelVersion(store))!;
       expect(active).toMatchObject({ id: 'clinical-joint-demo@1.0.0', path: absolute, storedPath: absolute });
       const service = await PatientPredictionService.open(store, active);
       await service.close();
       // Registering the folder again rewrites the row in the relative form.
-      expect((await registerModelVersion(store, DEFAULT_MODEL_FOLDER)).storedPath).toBe('shipped:clinical-joint-demo/1.0.0');
+      expect((await registerModelVersion(store, CLINICAL_DEMO_FOLDER)).storedPath).toBe('shipped:clinical-joint-demo/1.0.0');
     });
   });
 });
