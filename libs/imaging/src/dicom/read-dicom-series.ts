@@ -4,7 +4,7 @@
 // Native transfer syntaxes are read directly; RLE, JPEG Lossless, JPEG-LS and JPEG 2000 are decoded frame by
 // frame (see ./codecs); the other compressed ones, lossy baseline/extended JPEG included, are rejected by name.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 // The default import: under plain Node ESM a namespace import of this CommonJS package lacks parseDicom.
 import dicomParser from 'dicom-parser';
@@ -12,7 +12,9 @@ import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
 import type { Direction, Vec3, Volume, VoxelArray } from '../volume';
 import { DECODABLE_SYNTAXES, decodeCompressedFrame, storedArray } from './codecs/decode-compressed';
+import { ReusableFileBuffer, readFileRange } from './file-bytes';
 import { MAX_VOLUME_BYTES, parseDataSet, valueReadError } from './parse-dataset';
+import { rescaleFrames } from './rescale';
 
 export interface ReadDicomSeriesOptions {
   /** Pick this series when the input holds several; without it, several series are an error listing them. */
@@ -105,7 +107,11 @@ interface Instance {
   littleEndian: boolean;
   photometric: string;
   sliceGap?: number;
-  pixels: Uint8Array;
+  /**
+   * Native pixel data of all frames: held bytes (a deflated file's inflated copy), or where they lie in the file,
+   * read frame by frame when the series is read (so a folder's files are not all held in memory at once).
+   */
+  pixels: Uint8Array | { offset: number; length: number };
   /** Set for decodable compressed syntaxes: the parsed file, whose frames are decoded when the series is read. */
   encapsulated?: DataSet;
   frames: Frame[];
@@ -122,7 +128,8 @@ export function listDicomSeries(pathOrPaths: string | readonly string[]): DicomS
 
 /**
  * Reads one series into a Volume: slices sorted along the slice normal, duplicates / missing slices / uneven
- * spacing / mixed orientation rejected, RescaleSlope/Intercept applied (Float32 output when non-trivial).
+ * spacing / mixed orientation rejected, RescaleSlope/Intercept applied when non-trivial:
+ * Int16Array when both are integers and every result fits 16 bits (CT in HU), else Float32Array.
  * Folders are scanned recursively; non-DICOM files found while scanning a folder are skipped with a warning,
  * but a non-DICOM file named explicitly is an error. RLE Lossless, JPEG Lossless (process 14, incl. SV1), JPEG-LS
  * (lossless and near-lossless) and JPEG 2000 (lossless and lossy, Part 1) are decoded; other compressed syntaxes —
@@ -155,12 +162,13 @@ function loadInstances(pathOrPaths: string | readonly string[]): { instances: In
   const warnings: string[] = [];
   const instances: Instance[] = [];
   const roots = typeof pathOrPaths === 'string' ? [pathOrPaths] : [...pathOrPaths];
+  const buffer = new ReusableFileBuffer();
   for (const root of roots) {
     const isDir = statOrThrow(root).isDirectory();
     const files = isDir ? walk(root) : [root];
     for (const file of files) {
       try {
-        instances.push(parseInstance(file));
+        instances.push(parseInstance(file, buffer));
       } catch (err) {
         const skippable = err instanceof ImageReadError && (err.code === 'not-dicom' || err.code === 'no-pixel-data');
         if (!isDir || !skippable) throw err;
@@ -195,8 +203,9 @@ function walk(dir: string): string[] {
 
 // ---------------------------------------------------------------- one file
 
-function parseInstance(file: string): Instance {
-  const bytes = readFileSync(file);
+/** Parses one file read into `buffer`; the Instance keeps none of the buffer's bytes (it is reused for the next file). */
+function parseInstance(file: string, buffer: ReusableFileBuffer): Instance {
+  const bytes = buffer.read(file);
   if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') {
     throw new ImageReadError('not-dicom', `${file} is not a DICOM Part 10 file: no "DICM" prefix at byte 128`, { file });
   }
@@ -204,11 +213,19 @@ function parseInstance(file: string): Instance {
   if (!ds.elements.x7fe00010) {
     throw new ImageReadError('no-pixel-data', `${file} has no Pixel Data (7FE0,0010) element`, { file });
   }
+  let instance: Instance;
   try {
-    return readInstance(ds, file);
+    instance = readInstance(ds, file);
+    // A compressed file's dataset is kept for decoding its frames later: it needs bytes of its own.
+    if (instance.encapsulated && ds.byteArray.buffer === bytes.buffer) instance = readInstance(parseDataSet(Uint8Array.from(bytes), file), file);
   } catch (thrown) {
     throw valueReadError(thrown, file);
   }
+  const { pixels } = instance;
+  if (pixels instanceof Uint8Array && pixels.length > 0 && pixels.buffer === bytes.buffer) {
+    instance.pixels = { offset: pixels.byteOffset - bytes.byteOffset, length: pixels.length };
+  }
+  return instance;
 }
 
 /**
@@ -567,55 +584,56 @@ function checkDrift(placed: PlacedFrame[], normal: number[], uid: string, warnin
   }
 }
 
-/** Copies every frame into the volume; Float32 (real-world values) whenever any rescale is non-trivial. */
+/**
+ * Copies every frame into the volume. When any rescale is non-trivial the values are real-world ones: Int16Array
+ * when the factors are integers and the results fit (CT in HU, as dcm2niix keeps it), else Float32Array (./rescale).
+ */
 function assembleVoxels(placed: PlacedFrame[], first: Instance): VoxelArray {
   const perSlice = first.rows * first.columns;
   const rescaled = placed.some((p) => p.frame.slope !== 1 || p.frame.intercept !== 0);
+  // One scratch frame for native frames' stored values, reused frame after frame.
+  const scratch = storedArray(first, perSlice);
   // The first frame is decoded before the volume is allocated: a compressed frame must prove it holds
   // Rows x Columns samples before Rows x Columns x frames is allocated on the header's word.
-  const firstValues = placed[0] ? decodeFrame(placed[0].instance, placed[0].frame.frameIndex) : undefined;
+  const firstValues = placed[0] ? decodeFrame(placed[0].instance, placed[0].frame.frameIndex, scratch) : undefined;
+  // Rescaled volumes are budgeted at 4 bytes a voxel: a frame that does not fit Int16 promotes to Float32.
   const bytes = perSlice * placed.length * (rescaled ? 4 : first.bitsAllocated / 8);
   if (bytes > MAX_VOLUME_BYTES) {
     throw new ImageReadError('unsupported', `series ${first.seriesUid}: ${placed.length} frame(s) of ${first.rows}x${first.columns} make a ${bytes}-byte volume, more than the ${MAX_VOLUME_BYTES} bytes a volume may take in memory`, { file: first.file });
   }
-  const out = rescaled ? new Float32Array(perSlice * placed.length) : storedArray(first, perSlice * placed.length);
-  placed.forEach((p, k) => {
-    const values = k === 0 && firstValues ? firstValues : decodeFrame(p.instance, p.frame.frameIndex);
-    if (!rescaled) {
-      out.set(values, k * perSlice);
-      return;
-    }
-    rescaleInto(out as Float32Array, values, k * perSlice, perSlice, p.frame.slope, p.frame.intercept);
-  });
+  const valuesOf = (k: number) => {
+    const p = placed[k] as PlacedFrame;
+    return k === 0 && firstValues ? firstValues : decodeFrame(p.instance, p.frame.frameIndex, scratch);
+  };
+  if (rescaled) {
+    return rescaleFrames(placed.length, perSlice, (k) => ({ values: valuesOf(k), slope: placed[k]!.frame.slope, intercept: placed[k]!.frame.intercept }));
+  }
+  const out = storedArray(first, perSlice * placed.length);
+  for (let k = 0; k < placed.length; k++) out.set(valuesOf(k), k * perSlice);
   return out;
 }
 
 /**
- * out[base + n] = values[n] · slope + intercept for n < count (a missing value counts as 0). A separate function
- * with the factors hoisted: the profile of a 512×512×300 CT read put ~2/3 of its time in this loop when it was
- * written inline (per-voxel property loads and a nullish check on a union-typed array); same arithmetic, same values.
+ * One frame's stored values, decompressed or byte-swapped for big endian, masked/sign-extended to BitsStored.
+ * Native frames are read (from the file, or the held bytes) into `scratch`, a frame of the stored type reused
+ * frame after frame: the result is valid only until the next call.
  */
-function rescaleInto(out: Float32Array, values: VoxelArray, base: number, count: number, slope: number, intercept: number): void {
-  const n = Math.min(count, values.length);
-  for (let i = 0; i < n; i++) out[base + i] = values[i]! * slope + intercept;
-  if (n < count) out.fill(intercept, base + n, base + count);
-}
-
-/** One frame's stored values, decompressed or byte-swapped for big endian, masked/sign-extended to BitsStored. */
-function decodeFrame(inst: Instance, frameIndex: number): VoxelArray {
+function decodeFrame(inst: Instance, frameIndex: number, scratch: VoxelArray): VoxelArray {
+  const masked = inst.bitsStored < inst.bitsAllocated && inst.bitsStored > 0;
   if (inst.encapsulated) {
     const out = decodeEncapsulatedFrame(inst, inst.encapsulated, frameIndex);
-    if (inst.bitsStored < inst.bitsAllocated && inst.bitsStored > 0) maskBits(out, inst.bitsStored, inst.signed);
+    if (masked) maskBits(out, inst.bitsStored, inst.signed);
     return out;
   }
   const perSlice = inst.rows * inst.columns;
   const width = inst.bitsAllocated / 8;
-  const out = storedArray(inst, perSlice);
-  const bytes = new Uint8Array(out.buffer);
-  bytes.set(inst.pixels.subarray(frameIndex * perSlice * width, (frameIndex + 1) * perSlice * width));
-  if (!inst.littleEndian && width > 1) swap(bytes, width);
-  if (inst.bitsStored < inst.bitsAllocated && inst.bitsStored > 0) maskBits(out, inst.bitsStored, inst.signed);
-  return out;
+  const frameBytes = perSlice * width;
+  const scratchBytes = new Uint8Array(scratch.buffer, scratch.byteOffset, frameBytes);
+  if (inst.pixels instanceof Uint8Array) scratchBytes.set(inst.pixels.subarray(frameIndex * frameBytes, (frameIndex + 1) * frameBytes));
+  else readFileRange(inst.file, inst.pixels.offset + frameIndex * frameBytes, scratchBytes);
+  if (!inst.littleEndian && width > 1) swap(scratchBytes, width);
+  if (masked) maskBits(scratch, inst.bitsStored, inst.signed);
+  return scratch;
 }
 
 /** Decodes one compressed frame; any decoder failure becomes an ImageReadError naming file, frame and syntax. */

@@ -90,7 +90,9 @@ export function preparePatchVolume(volume: Volume, spacingMm = 2, options: { win
   for (let p = 0; p < raw.length; p++) if (foreground[p]) ss += (raw[p]! - mean) ** 2;
   const std = Math.sqrt(ss / n);
   const scale = std > 0 ? 1 / std : 0;
-  const out = new Float32Array(raw.length);
+  // In place: `raw` is the resample's (or window's) fresh output, owned here, and a second 4-byte-per-voxel array
+  // would cost its first-touch page faults (~25 MB for the 2 mm grid of a 512×512×300 CT).
+  const out = raw;
   for (let p = 0; p < raw.length; p++) out[p] = (raw[p]! - mean) * scale;
   const image: Volume<Float32Array> = { ...state.image, voxels: out };
   const record: TransformRecord[] = [
