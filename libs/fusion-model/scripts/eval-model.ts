@@ -3,7 +3,7 @@
 //
 //   node --import tsx libs/fusion-model/scripts/eval-model.ts [--data-dir ../shared/datasets/survival]
 //        [--bootstrap 1000] [--seed 20261202] [--members 2] [--folds 5] [--cv colon,lung,veteran,gbsg] [--no-tune]
-//        [--extra-seeds 3]
+//        [--extra-seeds 3] [--tune-only]
 //
 // 1. External validation Rotterdam (train) → GBSG (test), recurrence-free survival, as R's reference.R:
 //    node-positive Rotterdam (n = 1546), rfs = pmax(recur, death), rfstime = recur ? rtime : dtime (derived
@@ -34,7 +34,8 @@ import { renderJointModelCard } from '../src/joint/model-card';
 import { JointModelRegistry } from '../src/joint/model-registry';
 import { randomStream, shuffledIndices } from '../src/joint/seeded-random';
 import { buildJointVersionFromCohort } from '../src/joint/train-from-cohort';
-import { trainJointModel, type JointTrainingOptions } from '../src/joint/train-joint-model';
+import { meanRisk } from '../src/joint/ensemble-risk';
+import { trainJointEnsemble, type JointTrainingOptions } from '../src/joint/train-joint-model';
 import type { ModalityEncoding } from '../src/modality-module';
 import { ModalityModuleRegistry } from '../src/modality-module';
 import {
@@ -66,6 +67,8 @@ const { values: args } = parseArgs({
     cv: { type: 'string', default: 'colon,lung,veteran,gbsg' },
     'no-tune': { type: 'boolean', default: false },
     'extra-seeds': { type: 'string', default: '3' },
+    // Stop after the Rotterdam-only tuning table: GBSG is neither trained for nor scored.
+    'tune-only': { type: 'boolean', default: false },
   },
 });
 const dataDir = resolve(args['data-dir']!);
@@ -309,15 +312,47 @@ console.log(`Cox (Efron) on the clinical vectors (${coxV.columns.length} of ${CL
 console.log('  the clinical module has no menopausal status, reads ER/PR as positive at ≥ 10 fmol/l (R: continuous fmol/l), size as the bin\'s representative mm (15/35/60; R: 2 dummies), nodes as ln(1 + n)/ln 11 (R: linear)');
 
 // --- Tuning on Rotterdam only ---------------------------------------------------------------------------------
+/** Training options, plus `ensembleMean` k: serve the mean risk of the main model and k bootstrap members. */
+type Candidate = Partial<JointTrainingOptions> & { label: string; ensembleMean?: number };
+/**
+ * Trains on `trainD` and returns the tfjs risk of `testD`: the main model's, or with `ensembleMean` k the mean over
+ * the main model and k bootstrap members (what a version built with servedRisk 'ensemble-mean' serves).
+ */
+async function trainedRisk(trainD: JointDataset, testD: JointDataset, options: JointTrainingOptions, ensembleMean: number | undefined): Promise<Float32Array> {
+  const { main, members: bagged } = await trainJointEnsemble(trainD, { ...options, members: ensembleMean ?? 0 });
+  const n = testD.time.length;
+  return meanRisk([main, ...bagged].map((r) => jointForwardArrays(r.weights, testD.inputs, testD.mask, n).risk));
+}
 const base: JointTrainingOptions = { seed };
-const grid0: (Partial<JointTrainingOptions> & { label: string })[] = [
+const grid0: Candidate[] = [
   { label: 'defaults (width 16, l2 1e-4, lr 0.01)' },
   { label: 'width 16, l2 1e-2', l2: 1e-2 },
   { label: 'width 8, l2 1e-2', width: 8, l2: 1e-2 },
   { label: 'width 8, l2 1e-2, lr 0.03', width: 8, l2: 1e-2, learningRate: 0.03 },
+  // Linear (Cox) skip path beside the network (JointTrainingOptions.linearSkip), with and without its own penalty.
+  { label: 'width 8, l2 1e-2, linear skip', width: 8, l2: 1e-2, linearSkip: true },
+  { label: 'width 8, l2 1e-2, linear skip (linear l2 0)', width: 8, l2: 1e-2, linearSkip: true, linearL2: 0 },
+  { label: 'width 16, l2 1e-2, linear skip (linear l2 0)', l2: 1e-2, linearSkip: true, linearL2: 0 },
+  { label: 'width 8, l2 1e-2, linear skip, lr 0.03', width: 8, l2: 1e-2, linearSkip: true, learningRate: 0.03 },
+  { label: 'width 8, l2 1e-2, linear skip, patience 100, 600 epochs', width: 8, l2: 1e-2, linearSkip: true, patience: 100, maxEpochs: 600 },
+  { label: 'width 8, l2 1e-1, linear skip (linear l2 0)', width: 8, l2: 1e-1, linearSkip: true, linearL2: 0 },
+  // Early stopping and width.
+  { label: 'width 8, l2 1e-2, validation 10 %', width: 8, l2: 1e-2, validationFraction: 0.1 },
+  { label: 'width 4, l2 1e-2', width: 4, l2: 1e-2 },
+  // Served risk = mean over the main model and k bootstrap members (servedRisk 'ensemble-mean').
+  { label: 'width 8, l2 1e-2, ensemble mean (main + 4)', width: 8, l2: 1e-2, ensembleMean: 4 },
+  { label: 'width 8, l2 1e-2, ensemble mean (main + 8)', width: 8, l2: 1e-2, ensembleMean: 8 },
+  { label: 'width 8, l2 1e-2, linear skip, ensemble mean (main + 4)', width: 8, l2: 1e-2, linearSkip: true, ensembleMean: 4 },
+  { label: 'width 8, l2 1e-2, linear skip, ensemble mean (main + 8)', width: 8, l2: 1e-2, linearSkip: true, ensembleMean: 8 },
+  { label: 'width 8, l2 1e-2, linear skip, ensemble mean (main + 16)', width: 8, l2: 1e-2, linearSkip: true, ensembleMean: 16 },
+  { label: 'width 8, l2 1e-1, linear skip (linear l2 0), ensemble mean (main + 4)', width: 8, l2: 1e-1, linearSkip: true, linearL2: 0, ensembleMean: 4 },
+  { label: 'width 8, l2 1e-1, linear skip (linear l2 0), ensemble mean (main + 8)', width: 8, l2: 1e-1, linearSkip: true, linearL2: 0, ensembleMean: 8 },
+  { label: 'width 16, l2 1e-1, linear skip (linear l2 0), ensemble mean (main + 4)', l2: 1e-1, linearSkip: true, linearL2: 0, ensembleMean: 4 },
+  { label: 'width 8, l2 1e-3, linear skip, ensemble mean (main + 4)', width: 8, l2: 1e-3, linearSkip: true, ensembleMean: 4 },
+  { label: 'width 8, l2 1e-2, linear skip, lr 0.003, ensemble mean (main + 4)', width: 8, l2: 1e-2, linearSkip: true, learningRate: 0.003, ensembleMean: 4 },
 ];
 const tuneFolds = 3;
-let chosen: Partial<JointTrainingOptions> & { label: string } = grid0[0]!;
+let chosen: Candidate = grid0[0]!;
 const tuning: { label: string; cRotterdamValidation: number; perFold: number[]; seconds: number }[] = [];
 if (!args['no-tune']) {
   // Seeded 3-fold split of Rotterdam: each candidate trains on two folds (with its own early-stopping split inside)
@@ -326,19 +361,17 @@ if (!args['no-tune']) {
   const foldRows = range(tuneFolds).map((f) => order.filter((_, k) => k % tuneFolds === f).sort((a, b) => a - b));
   console.log(`\ntuning on Rotterdam only (${tuneFolds}-fold, seeded; choose by mean Harrell's C on the held-out Rotterdam fold):`);
   for (const g of grid0) {
-    const { label, ...opts } = g;
+    const { label, ensembleMean, ...opts } = g;
     const perFold: number[] = [];
-    let seconds = 0;
+    const t0 = performance.now();
     for (let f = 0; f < tuneFolds; f++) {
       const fit = foldRows.filter((_, j) => j !== f).flat().sort((a, b) => a - b);
-      const hold = foldRows[f]!;
-      const r = await trainJointModel(subsetJointDataset(rotD, fit), { ...base, ...opts });
-      const holdD = subsetJointDataset(rotD, hold);
-      perFold.push(computeHarrellC(holdD.time, holdD.event, jointForwardArrays(r.weights, holdD.inputs, holdD.mask, hold.length).risk).concordance);
-      seconds += r.seconds;
+      const holdD = subsetJointDataset(rotD, foldRows[f]!);
+      perFold.push(computeHarrellC(holdD.time, holdD.event, await trainedRisk(subsetJointDataset(rotD, fit), holdD, { ...base, ...opts }, ensembleMean)).concordance);
     }
+    const seconds = (performance.now() - t0) / 1000;
     tuning.push({ label, cRotterdamValidation: mean(perFold), perFold, seconds });
-    console.log(`  ${label.padEnd(38)} C ${mean(perFold).toFixed(4)} (folds ${perFold.map(f4).join(', ')})  ${seconds.toFixed(0)} s`);
+    console.log(`  ${label.padEnd(72)} C ${mean(perFold).toFixed(4)} (folds ${perFold.map(f4).join(', ')})  ${seconds.toFixed(0)} s`);
   }
   const coxFolds = range(tuneFolds).map((f) => {
     const fit = foldRows.filter((_, j) => j !== f).flat().sort((a, b) => a - b);
@@ -349,19 +382,27 @@ if (!args['no-tune']) {
   const best = tuning.reduce((x, y) => (y.cRotterdamValidation > x.cRotterdamValidation ? y : x));
   chosen = grid0.find((g) => g.label === best.label)!;
 }
-const { label: chosenLabel, ...chosenOptions } = chosen;
-console.log(`chosen settings: ${chosenLabel} ${JSON.stringify({ ...base, ...chosenOptions })}`);
+const { label: chosenLabel, ensembleMean: chosenEnsembleMean, ...chosenOptions } = chosen;
+console.log(`chosen settings: ${chosenLabel} ${JSON.stringify({ ...base, ...chosenOptions, ...(chosenEnsembleMean ? { ensembleMean: chosenEnsembleMean } : {}) })}`);
+if (args['tune-only']) {
+  console.log(`--tune-only: stopping before GBSG (wall time ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  process.exit(0);
+}
 
 // --- The joint model, real path ---------------------------------------------------------------------------------
-/** The real path: cohort import → clinical module → training → ONNX → registry (temporary) → JointModelPredictor on GBSG. */
-async function trainAndServeOnGbsg(trainingSeed: number, ensembleMembers: number) {
+/**
+ * The real path: cohort import → clinical module → training → ONNX → registry (temporary) → JointModelPredictor on
+ * GBSG. With an ensemble-mean candidate the version has its k members and serves their mean risk with the main model's.
+ */
+async function trainAndServeOnGbsg(trainingSeed: number, bandMembers: number) {
   const modelsDir = mkdtempSync(join(tmpdir(), 'oncoboard-eval-'));
   try {
     const built = await buildJointVersionFromCohort(rotCohort, {
       name: 'eval-rotterdam-rfs',
       version: '1.0.0',
       training: { ...base, ...chosenOptions, seed: trainingSeed },
-      members: ensembleMembers,
+      members: chosenEnsembleMean ?? bandMembers,
+      servedRisk: chosenEnsembleMean ? 'ensemble-mean' : 'main',
       testFraction: 0,
       dataDescription: 'rotterdam.csv (R survival 3.5-3), node-positive, rfs/rfstime derived in memory; mapping cohorts/rotterdam.json',
       synthetic: false,
@@ -387,11 +428,12 @@ async function trainAndServeOnGbsg(trainingSeed: number, ensembleMembers: number
   }
 }
 const served = await trainAndServeOnGbsg(seed, members);
+const membersUsed = chosenEnsembleMean ?? members;
 const jointRisk = served.risk;
 const jointSurv = served.surv;
 const trainingSeconds = served.trainingSeconds;
 const builtMetrics = { epochs: served.epochs, parity: served.parity };
-console.log(`joint model trained on ${rotD.time.length} Rotterdam patients in ${trainingSeconds.toFixed(1)} s (main + ${members} ensemble members; best epoch ${builtMetrics.epochs.best}), exported to ONNX, written to a temporary registry, served with JointModelPredictor on ${nG} GBSG patients (max |ONNX − tfjs| risk ${builtMetrics.parity.toExponential(1)} on the training check)`);
+console.log(`joint model trained on ${rotD.time.length} Rotterdam patients in ${trainingSeconds.toFixed(1)} s (main + ${membersUsed} ensemble members${chosenEnsembleMean ? ', served risk = their mean' : ''}; best epoch ${builtMetrics.epochs.best}), exported to ONNX, written to a temporary registry, served with JointModelPredictor on ${nG} GBSG patients (max |ONNX − tfjs| risk ${builtMetrics.parity.toExponential(1)} on the training check)`);
 
 // --- Metrics and bootstrap ---------------------------------------------------------------------------------------
 const models = {
@@ -495,7 +537,8 @@ const verdict = [
 console.log(`verdict: ${verdict.join('; ')}.`);
 console.log('(published 0.67–0.68: DeepSurv-style models on their authors\' pre-processed Rotterdam/GBSG files, not necessarily the same cohort/endpoint/covariates; see the dataset README)');
 
-// Seed sensitivity (reported, never used to choose): the same settings with other training seeds (no ensemble members).
+// Seed sensitivity (reported, never used to choose): the same settings with other training seeds (no band members;
+// an ensemble-mean candidate keeps its k members, they are part of the model).
 const seedRuns: { seed: number; c: number; ibs: number }[] = [];
 for (let k = 1; k <= extraSeeds; k++) {
   const r = await trainAndServeOnGbsg(seed + k, 0);
@@ -586,8 +629,7 @@ for (const key of args.cv!.split(',').map((s) => s.trim()).filter(Boolean)) {
     const te = test.map((i) => data.event[i]!);
     const trainD = subsetJointDataset(data, train);
     const testD = subsetJointDataset(data, test);
-    const r = await trainJointModel(trainD, { ...base, ...chosenOptions, seed: seed + f });
-    res.joint.push(computeHarrellC(tt, te, jointForwardArrays(r.weights, testD.inputs, testD.mask, test.length).risk).concordance);
+    res.joint.push(computeHarrellC(tt, te, await trainedRisk(trainD, testD, { ...base, ...chosenOptions, seed: seed + f }, chosenEnsembleMean)).concordance);
     const p = design.ncol;
     const fitR = fitCox({ time: train.map((i) => design.time[i]!), status: train.map((i) => design.status[i]!), values: selectColumns(design.values, p, train, range(p)), ncol: p });
     res.coxR.push(computeHarrellC(tt, te, coxLinearPredictor(fitR, selectColumns(design.values, p, test, range(p)))).concordance);
@@ -611,7 +653,7 @@ const summary = {
     n: nG,
     bootstrap: B,
     seed,
-    chosenSettings: { label: chosenLabel, ...chosenOptions },
+    chosenSettings: { label: chosenLabel, ...chosenOptions, ...(chosenEnsembleMean ? { ensembleMean: chosenEnsembleMean } : {}) },
     tuning: tuning.map((t) => ({ label: t.label, cRotterdamCv: r4(t.cRotterdamValidation), perFold: t.perFold.map(r4), seconds: Math.round(t.seconds) })),
     joint: { c: r4(point.joint.c), cCi: ci(boot.joint.c).map(r4), ibs: r4(point.joint.ibs), ibsCi: ci(boot.joint.ibs).map(r4), trainingSeconds: r4(trainingSeconds) },
     coxR: { c: r4(point.coxR.c), cCi: ci(boot.coxR.c).map(r4), ibs: r4(point.coxR.ibs), ibsCi: ci(boot.coxR.ibs).map(r4) },

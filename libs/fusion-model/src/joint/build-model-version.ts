@@ -2,6 +2,7 @@
 // bootstrap ensemble on the rest, ONNX export of each, an onnxruntime-vs-tfjs parity check on the test rows,
 // the reference cohort (training rows) and the metrics. Writing it to the registry is model-registry.ts's job.
 import { breslowBaseline } from './breslow-baseline';
+import { meanRisk, SERVED_RISK_DESCRIPTION, type ServedRisk } from './ensemble-risk';
 import { exportJointModelOnnx, JOINT_ONNX_OPSET } from './export-joint-onnx';
 import { computeHarrellC } from '../survival';
 import { subsetJointDataset, type JointDataset } from './joint-dataset';
@@ -24,6 +25,8 @@ export interface BuildJointVersionInput {
   training: JointTrainingOptions;
   /** Ensemble members for the band (default 5). */
   members?: number;
+  /** Opt-in: serve the mean of the main model's and the members' risks (default 'main'; needs ≥ 1 member). */
+  servedRisk?: ServedRisk;
   /** Held-out test fraction (default 0.2), drawn with the seed. */
   testFraction?: number;
   dataDescription: string;
@@ -41,7 +44,7 @@ export interface JointVersionMetrics {
   cIndexValidation: number;
   cIndexTrain: number;
   cIndexImplementation: string;
-  /** Max |onnxruntime − tfjs| over the test rows, risk and embedding. */
+  /** Max |onnxruntime − tfjs| over the test rows, risk (of every exported graph) and embedding. */
   parityMaxAbsDiff: { risk: number; embedding: number };
   trainingSeconds: number;
   epochs: { best: number; run: number };
@@ -69,9 +72,17 @@ function riskOf(w: JointModelWeights, data: JointDataset, rows: number[]) {
   return jointForwardArrays(w, sub.inputs, sub.mask, rows.length);
 }
 
+/** The served risk on `rows` (tfjs): the main model's, or the mean over main and members. */
+function servedRiskOf(trained: JointEnsembleResult, servedRisk: ServedRisk, data: JointDataset, rows: number[], mainRisk: Float32Array): Float32Array {
+  if (servedRisk === 'main') return mainRisk;
+  return meanRisk([mainRisk, ...trained.members.map((m) => riskOf(m.weights, data, rows).risk)]);
+}
+
 export async function buildJointModelVersion(input: BuildJointVersionInput): Promise<BuiltJointVersion> {
   const { data, training } = input;
   const log = input.log ?? (() => undefined);
+  const servedRisk = input.servedRisk ?? 'main';
+  if (servedRisk === 'ensemble-mean' && (input.members ?? 5) < 1) throw new Error(`${input.name}@${input.version}: servedRisk 'ensemble-mean' needs at least one ensemble member (members is ${input.members})`);
   const n = data.time.length;
   const order = shuffledIndices(n, randomStream(training.seed, 'test-split'));
   const nTest = Math.round(n * (input.testFraction ?? 0.2));
@@ -87,7 +98,8 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
 
   const train = main.trainIndices;
   const trainOut = riskOf(main.weights, dev, train);
-  const baseline = breslowBaseline(trainOut.risk, train.map((i) => dev.time[i]!), train.map((i) => dev.event[i]!));
+  const trainRisk = servedRiskOf(trained, servedRisk, dev, train, trainOut.risk);
+  const baseline = breslowBaseline(trainRisk, train.map((i) => dev.time[i]!), train.map((i) => dev.event[i]!));
   const memberBaselines = members.map((m) => {
     const out = riskOf(m.weights, dev, m.trainIndices);
     return breslowBaseline(out.risk, m.trainIndices.map((i) => dev.time[i]!), m.trainIndices.map((i) => dev.event[i]!));
@@ -102,23 +114,37 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
   let parity = { risk: 0, embedding: 0 };
   let cIndexTest = Number.NaN;
   let testRisk: number[] = [];
+  const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
   try {
     const served = await runner.run(test.inputs, test.mask, testIndices.length);
     const reference = jointForwardArrays(main.weights, test.inputs, test.mask, testIndices.length);
-    const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     parity = { risk: maxDiff(served.risk, reference.risk), embedding: maxDiff(served.embedding, reference.embedding) };
-    cIndexTest = computeHarrellC(test.time, test.event, served.risk).concordance;
-    testRisk = Array.from(served.risk);
+    const risks = [served.risk];
+    if (servedRisk === 'ensemble-mean') {
+      for (const [k, bytes] of memberBytes.entries()) {
+        const memberRunner = await OnnxJointRunner.load(bytes, data.modalities, { source: `${input.name}@${input.version} ensemble/member-${k + 1}.onnx` });
+        try {
+          const out = (await memberRunner.run(test.inputs, test.mask, testIndices.length)).risk;
+          parity.risk = Math.max(parity.risk, maxDiff(out, jointForwardArrays(members[k]!.weights, test.inputs, test.mask, testIndices.length).risk));
+          risks.push(out);
+        } finally {
+          await memberRunner.close();
+        }
+      }
+    }
+    const testServed = risks.length === 1 ? served.risk : meanRisk(risks);
+    cIndexTest = computeHarrellC(test.time, test.event, testServed).concordance;
+    testRisk = Array.from(testServed);
   } finally {
     await runner.close();
   }
-  const valOut = riskOf(main.weights, dev, main.validationIndices);
+  const valRisk = servedRiskOf(trained, servedRisk, dev, main.validationIndices, riskOf(main.weights, dev, main.validationIndices).risk);
   const metrics: JointVersionMetrics = {
     rows: { train: train.length, validation: main.validationIndices.length, test: testIndices.length },
     events: { train: eventsIn(dev, train), validation: eventsIn(dev, main.validationIndices), test: eventsIn(data, testIndices) },
     cIndexTest,
-    cIndexValidation: computeHarrellC(main.validationIndices.map((i) => dev.time[i]!), main.validationIndices.map((i) => dev.event[i]!), valOut.risk).concordance,
-    cIndexTrain: computeHarrellC(train.map((i) => dev.time[i]!), train.map((i) => dev.event[i]!), trainOut.risk).concordance,
+    cIndexValidation: computeHarrellC(main.validationIndices.map((i) => dev.time[i]!), main.validationIndices.map((i) => dev.event[i]!), valRisk).concordance,
+    cIndexTrain: computeHarrellC(train.map((i) => dev.time[i]!), train.map((i) => dev.event[i]!), trainRisk).concordance,
     cIndexImplementation: "Harrell's C as R survival's concordance(coxfit) (computeHarrellC, src/survival)",
     parityMaxAbsDiff: parity,
     trainingSeconds,
@@ -131,7 +157,7 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
     format: 'oncoboard-joint-reference/1',
     timeUnit: input.timeUnit,
     patients: train.map((i) => ({ patientKey: dev.patientKeys[i]!, time: dev.time[i]!, event: dev.event[i] === 1, treatments: dev.treatments?.[i] ?? [] })),
-    risk: Array.from(trainOut.risk),
+    risk: Array.from(trainRisk),
     embedding: Array.from(trainOut.embedding),
     baseline,
     memberBaselines,
@@ -168,6 +194,7 @@ export async function buildJointModelVersion(input: BuildJointVersionInput): Pro
     },
     preprocessing: main.weights.modalities.map((m, i) => ({ modality: data.modalities[i]!.id, mean: Array.from(m.mean), invStd: Array.from(m.invStd) })),
     survival: { timeUnit: input.timeUnit, head: 'Cox proportional hazards, partial likelihood with Breslow ties', baseline: 'Breslow cumulative hazard on the training rows', band: BAND_DESCRIPTION },
+    ...(servedRisk === 'ensemble-mean' ? { servedRisk: { kind: servedRisk, description: SERVED_RISK_DESCRIPTION[servedRisk] } } : {}),
     training: {
       seed: training.seed,
       data: input.dataDescription,

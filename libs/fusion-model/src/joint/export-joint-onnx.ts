@@ -1,5 +1,6 @@
 // Writes the trained joint model as an ONNX graph with the project's deterministic writer (@oncoboard/onnx-graph):
-// the same operations as joint-forward-tf.ts, in the same order, float32 weights, opset 17.
+// the same operations as joint-forward-tf.ts, in the same order, float32 weights, opset 17. A model with the
+// linear skip path adds MatMul/Concat/Where/MatMul/Add nodes before the final Reshape; the I/O does not change.
 //   inputs : one "x_<modality>" [batch, vectorSize] per modality, "mask" [batch, M] (1 present, 0 missing)
 //   outputs: "risk" [batch] (log relative hazard), "embedding" [batch, d] (fused), "attention" [batch, M]
 import { OnnxGraphBuilder } from '@oncoboard/onnx-graph';
@@ -33,6 +34,7 @@ export function exportJointModelOnnx(w: JointModelWeights, metadata: Record<stri
 
   const h: string[] = [];
   const scores: string[] = [];
+  const linearTerms: string[] = [];
   modalities.forEach((m, i) => {
     const mw = w.modalities[i]!;
     const p = `m${i}`;
@@ -42,6 +44,10 @@ export function exportJointModelOnnx(w: JointModelWeights, metadata: Record<stri
     g.initializer(`${p}_b`, 'float32', [d], mw.b);
     g.initializer(`${p}_gate_bias`, 'float32', [1], [w.gate.bias[i]!]);
     const standardised = g.op('Mul', [g.op('Sub', [inputs[i]!, `${p}_mean`]), `${p}_inv_std`]);
+    if (mw.linear) {
+      g.initializer(`${p}_linear`, 'float32', [m.vectorSize, 1], mw.linear);
+      linearTerms.push(g.op('MatMul', [standardised, `${p}_linear`])); // [batch, 1]
+    }
     const hm = g.op('Tanh', [g.op('Add', [g.op('MatMul', [standardised, `${p}_W`]), `${p}_b`])]);
     h.push(hm);
     const gated = g.op('Mul', [
@@ -51,20 +57,31 @@ export function exportJointModelOnnx(w: JointModelWeights, metadata: Record<stri
     scores.push(g.op('Add', [g.op('MatMul', [gated, 'gate_w']), `${p}_gate_bias`])); // [batch, 1]
   });
   const s = M === 1 ? scores[0]! : g.op('Concat', scores, { axis: { int: 1 } });
-  const masked = g.op('Where', [g.op('Greater', [mask, 'half']), s, 'minus_infinity']);
+  const isPresent = g.op('Greater', [mask, 'half']);
+  const masked = g.op('Where', [isPresent, s, 'minus_infinity']);
   g.node('Softmax', [masked], [JOINT_ONNX_NAMES.attention], { axis: { int: 1 } });
   const weights = M === 1 ? [JOINT_ONNX_NAMES.attention] : g.node('Split', [JOINT_ONNX_NAMES.attention], M, { axis: { int: 1 } });
   const parts = h.map((hm, i) => g.op('Mul', [weights[i]!, hm]));
   if (parts.length === 1) g.node('Identity', [parts[0]!], [JOINT_ONNX_NAMES.embedding]);
   else g.node('Sum', parts, [JOINT_ONNX_NAMES.embedding]);
-  g.node('Reshape', [g.op('MatMul', [JOINT_ONNX_NAMES.embedding, 'beta']), 'flat'], [JOINT_ONNX_NAMES.risk]);
+  const network = g.op('MatMul', [JOINT_ONNX_NAMES.embedding, 'beta']); // [batch, 1]
+  let riskColumn = network;
+  if (linearTerms.length > 0) {
+    // Linear skip path: zero for a missing modality, summed over modalities (MatMul with ones), added to the network term.
+    g.initializer('zero', 'float32', [1], [0]);
+    g.initializer('ones_m', 'float32', [M, 1], new Array<number>(M).fill(1));
+    const l = M === 1 ? linearTerms[0]! : g.op('Concat', linearTerms, { axis: { int: 1 } });
+    const present = g.op('Where', [isPresent, l, 'zero']);
+    riskColumn = g.op('Add', [network, g.op('MatMul', [present, 'ones_m'])]);
+  }
+  g.node('Reshape', [riskColumn, 'flat'], [JOINT_ONNX_NAMES.risk]);
   g.output(JOINT_ONNX_NAMES.risk, 'float32', ['batch']);
   g.output(JOINT_ONNX_NAMES.embedding, 'float32', ['batch', d]);
   g.output(JOINT_ONNX_NAMES.attention, 'float32', ['batch', M]);
   return g.toBytes({
     opset: JOINT_ONNX_OPSET,
     producerName: 'oncoboard-fusion-model',
-    docString: 'OncoBoard joint survival model: per-modality projection heads, masked gated-attention fusion, Cox head',
+    docString: `OncoBoard joint survival model: per-modality projection heads, masked gated-attention fusion, Cox head${linearTerms.length > 0 ? ', linear skip path' : ''}`,
     metadata,
   });
 }

@@ -1,5 +1,6 @@
 // The joint model's forward pass in tfjs-core (CPU backend): per-modality projection heads, masked gated-attention
-// fusion, linear Cox head. The ONNX export (export-joint-onnx.ts) writes the same operations in the same order.
+// fusion, linear Cox head, and the optional linear skip path. The ONNX export (export-joint-onnx.ts) writes the
+// same operations in the same order.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { JointModelWeights } from './joint-weights';
@@ -18,7 +19,7 @@ export async function useTfCpuBackend(): Promise<void> {
 
 /** The weights as tensors; `trainable` ones are tf.Variables. */
 export interface JointTensors {
-  modalities: { mean: tf.Tensor1D; invStd: tf.Tensor1D; W: tf.Variable | tf.Tensor2D; b: tf.Variable | tf.Tensor1D }[];
+  modalities: { mean: tf.Tensor1D; invStd: tf.Tensor1D; W: tf.Variable | tf.Tensor2D; b: tf.Variable | tf.Tensor1D; linear?: tf.Variable | tf.Tensor2D }[];
   gate: { V: tf.Tensor2D; bV: tf.Tensor1D; U: tf.Tensor2D; bU: tf.Tensor1D; w: tf.Tensor2D; bias: tf.Tensor1D };
   beta: tf.Tensor2D;
 }
@@ -40,6 +41,7 @@ export function jointTensors(w: JointModelWeights, trainable: boolean): { tensor
       invStd: tf.tensor1d(m.invStd),
       W: v(tf.tensor2d(m.W, [w.shape.modalities[i]!.vectorSize, d])),
       b: v(tf.tensor1d(m.b)),
+      ...(m.linear ? { linear: v(tf.tensor2d(m.linear, [m.linear.length, 1])) } : {}),
     })),
     gate: {
       V: v(tf.tensor2d(w.gate.V, [d, a])),
@@ -55,7 +57,7 @@ export function jointTensors(w: JointModelWeights, trainable: boolean): { tensor
 }
 
 export function disposeJointTensors(t: JointTensors): void {
-  tf.dispose([...t.modalities.flatMap((m) => [m.mean, m.invStd, m.W, m.b]), ...Object.values(t.gate), t.beta]);
+  tf.dispose([...t.modalities.flatMap((m) => [m.mean, m.invStd, m.W, m.b, ...(m.linear ? [m.linear] : [])]), ...Object.values(t.gate), t.beta]);
 }
 
 /** Reads the current tensors back into plain weights (same shape as `like`). */
@@ -63,14 +65,14 @@ export function readJointWeights(t: JointTensors, like: JointModelWeights): Join
   const f = (x: tf.Tensor) => Float32Array.from(x.dataSync() as Float32Array);
   return {
     shape: like.shape,
-    modalities: t.modalities.map((m) => ({ mean: f(m.mean), invStd: f(m.invStd), W: f(m.W), b: f(m.b) })),
+    modalities: t.modalities.map((m) => ({ mean: f(m.mean), invStd: f(m.invStd), W: f(m.W), b: f(m.b), ...(m.linear ? { linear: f(m.linear) } : {}) })),
     gate: { V: f(t.gate.V), bV: f(t.gate.bV), U: f(t.gate.U), bU: f(t.gate.bU), w: f(t.gate.w), bias: f(t.gate.bias) },
     beta: f(t.beta),
   };
 }
 
 export interface JointForwardOutput {
-  /** [B] log relative hazard. */
+  /** [B] log relative hazard (network term + linear skip term when the model has one). */
   risk: tf.Tensor1D;
   /** [B, d] fused embedding z = Σ_m a_m h_m. */
   embedding: tf.Tensor2D;
@@ -83,7 +85,8 @@ export interface JointForwardOutput {
  * one modality (callers check: an all-missing row would be NaN, never a default).
  */
 export function jointForward(t: JointTensors, x: tf.Tensor2D[], mask: tf.Tensor2D): JointForwardOutput {
-  const h = t.modalities.map((m, i) => tf.tanh(tf.add(tf.matMul(tf.mul(tf.sub(x[i]!, m.mean), m.invStd), m.W), m.b)) as tf.Tensor2D);
+  const standardised = t.modalities.map((m, i) => tf.mul(tf.sub(x[i]!, m.mean), m.invStd) as tf.Tensor2D);
+  const h = t.modalities.map((m, i) => tf.tanh(tf.add(tf.matMul(standardised[i]!, m.W), m.b)) as tf.Tensor2D);
   const scores = h.map((hm, i) => {
     const gated = tf.mul(tf.tanh(tf.add(tf.matMul(hm, t.gate.V), t.gate.bV)), tf.sigmoid(tf.add(tf.matMul(hm, t.gate.U), t.gate.bU))) as tf.Tensor2D;
     return tf.add(tf.matMul(gated, t.gate.w), tf.slice(t.gate.bias, [i], [1])) as tf.Tensor2D; // [B,1]
@@ -93,8 +96,20 @@ export function jointForward(t: JointTensors, x: tf.Tensor2D[], mask: tf.Tensor2
   const attention = tf.softmax(masked, 1) as tf.Tensor2D;
   const parts = h.map((hm, i) => tf.mul(tf.slice(attention, [0, i], [-1, 1]), hm) as tf.Tensor2D);
   const embedding = (parts.length === 1 ? parts[0]! : tf.addN(parts)) as tf.Tensor2D;
-  const risk = tf.reshape(tf.matMul(embedding, t.beta), [-1]) as tf.Tensor1D;
+  const network = tf.matMul(embedding, t.beta) as tf.Tensor2D; // [B,1]
+  const risk = tf.reshape(t.modalities[0]!.linear ? tf.add(network, linearSkipTerm(t, standardised, mask)) : network, [-1]) as tf.Tensor1D;
   return { risk, embedding, attention };
+}
+
+/**
+ * Σ_m [mask_m > 0.5] · (x̃_m · linear_m) as [B,1]: the linear skip path, zero for a missing modality (its
+ * zero-filled input would otherwise add −mean·invStd·linear). Sum over modalities as a MatMul with ones, as in ONNX.
+ */
+function linearSkipTerm(t: JointTensors, standardised: tf.Tensor2D[], mask: tf.Tensor2D): tf.Tensor2D {
+  const terms = t.modalities.map((m, i) => tf.matMul(standardised[i]!, m.linear!) as tf.Tensor2D);
+  const l = (terms.length === 1 ? terms[0]! : tf.concat(terms, 1)) as tf.Tensor2D;
+  const present = tf.where(tf.greater(mask, 0.5), l, tf.zerosLike(l)) as tf.Tensor2D;
+  return tf.matMul(present, tf.ones([t.modalities.length, 1])) as tf.Tensor2D;
 }
 
 /** Runs the trained weights on plain arrays (inference in tfjs, e.g. for the parity test and evaluation). */

@@ -16,16 +16,19 @@ import { trainJointModel } from './train-joint-model';
 // All data here is SYNTHETIC (synthetic-joint-data.ts documents the generative model). Training runs are kept
 // to a few seconds on the 2-core machine.
 
-/** The model's arithmetic in plain JS, over the PRESENT modalities only (no mask, no −∞): the reference. */
+/** The model's arithmetic in plain JS, over the PRESENT modalities only (no mask, no −∞): the reference
+ *  (with the linear skip term of each present modality when the model has one). */
 function referenceRisk(w: JointModelWeights, vectors: (number[] | undefined)[]): number {
   const d = w.shape.width;
   const a = w.shape.attentionWidth;
   const h: number[][] = [];
   const s: number[] = [];
+  let linearTerm = 0;
   vectors.forEach((x, m) => {
     if (!x) return;
     const mw = w.modalities[m]!;
     const n = x.length;
+    if (mw.linear) for (let k = 0; k < n; k++) linearTerm += (x[k]! - mw.mean[k]!) * mw.invStd[k]! * mw.linear[k]!;
     const hm = Array.from({ length: d }, (_, j) => {
       let z = mw.b[j]!;
       for (let k = 0; k < n; k++) z += (x[k]! - mw.mean[k]!) * mw.invStd[k]! * mw.W[k * d + j]!;
@@ -47,7 +50,7 @@ function referenceRisk(w: JointModelWeights, vectors: (number[] | undefined)[]):
   const max = Math.max(...s);
   const e = s.map((v) => Math.exp(v - max));
   const total = e.reduce((x, y) => x + y, 0);
-  let risk = 0;
+  let risk = linearTerm;
   for (let j = 0; j < d; j++) risk += h.reduce((acc, hm, i) => acc + (e[i]! / total) * hm[j]!, 0) * w.beta[j]!;
   return risk;
 }
@@ -160,6 +163,53 @@ describe('joint model (tfjs-core, CPU) and its ONNX export', () => {
     await expect(OnnxJointRunner.load(exportJointModelOnnx(trained.weights), other, { source: 'joint.onnx' })).rejects.toThrow(
       'joint.onnx: the graph has no input "x_delta" (it has "x_alpha", "x_beta", "x_gamma", "mask")',
     );
+  }, 30_000);
+});
+
+describe('linear (Cox) skip path beside the network (opt-in: linearSkip)', () => {
+  const train = syntheticJointDataset(300, 1);
+  let skip: Awaited<ReturnType<typeof trainJointModel>>;
+  beforeAll(async () => {
+    skip = await trainJointModel(train, { seed: 7, maxEpochs: 30, patience: 10, learningRate: 0.02, linearSkip: true });
+  }, 60_000);
+
+  it('is off by default: no linear weights, no linear initializer in the graph', async () => {
+    const plain = await trainJointModel(subsetJointDataset(train, Array.from({ length: 100 }, (_, i) => i)), { seed: 7, maxEpochs: 2 });
+    expect(plain.weights.shape.linearSkip).toBeUndefined();
+    expect(plain.weights.modalities.every((m) => m.linear === undefined)).toBe(true);
+    expect([...readOnnxInitializers(exportJointModelOnnx(plain.weights)).keys()].some((k) => k.includes('linear'))).toBe(false);
+  }, 30_000);
+
+  it('trains linear weights per modality and adds x̃·linear of the PRESENT modalities only (masked ones add nothing)', () => {
+    const w = skip.weights;
+    expect(w.shape.linearSkip).toBe(true);
+    w.modalities.forEach((m, i) => {
+      expect(m.linear).toHaveLength(SYNTHETIC_JOINT_MODALITIES[i]!.vectorSize);
+      expect(m.linear!.some((v) => v !== 0)).toBe(true);
+    });
+    expect(namedWeightArrays(w).map(([name]) => name)).toContain('m0.linear');
+    const x = [[0.5, -1, 0.2, 1.1], [1.2, 0, -0.3], [9, 9, 9, 9, 9]];
+    const rows = [[1, 1, 1], [1, 1, 0], [0, 1, 0]];
+    const inputs = SYNTHETIC_JOINT_MODALITIES.map((m, k) => Float32Array.from(rows.flatMap((mask, r) => (mask[k] ? x[k]! : Array(m.vectorSize).fill(r === 2 ? 1e6 : 9)))));
+    const out = jointForwardArrays(w, inputs, Float32Array.from(rows.flat()), 3);
+    rows.forEach((mask, r) => expect(Math.abs(out.risk[r]! - referenceRisk(w, x.map((v, k) => (mask[k] ? v : undefined))))).toBeLessThan(1e-5));
+  });
+
+  it('exports to ONNX with parity ≤ 1e-5 against tfjs (with missing modalities) and the same I/O', async () => {
+    const parityInputs = syntheticJointDataset(200, 4);
+    const bytes = exportJointModelOnnx(skip.weights);
+    expect(Array.from(readOnnxInitializers(bytes).get('m1_linear')!.values as Float32Array)).toEqual(Array.from(skip.weights.modalities[1]!.linear!));
+    const runner = await OnnxJointRunner.load(bytes, SYNTHETIC_JOINT_MODALITIES, { source: 'skip.onnx' });
+    try {
+      const served = await runner.run(parityInputs.inputs, parityInputs.mask, 200);
+      const reference = jointForwardArrays(skip.weights, parityInputs.inputs, parityInputs.mask, 200);
+      expect(parityInputs.mask.some((v) => v === 0)).toBe(true);
+      const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+      expect(maxDiff(served.risk, reference.risk)).toBeLessThanOrEqual(1e-5);
+      expect(maxDiff(served.embedding, reference.embedding)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      await runner.close();
+    }
   }, 30_000);
 });
 

@@ -3,6 +3,7 @@
 // most similar reference patients in the fused embedding space — stamped with the model version and encodings.
 import type { ModalityEncoding } from '../modality-module';
 import { baselineHazardAt } from './breslow-baseline';
+import { meanRisk } from './ensemble-risk';
 import { checkEncoding, NotEnoughDataError } from './joint-dataset';
 import type { JointModalitySpec } from './joint-weights';
 import { OnnxJointRunner, type JointRunnerOptions } from './onnx-runner';
@@ -80,16 +81,20 @@ export class JointModelPredictor {
       }
     }
     const out = await this.main.run(inputs, mask, batch);
-    const risk = out.risk[0]!;
+    // Members run on row 0 for the band; on every row when the version serves the ensemble-mean risk.
+    const ensembleMean = this.model.manifest.servedRisk?.kind === 'ensemble-mean';
+    const row0 = { inputs: mods.map((spec, m) => inputs[m]!.slice(0, spec.vectorSize)), mask: mask.slice(0, M) };
+    const memberOut: Float32Array[] = [];
+    for (const member of this.members) memberOut.push((ensembleMean ? await member.run(inputs, mask, batch) : await member.run(row0.inputs, row0.mask, 1)).risk);
+    const servedRisk = ensembleMean ? meanRisk([out.risk, ...memberOut]) : out.risk;
+    const risk = servedRisk[0]!;
     const d = this.model.manifest.embeddingSize;
     const embedding = out.embedding.slice(0, d);
 
     const ref = this.model.reference;
     const riskPercentile = (100 * ref.risk.filter((r) => r <= risk).length) / ref.risk.length;
 
-    const row0 = { inputs: mods.map((spec, m) => inputs[m]!.slice(0, spec.vectorSize)), mask: mask.slice(0, M) };
-    const memberRisks: number[] = [];
-    for (const member of this.members) memberRisks.push((await member.run(row0.inputs, row0.mask, 1)).risk[0]!);
+    const memberRisks = memberOut.map((r) => r[0]!);
     const times = ref.baseline.times;
     const survival = times.map((_, i) => Math.exp(-ref.baseline.cumulativeHazard[i]! * Math.exp(risk)));
     const memberCurves = memberRisks.map((r, k) => times.map((t) => Math.exp(-baselineHazardAt(ref.memberBaselines[k]!, t) * Math.exp(r))));
@@ -102,7 +107,7 @@ export class JointModelPredictor {
       if (j < 0) {
         return { moduleId: mods[m]!.id, method: 'leave-one-modality-out', riskWithoutModality: null, contribution: null, attention, note: 'the patient has no other modality: the model cannot predict without this one' };
       }
-      const without = out.risk[1 + j]!;
+      const without = servedRisk[1 + j]!;
       return { moduleId: mods[m]!.id, method: 'leave-one-modality-out', riskWithoutModality: without, contribution: without - risk, attention };
     });
 

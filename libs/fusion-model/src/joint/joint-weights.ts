@@ -16,6 +16,8 @@ export interface JointModelShape {
   width: number;
   /** Hidden width of the gated-attention scorer. */
   attentionWidth: number;
+  /** Linear (Cox) skip path beside the network: risk += Σ_m mask_m · (x̃_m · linear_m). Absent = no skip path. */
+  linearSkip?: boolean;
 }
 
 export interface ModalityWeights {
@@ -25,6 +27,8 @@ export interface ModalityWeights {
   /** Projection head: h = tanh(x̃ W + b), W [vectorSize, width] row-major. */
   W: Float32Array;
   b: Float32Array;
+  /** Linear skip path on the standardised inputs [vectorSize]; present only when shape.linearSkip. */
+  linear?: Float32Array;
 }
 
 export interface JointModelWeights {
@@ -42,7 +46,10 @@ function glorot(rows: number, cols: number, random: () => number): Float32Array 
   return Float32Array.from({ length: rows * cols }, () => gaussian(random) * sd);
 }
 
-/** Seeded initial weights; the standardisation is filled in from the training data by the trainer. */
+/**
+ * Seeded initial weights; the standardisation is filled in from the training data by the trainer. The linear skip
+ * weights start at 0 (no draw from the stream, so the network's initial weights do not depend on the option).
+ */
 export function initialJointWeights(shape: JointModelShape, seed: number): JointModelWeights {
   const random = randomStream(seed, 'init');
   const { width: d, attentionWidth: a } = shape;
@@ -53,6 +60,7 @@ export function initialJointWeights(shape: JointModelShape, seed: number): Joint
       invStd: new Float32Array(m.vectorSize).fill(1),
       W: glorot(m.vectorSize, d, random),
       b: new Float32Array(d),
+      ...(shape.linearSkip ? { linear: new Float32Array(m.vectorSize) } : {}),
     })),
     gate: { V: glorot(d, a, random), bV: new Float32Array(a), U: glorot(d, a, random), bU: new Float32Array(a), w: glorot(a, 1, random), bias: new Float32Array(shape.modalities.length) },
     beta: glorot(d, 1, random),
@@ -67,6 +75,7 @@ export function namedWeightArrays(w: JointModelWeights): [string, Float32Array][
       [`m${i}.invStd`, m.invStd],
       [`m${i}.W`, m.W],
       [`m${i}.b`, m.b],
+      ...(m.linear ? [[`m${i}.linear`, m.linear] as [string, Float32Array]] : []),
     ]),
     ['gate.V', w.gate.V],
     ['gate.bV', w.gate.bV],
@@ -81,7 +90,7 @@ export function namedWeightArrays(w: JointModelWeights): [string, Float32Array][
 export function cloneJointWeights(w: JointModelWeights): JointModelWeights {
   return {
     shape: structuredClone(w.shape),
-    modalities: w.modalities.map((m) => ({ mean: m.mean.slice(), invStd: m.invStd.slice(), W: m.W.slice(), b: m.b.slice() })),
+    modalities: w.modalities.map((m) => ({ mean: m.mean.slice(), invStd: m.invStd.slice(), W: m.W.slice(), b: m.b.slice(), ...(m.linear ? { linear: m.linear.slice() } : {}) })),
     gate: { V: w.gate.V.slice(), bV: w.gate.bV.slice(), U: w.gate.U.slice(), bU: w.gate.bU.slice(), w: w.gate.w.slice(), bias: w.gate.bias.slice() },
     beta: w.beta.slice(),
   };

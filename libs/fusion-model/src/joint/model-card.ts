@@ -25,7 +25,7 @@ ${syntheticBanner}
 ## What it is
 OncoBoard's joint survival model (libs/fusion-model/src/joint, README there): per-modality projection heads
 (standardise → Dense → tanh, width ${m.embeddingSize}), masked gated-attention fusion over the modalities present (attention
-width ${m.attentionWidth}; missing modalities get −∞ before the softmax), and a linear Cox head. Trained in TypeScript with
+width ${m.attentionWidth}; missing modalities get −∞ before the softmax), and a linear Cox head${t.options.linearSkip ? ', plus a linear (Cox) skip path on\nthe standardised inputs of the modalities present (risk = network term + linear term)' : ''}. Trained in TypeScript with
 @tensorflow/tfjs-core on the pure-JS CPU backend, exported to ONNX (opset ${m.opset}) with @oncoboard/onnx-graph, served
 with onnxruntime-node.
 
@@ -56,7 +56,7 @@ ${t.command}
   deterministic, so a rerun gives the same weights — the tests check this).
 - Loss: Cox negative log partial likelihood, Breslow ties, + L2; full-batch Adam; modality dropout; early stopping
   on the validation loss, best epoch ${x.epochs.best} of ${x.epochs.run} run; options: \`${JSON.stringify(t.options)}\`.
-- Uncertainty band: ${m.survival.band}. Members' best epochs: ${x.members.map((e) => e.bestEpoch).join(', ') || 'none'}.
+- Uncertainty band: ${m.survival.band}. Members' best epochs: ${x.members.map((e) => e.bestEpoch).join(', ') || 'none'}.${m.servedRisk ? `\n- Served risk: ${m.servedRisk.description}.` : ''}
 - Training time (main model + ensemble): ${fmt(x.trainingSeconds, 1)} s on the development machine (shared 2 cores).
 
 ## Metrics (measured by the training script in the same run)

@@ -25,6 +25,8 @@ export const jointModelManifestSchema = z
     files: z.object({ model: fileEntry, members: z.array(fileEntry), reference: fileEntry, heldOut: fileEntry.optional() }).strict(),
     preprocessing: z.array(z.object({ modality: z.string(), mean: z.array(z.number()), invStd: z.array(z.number()) }).strict()),
     survival: z.object({ timeUnit: z.string(), head: z.string(), baseline: z.string(), band: z.string() }).strict(),
+    // servedRisk: absent = the main model's risk (every version before the option); 'ensemble-mean' = mean over main and members.
+    servedRisk: z.object({ kind: z.enum(['main', 'ensemble-mean']), description: z.string() }).strict().optional(),
     training: z
       .object({
         seed: z.number().int(),

@@ -20,6 +20,13 @@ export interface JointTrainingOptions {
   patience?: number;
   /** L2 penalty on the weight matrices (default 1e-4). */
   l2?: number;
+  /**
+   * Opt-in linear (Cox) skip path beside the network: risk = network term + Σ_m (standardised x_m) · linear_m over
+   * the modalities present, so the model keeps the linear signal a Cox model finds (default false: no skip path).
+   */
+  linearSkip?: boolean;
+  /** L2 penalty on the linear skip weights (default: `l2`). */
+  linearL2?: number;
   /** Probability of hiding each present modality of a training row in an epoch (default 0.25; never all of them). */
   modalityDropout?: number;
   /** Fraction of rows held out for early stopping (default 0.2), drawn with the seed. */
@@ -116,7 +123,7 @@ export async function trainJointModel(data: JointDataset, options: JointTraining
     validationIndices = order.slice(0, nVal);
     trainIndices = order.slice(nVal);
   }
-  const shape = { modalities: data.modalities, width: options.width ?? 16, attentionWidth: options.attentionWidth ?? 8 };
+  const shape = { modalities: data.modalities, width: options.width ?? 16, attentionWidth: options.attentionWidth ?? 8, ...(options.linearSkip ? { linearSkip: true } : {}) };
   const initial = initialJointWeights(shape, options.seed);
   standardise(initial, data, trainIndices);
 
@@ -137,6 +144,8 @@ export async function trainJointModel(data: JointDataset, options: JointTraining
   const optimizer = tf.train.adam(options.learningRate ?? 0.01);
   const dropout = randomStream(options.seed, 'modality-dropout');
   const l2 = options.l2 ?? 1e-4;
+  const linear = tensors.modalities.flatMap((m) => (m.linear ? [m.linear] : []));
+  const linearL2 = options.linearL2 ?? l2;
   const maxEpochs = options.maxEpochs ?? 300;
   const patience = options.patience ?? 25;
 
@@ -149,7 +158,9 @@ export async function trainJointModel(data: JointDataset, options: JointTraining
         const out = jointForward(tensors, xTrain, maskTrain);
         const nll = coxNegLogPartialLikelihood(out.risk, trainSets);
         const penalty = tf.mul(tf.addN(penalised.map((p) => tf.sum(tf.square(p)))), l2);
-        return tf.add(nll, penalty) as tf.Scalar;
+        if (linear.length === 0) return tf.add(nll, penalty) as tf.Scalar;
+        const linearPenalty = tf.mul(tf.addN(linear.map((p) => tf.sum(tf.square(p)))), linearL2);
+        return tf.add(tf.add(nll, penalty), linearPenalty) as tf.Scalar;
       }, true, variables)!;
       const trainLoss = (loss.dataSync() as Float32Array)[0]!;
       loss.dispose();
