@@ -12,6 +12,7 @@ const skip = inject('e2eSkip');
 const web = inject('webUrl');
 const shots = inject('screenshotDir');
 const JOHN = 'Patient/cancer-patient-john-anyperson';
+const JENNY = 'Patient/cancer-patient-jenny-m';
 const username = inject('e2eUsername');
 
 describe.skipIf(skip !== '')('joint model in Chromium', () => {
@@ -74,6 +75,21 @@ describe.skipIf(skip !== '')('joint model in Chromium', () => {
     expect(last).toBeLessThan(first);
     expect(await page.getByTestId('model-card').innerText()).toContain('SYNTHETIC — DEMO MODEL, NOT FOR CLINICAL USE');
     await screenshot(page, shots, 'model-version-page');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows four modality contributions for a patient with EHR, CT with a lesion mask, a pathology report and a VCF', async () => {
+    // Jenny (global setup): the mCODE record, two CT timepoints with masks, a pathology report and a somatic VCF.
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${web}/patients/${encodeURIComponent(JENNY)}`);
+    await page.getByTestId('risk-panel').waitFor();
+    const rows = page.getByTestId('contribution-row');
+    expect(await rows.count()).toBe(4);
+    const modules = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-module')));
+    expect([...modules].sort()).toEqual(['clinical', 'genomics-alterations', 'imaging-lesions', 'pathology-report']);
+    for (const text of await rows.allInnerTexts()) expect(text).toMatch(/(raised|lowered) risk by \d\.\d{3} · attention \d+%/);
+    expect(await page.getByTestId('prediction-stamp').innerText()).toMatch(/from clinical@1\.0\.0 .*genomics-alterations@0\.1\.0 .*imaging-lesions@0\.3\.0 .*pathology-report@/s);
+    await screenshot(page, shots, 'model-risk-panel-four-modalities');
     expect(errors).toEqual([]);
   });
 
