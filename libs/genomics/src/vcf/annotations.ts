@@ -71,6 +71,8 @@ interface LayoutIndex {
   /** The last field `chooseRecordAnnotation` reads (single-ALT records; multi-ALT also reads the allele fields). */
   lastForChoice: number;
   lastForChoiceMulti: number;
+  /** The last field `entryAnnotation` reads without `fields`. */
+  lastForSummary: number;
 }
 const layoutIndex = new WeakMap<AnnotationLayout, LayoutIndex>();
 function indexOf(layout: AnnotationLayout): LayoutIndex {
@@ -93,7 +95,8 @@ function indexOf(layout: AnnotationLayout): LayoutIndex {
       canonical: vep ? at('CANONICAL') : -1,
     };
     const lastForChoice = Math.max(base.gene, base.impact, base.pick, base.canonical);
-    ix = { ...base, lastForChoice, lastForChoiceMulti: Math.max(lastForChoice, base.allele, base.alleleNum) };
+    const lastForSummary = Math.max(lastForChoice, base.geneId, base.transcript, base.consequence, base.hgvsc, base.hgvsp);
+    ix = { ...base, lastForChoice, lastForChoiceMulti: Math.max(lastForChoice, base.allele, base.alleleNum), lastForSummary };
     layoutIndex.set(layout, ix);
   }
   return ix;
@@ -220,6 +223,22 @@ function spanValue(raw: string, start: number, end: number): string | undefined 
   return decode(v);
 }
 
+/** Does the field have a value (as `!!spanValue(...)`)? Without a substring unless it starts or ends with a space. */
+function spanHasValue(raw: string, start: number, end: number): boolean {
+  if (start < 0 || start >= end) return false;
+  // Not trimmed, and percent-decoding never empties a non-empty value.
+  if (raw.charCodeAt(start) !== 32 && raw.charCodeAt(end - 1) !== 32) return true;
+  return !!spanValue(raw, start, end);
+}
+
+/** IMPACT_RANK of the field as `spanValue` reads it, without a substring when it is written plainly. */
+function impactRank(raw: string, start: number, end: number): number {
+  for (const name of IMPACTS) {
+    if (end - start === name.length && raw.startsWith(name, start)) return IMPACT_RANK[name] as number;
+  }
+  return IMPACT_RANK[spanValue(raw, start, end) ?? ''] ?? 4;
+}
+
 /** Does the field read as `expected` (as `valueAt(...) === expected` would)? Without a substring when it plainly does. */
 function spanIs(raw: string, start: number, end: number, expected: string): boolean {
   if (start < 0 || start >= end) return false;
@@ -243,13 +262,22 @@ export function chosenAnnotationSummary(record: SplitVcfRecord, layouts: Annotat
   return chooseEntry(record, layouts, false);
 }
 
+/** Field spans of the entry being read (reused: chooseEntry runs once per variant and never re-enters). */
+const starts: number[] = [];
+const ends: number[] = [];
+
 function chooseEntry(record: SplitVcfRecord, layouts: AnnotationLayout[], withFields: boolean): TranscriptAnnotation | undefined {
-  let first: [AnnotationLayout, string, number, number] | undefined;
-  let canonical: [AnnotationLayout, string, number, number] | undefined;
-  let best: [AnnotationLayout, string, number, number] | undefined;
+  // The candidates, as layout + span of the entry in its raw value (no object per candidate).
+  let firstLayout: AnnotationLayout | undefined;
+  let firstRaw = '';
+  let firstStart = 0;
+  let firstEnd = 0;
+  let chosenLayout: AnnotationLayout | undefined;
+  let chosenRaw = '';
+  let chosenStart = 0;
+  let chosenEnd = 0;
+  let canonical = false;
   let bestRank = 5;
-  const starts: number[] = [];
-  const ends: number[] = [];
   for (const layout of layouts) {
     const raw = record.info.get(layout.infoKey);
     if (raw === undefined || raw === true) continue;
@@ -264,31 +292,38 @@ function chooseEntry(record: SplitVcfRecord, layouts: AnnotationLayout[], withFi
       if (final) end = raw.length;
       // Field spans up to the last field needed: starts[i]..ends[i] ("|"-separated, like entry.split('|')).
       let f = 0;
-      let p = start;
       starts[0] = start;
-      for (; p < end && f <= last; p++) {
-        if (raw.charCodeAt(p) === 124 /* | */) {
-          ends[f] = p;
-          f++;
-          starts[f] = p + 1;
+      while (f <= last) {
+        const bar = raw.indexOf('|', starts[f]!);
+        if (bar < 0 || bar > end) {
+          ends[f] = end;
+          break;
         }
+        ends[f] = bar;
+        starts[++f] = bar + 1;
       }
-      if (f <= last) ends[f] = end;
       // Fields past the end of a short entry read as absent (-1), like values[i] of a short split.
       for (let i = f + 1; i <= last; i++) starts[i] = ends[i] = -1;
       const take = !matches || matches(ix.alleleNum >= 0 && starts[ix.alleleNum]! >= 0 ? raw.slice(starts[ix.alleleNum], ends[ix.alleleNum]) : undefined, ix.allele >= 0 && starts[ix.allele]! >= 0 ? raw.slice(starts[ix.allele], ends[ix.allele]) : undefined);
       if (take) {
-        if (vep && ix.pick >= 0 && spanIs(raw, starts[ix.pick]!, ends[ix.pick]!, '1')) return buildEntry([layout, raw, start, end], withFields);
-        first ??= [layout, raw, start, end];
-        const hasGene = ix.gene >= 0 && !!spanValue(raw, starts[ix.gene]!, ends[ix.gene]!);
-        if (hasGene) {
-          if (!canonical && vep && ix.canonical >= 0 && spanIs(raw, starts[ix.canonical]!, ends[ix.canonical]!, 'YES')) canonical = [layout, raw, start, end];
-          if (!canonical) {
-            const rank = IMPACT_RANK[(ix.impact >= 0 ? spanValue(raw, starts[ix.impact]!, ends[ix.impact]!) : undefined) ?? ''] ?? 4;
-            if (rank < bestRank) {
-              bestRank = rank;
-              best = [layout, raw, start, end];
-            }
+        if (vep && ix.pick >= 0 && spanIs(raw, starts[ix.pick]!, ends[ix.pick]!, '1')) return buildEntry(layout, raw, start, end, withFields);
+        if (!firstLayout) {
+          firstLayout = layout;
+          firstRaw = raw;
+          firstStart = start;
+          firstEnd = end;
+        }
+        const hasGene = ix.gene >= 0 && spanHasValue(raw, starts[ix.gene]!, ends[ix.gene]!);
+        if (hasGene && !canonical) {
+          // The canonical transcript with a gene, else the first of the most severe impact with a gene.
+          canonical = vep && ix.canonical >= 0 && spanIs(raw, starts[ix.canonical]!, ends[ix.canonical]!, 'YES');
+          const rank = canonical ? -1 : ix.impact >= 0 ? impactRank(raw, starts[ix.impact]!, ends[ix.impact]!) : 4;
+          if (rank < bestRank) {
+            bestRank = rank;
+            chosenLayout = layout;
+            chosenRaw = raw;
+            chosenStart = start;
+            chosenEnd = end;
           }
         }
       }
@@ -296,15 +331,37 @@ function chooseEntry(record: SplitVcfRecord, layouts: AnnotationLayout[], withFi
       start = end + 1;
     }
   }
-  const chosen = canonical ?? best ?? first;
-  return chosen ? buildEntry(chosen, withFields) : undefined;
+  if (chosenLayout) return buildEntry(chosenLayout, chosenRaw, chosenStart, chosenEnd, withFields);
+  return firstLayout ? buildEntry(firstLayout, firstRaw, firstStart, firstEnd, withFields) : undefined;
 }
 
-function buildEntry([layout, raw, start, end]: [AnnotationLayout, string, number, number], withFields: boolean): TranscriptAnnotation {
-  return entryAnnotation(layout, indexOf(layout), raw.slice(start, end).split('|'), withFields);
+function buildEntry(layout: AnnotationLayout, raw: string, start: number, end: number, withFields: boolean): TranscriptAnnotation {
+  const ix = indexOf(layout);
+  return entryAnnotation(layout, ix, withFields ? raw.slice(start, end).split('|') : summaryFields(raw, start, end, ix), withFields);
+}
+
+/**
+ * The fields of raw[start, end) that `entryAnnotation` reads without `fields`, at their `split('|')` indices (the
+ * others left empty): the 40–80 fields of a VEP entry are never all cut out.
+ */
+function summaryFields(raw: string, start: number, end: number, ix: LayoutIndex): string[] {
+  // Sized once (filled out of order, it would be grown and copied several times).
+  const out = new Array<string>(ix.lastForSummary + 1);
+  let from = start;
+  for (let i = 0; i <= ix.lastForSummary; i++) {
+    let bar = raw.indexOf('|', from);
+    if (bar < 0 || bar > end) bar = end;
+    if (i === ix.consequence || i === ix.gene || i === ix.geneId || i === ix.transcript || i === ix.impact || i === ix.hgvsc || i === ix.hgvsp || i === ix.pick || i === ix.canonical) {
+      out[i] = raw.slice(from, bar);
+    }
+    if (bar === end) break;
+    from = bar + 1;
+  }
+  return out;
 }
 
 const IMPACT_RANK: Record<string, number> = { HIGH: 0, MODERATE: 1, LOW: 2, MODIFIER: 3 };
+const IMPACTS = Object.keys(IMPACT_RANK);
 
 /**
  * The annotation that speaks for the variant: VEP's own pick (PICK=1), else the canonical transcript with a

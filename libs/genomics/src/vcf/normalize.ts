@@ -91,7 +91,7 @@ export interface SplitVcfRecord extends VcfRecord {
  * ALT becomes 1 and other ALTs "." (unknown in this split record). A record with one ALT (or none) comes back as is.
  */
 export function splitMultiallelic(header: VcfHeader, record: VcfRecord): SplitVcfRecord[] {
-  if (record.alts.length <= 1) return [{ ...record, altIndex: 1, originalAlts: record.alts }];
+  if (record.alts.length <= 1) return [singleAltRecord(record)];
   const n = record.alts.length;
   return record.alts.map((alt, i) => {
     const ai = i + 1;
@@ -113,6 +113,18 @@ export function splitMultiallelic(header: VcfHeader, record: VcfRecord): SplitVc
     });
     return { ...record, alts: [alt], info, samples, altIndex: ai, originalAlts: record.alts };
   });
+}
+
+/**
+ * The split record of a single-ALT record (nearly every record), as one object literal in VcfRecord's key order:
+ * `{ ...record }` took ~2.5 µs per record (a generic property copy once records of both shapes, with and without
+ * QUAL, had been seen), and properties assigned after a smaller literal go to a separately grown backing store.
+ */
+function singleAltRecord(r: VcfRecord): SplitVcfRecord {
+  const { chrom, pos, ids, ref, alts, qual, filters, info, format, samples, place, file } = r;
+  return qual === undefined
+    ? { chrom, pos, ids, ref, alts, filters, info, format, samples, place, file, altIndex: 1, originalAlts: alts }
+    : { chrom, pos, ids, ref, alts, qual, filters, info, format, samples, place, file, altIndex: 1, originalAlts: alts };
 }
 
 function subsetByNumber(def: FieldDefinition, value: string, ai: number, nAlts: number): string {

@@ -8,13 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { annotationLayouts, chooseAnnotation, chooseRecordAnnotation, readAnnotations } from './annotations.js';
 import { splitMultiallelic } from './normalize.js';
 import { openVcf } from './reader.js';
 import { readSomaticVariants, type VariantReadOptions } from './somatic-variants.js';
-import { fixture, minimalHeader, row, writeTempVcf } from './test-files.js';
+import { bgzf, fixture, minimalHeader, row, writeTempVcf } from './test-files.js';
 import type { SomaticVariant } from './types.js';
 
 /** The readable part of a variant, plus a digest of everything (all annotation fields included). */
@@ -122,23 +122,6 @@ describe('reader output is unchanged (snapshots written by the reader before the
     await expect(snapshotText(out)).toMatchFileSnapshot('./__snapshots__/reader-output/edge-cases.txt');
   });
 });
-
-/** BGZF with `blockSize`-byte uncompressed blocks (SAM spec §4.1), plus the empty EOF block. */
-function bgzf(data: Buffer, blockSize: number): Buffer {
-  const blocks: Buffer[] = [];
-  for (let off = 0; off <= data.length; off += blockSize) {
-    const chunk = data.subarray(off, Math.min(off + blockSize, data.length));
-    const cdata = deflateRawSync(chunk);
-    const head = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0, 0]);
-    head.writeUInt16LE(head.length + cdata.length + 8 - 1, 16);
-    const tail = Buffer.alloc(8);
-    tail.writeUInt32LE(0, 0); // CRC32 is not checked by readers of this library; zlib's inflateRaw ignores it
-    tail.writeUInt32LE(chunk.length, 4);
-    blocks.push(head, cdata, tail);
-    if (chunk.length === 0) break;
-  }
-  return Buffer.concat(blocks);
-}
 
 describe('plain, gzip and BGZF (lines cut across blocks) read the same', () => {
   const cases: [string, VariantReadOptions][] = [

@@ -3,12 +3,14 @@
  * by line through node:zlib so memory stays flat and every error names its exact line.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { isAscii } from 'node:buffer';
 import { basename } from 'node:path';
-import { createGunzip, inflateRawSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { BGZF_WORKER_MIN_BYTES, bgzfBlocks } from './bgzf.js';
 import { VcfFormatError } from './errors.js';
 import { VcfHeaderParser, type VcfHeader } from './header.js';
+import { itemsOf } from './items-of.js';
 import { parseVcfRecord, type VcfRecord } from './record.js';
 
 export type VcfCompression = 'none' | 'gzip' | 'bgzip';
@@ -37,64 +39,22 @@ export async function detectCompression(path: string): Promise<VcfCompression> {
 }
 
 /**
- * BGZF (bgzip) text, decompressed on this thread block by block (SAM spec §4.1: each block is a gzip member whose
- * "BC" extra field gives its size). Reading 1 MB at a time and inflating synchronously avoids one thread-pool round
- * trip per 16 KB of output, which dominated the time on a busy machine. Text is handed on block by block (≤ 64 KB):
- * strings that small, and the records cut from them, die young in V8's nursery; joined pieces of 0.5–40 MB went
- * to the large-object space and kept thousands of records alive, and garbage collection then took a third of the
- * read time. ASCII blocks (the usual case) become strings by a plain byte copy; from the first non-ASCII byte on,
- * a streaming UTF-8 decoder is used. A file cut inside a block throws an error with code Z_BUF_ERROR, like zlib's
- * stream does for a truncated gzip.
+ * BGZF (bgzip) text, block by block (≤ 64 KB; see bgzf.ts for where blocks are inflated): strings that small, and
+ * the records cut from them, die young in V8's nursery; joined pieces of 0.5–40 MB went to the large-object space
+ * and kept thousands of records alive, and garbage collection then took a third of the read time. ASCII blocks
+ * (the usual case) become strings by a plain byte copy; from the first non-ASCII byte on, a streaming UTF-8
+ * decoder is used.
  */
 async function* bgzfText(path: string): AsyncGenerator<string> {
-  const fh = await open(path, 'r');
   const decoder = new TextDecoder('utf-8');
   let utf8 = false;
-  const READ = 1 << 20;
-  try {
-    let pending = Buffer.alloc(0);
-    let position = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(READ);
-      const { bytesRead } = await fh.read(buf, 0, READ, position);
-      position += bytesRead;
-      const data = pending.length ? Buffer.concat([pending, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-      let off = 0;
-      while (off + 18 <= data.length) {
-        if (data[off] !== 0x1f || data[off + 1] !== 0x8b || ((data[off + 3] ?? 0) & 0x04) === 0) throw Object.assign(new Error('not a BGZF block'), { code: 'Z_DATA_ERROR' });
-        const xlen = data.readUInt16LE(off + 10);
-        // Find the BC subfield among the extra fields.
-        let bsize = -1;
-        for (let x = off + 12; x + 4 <= off + 12 + xlen; ) {
-          const slen = data.readUInt16LE(x + 2);
-          if (data[x] === 0x42 && data[x + 1] === 0x43 && slen === 2) bsize = data.readUInt16LE(x + 4);
-          x += 4 + slen;
-        }
-        if (bsize < 0) throw Object.assign(new Error('BGZF block without a BC field'), { code: 'Z_DATA_ERROR' });
-        const end = off + bsize + 1;
-        if (end > data.length) break; // the block continues in the next read
-        const cdata = data.subarray(off + 12 + xlen, end - 8);
-        const isize = data.readUInt32LE(end - 4);
-        const out = isize === 0 ? Buffer.alloc(0) : inflateRawSync(cdata);
-        if (out.length !== isize) throw Object.assign(new Error('BGZF block size mismatch'), { code: 'Z_DATA_ERROR' });
-        off = end;
-        if (out.length) {
-          if (!utf8 && !isAscii(out)) utf8 = true;
-          const text = utf8 ? decoder.decode(out, { stream: true }) : out.toString('latin1');
-          if (text) yield text;
-        }
-      }
-      pending = Buffer.from(data.subarray(off));
-      if (bytesRead === 0) {
-        if (pending.length) throw Object.assign(new Error('truncated BGZF block'), { code: 'Z_BUF_ERROR' });
-        const tail = decoder.decode();
-        if (tail) yield tail;
-        return;
-      }
-    }
-  } finally {
-    await fh.close();
+  for await (const block of bgzfBlocks(path, (await stat(path)).size >= BGZF_WORKER_MIN_BYTES)) {
+    if (!utf8 && !isAscii(block)) utf8 = true;
+    const text = utf8 ? decoder.decode(block, { stream: true }) : block.toString('latin1');
+    if (text) yield text;
   }
+  const tail = decoder.decode();
+  if (tail) yield tail;
 }
 
 /** Text chunks of a plain or gzip file, streamed with large buffers. */
@@ -276,10 +236,7 @@ export async function openVcf(path: string, options: OpenVcfOptions = {}): Promi
       if (out.length) yield out;
     }
   }
-  async function* records(): AsyncGenerator<VcfRecord> {
-    for await (const batch of recordBatches()) yield* batch;
-  }
-  return { header: h, compression, records, batches: recordBatches, lineBatches, parseLine, close: async () => void (await batches.return(undefined)) };
+  return { header: h, compression, records: () => itemsOf(recordBatches()), batches: recordBatches, lineBatches, parseLine, close: async () => void (await batches.return(undefined)) };
 }
 
 function rethrowZlib(e: unknown, file: string, line: number): unknown {

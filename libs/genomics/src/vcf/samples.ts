@@ -102,16 +102,34 @@ export function selectSamples(header: VcfHeader, options: SampleSelectionOptions
 
 // FORMAT strings repeat on every line of a file: the convention is worked out once per FORMAT (and ALT shape).
 const conventionCache = new Map<string, EvidenceConvention>();
+// The last FORMAT seen and its conventions [other, SNV]: consecutive records nearly always share it, and comparing
+// a few keys costs less than joining them into the cache key.
+let lastFormat: string[] = [];
+const lastConventions: [EvidenceConvention | undefined, EvidenceConvention | undefined] = [undefined, undefined];
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Which convention a record's FORMAT follows (see EvidenceConvention). */
 export function detectConvention(record: SplitVcfRecord): EvidenceConvention {
-  const snv = record.ref.length === 1 && (record.alts[0] ?? '').length === 1;
-  const key = `${snv ? 1 : 0}${record.format.join(':')}`;
-  let c = conventionCache.get(key);
+  const snv = record.ref.length === 1 && (record.alts[0] ?? '').length === 1 ? 1 : 0;
+  if (record.format !== lastFormat && !sameKeys(record.format, lastFormat)) {
+    lastFormat = record.format;
+    lastConventions[0] = lastConventions[1] = undefined;
+  }
+  let c = lastConventions[snv];
   if (c === undefined) {
-    c = conventionOf(record);
-    if (conventionCache.size > 1000) conventionCache.clear();
-    conventionCache.set(key, c);
+    const key = `${snv}${record.format.join(':')}`;
+    c = conventionCache.get(key);
+    if (c === undefined) {
+      c = conventionOf(record);
+      if (conventionCache.size > 1000) conventionCache.clear();
+      conventionCache.set(key, c);
+    }
+    lastConventions[snv] = c;
   }
   return c;
 }

@@ -8,6 +8,7 @@ import { annotationLayouts, chosenAnnotationSummary, readAnnotations, type Annot
 import { VcfFormatError, expectedFound, recordIssue, type RecordIssue } from './errors.js';
 import { resolveAssembly, type VcfHeader } from './header.js';
 import { classifySmallVariant, makeVariantKey, normalizeChromosome, splitMultiallelic, variantKeyString, type SplitVcfRecord } from './normalize.js';
+import { itemsOf } from './items-of.js';
 import { openVcf, type VcfCompression } from './reader.js';
 import { infoFlag, infoNumber, infoNumbers, infoString, type VcfRecord } from './record.js';
 import { readSampleEvidence, selectSamples, type ChosenSample, type SampleSelectionOptions } from './samples.js';
@@ -156,12 +157,7 @@ function batchedVariants<T>(
     const tail = [...assembler.finish()];
     if (tail.length) yield tail;
   }
-  return {
-    variantBatches,
-    async *variants() {
-      for await (const batch of variantBatches()) yield* batch;
-    },
-  };
+  return { variantBatches, variants: () => itemsOf(variantBatches()) };
 }
 
 /** Read all variants of a file into an array (for files that fit in memory: one tumor's somatic calls). */
