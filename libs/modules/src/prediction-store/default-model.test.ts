@@ -35,6 +35,7 @@ describe('the default model', () => {
     expect(manifest.name).toBe('multimodal-joint-demo');
     expect(manifest.training.synthetic).toBe(true);
     expect(manifest.modalities.map((m) => `${m.id}@${m.moduleVersion}`).sort()).toEqual(REGISTERED_MODULES.map((m) => `${m.id}@${m.version}`).sort());
+    expect(manifest.files.heldOut?.path).toBe('held-out.json');
   });
 
   it('replaces the earlier clinical-only default as the one active version (a store from an earlier start)', async () => {
