@@ -1,16 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { formatOutcome, hasErrors, validateResource } from '@oncoboard/ehr-fhir';
 import { importFhirPath, importVcf } from '@oncoboard/ingest';
 import { openStore } from '@oncoboard/store';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runGenomicsExportCommand } from './cli-genomics';
+import { repoRoot } from './test-support/cli-workspace';
 
 // `oncoboard genomics-export` on a real SQLite store: the demo breast-cancer patient with the PCGR VEP excerpt
 // (libs/genomics/fixtures/vcf, MIT) imported and matched to the committed CIViC KB.
-const repoRoot = resolve(__dirname, '../../..');
 const JENNY = 'Patient/cancer-patient-jenny-m';
 let work: string;
 const saved = process.env.DATABASE_URL;

@@ -1,18 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '@oncoboard/store';
 import { exportDeidentifiedCohort, runDeidExportCommand } from './deid-export';
+import { cliBin, repoRoot } from './test-support/cli-workspace';
 
 // `oncoboard deid-export` end to end through the CLI: the demo cohort and a synthetic pathology report imported,
 // a tumor board with two cases put in the store, then exports by --patient (repeated), --all-patients and
 // --board. Every byte of every exported file is read as text and searched for the demo patients' names,
 // identifiers, birth dates, addresses, phones, emails and resource ids; none may be there.
-const repoRoot = resolve(__dirname, '../../..');
 const demoDir = join(repoRoot, 'demo/mcode-stu4');
-const cliBin = join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs');
 const JENNY = 'Patient/cancer-patient-jenny-m';
 const JOHN = 'Patient/cancer-patient-john-anyperson';
 const BRIAN = 'Patient/cancer-patient-brian-l';

@@ -1,19 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@oncoboard/api-router';
 import { createUser, grantPatientAccess } from '@oncoboard/auth';
 import { openStore } from '@oncoboard/store';
 import { freePort } from '../../../tools/net/free-port.mjs';
+import { cliBin, repoRoot } from './test-support/cli-workspace';
 
 // Logs never carry patient data: the demo import (CLI) and an API session that reads every demo patient
 // (search by name, overview, timeline, the Patient records themselves, a not-found) run at LOG_LEVEL=trace; their
 // whole output is scanned for the demo patients' names, identifiers and birth dates as the FHIR resources state them.
-const repoRoot = resolve(__dirname, '../../..');
-const cliBin = join(repoRoot, 'apps', 'fusion-api', 'bin', 'oncoboard.mjs');
 const demoDir = join(repoRoot, 'demo', 'mcode-stu4');
 let work: string;
 let env: NodeJS.ProcessEnv;
