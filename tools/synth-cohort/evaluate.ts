@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '@oncoboard/facts';
-import { buildJointDataset, OnnxJointRunner, type JointDataset, type JointRow } from '@oncoboard/fusion-model';
+import { buildJointDataset, OnnxJointRunner, withModalityMasked, type JointDataset, type JointRow } from '@oncoboard/fusion-model';
 import { exportJointModelOnnx, trainJointModel } from '@oncoboard/fusion-model/training';
 import { openStore } from '@oncoboard/store';
 import { encodeSyntheticPatient, loadModalityModules, type EncodedPatient, type ModalityName } from './encode-cohort';
@@ -183,11 +183,8 @@ async function main(): Promise<number> {
         if (!only) {
           // The same trained joint model with one modality masked at inference (its input zeroed, mask 0).
           for (const [m, modality] of modalities.entries()) {
-            const mask = testData.mask.slice();
-            const inputs = testData.inputs.map((x) => x.slice());
-            for (let i = 0; i < n; i++) mask[i * modalities.length + m] = 0;
-            inputs[m]!.fill(0);
-            risks.set(`joint without ${modality}`, Float32Array.from((await runner.run(inputs, mask, n)).risk));
+            const masked = withModalityMasked(testData, m);
+            risks.set(`joint without ${modality}`, Float32Array.from((await runner.run(masked.inputs, masked.mask, n)).risk));
           }
         }
       } finally {

@@ -18,7 +18,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '@oncoboard/facts';
-import { buildJointDataset, JointModelRegistry, OnnxJointRunner, treatmentNameOf, type JointRow } from '@oncoboard/fusion-model';
+import { buildJointDataset, JointModelRegistry, OnnxJointRunner, treatmentNameOf, withModalityMasked, type JointRow } from '@oncoboard/fusion-model';
 import { buildJointModelVersion, renderJointModelCard } from '@oncoboard/fusion-model/training';
 import { createPlatformModuleRegistry, encodeStoredPatient } from '@oncoboard/modules';
 import { openStore } from '@oncoboard/store';
@@ -176,10 +176,8 @@ export async function trainDemoModel(o: TrainDemoModelOptions): Promise<TrainDem
     try {
       risks.set('joint', (await runner.run(test.inputs, test.mask, n)).risk);
       for (const [m, spec] of specs.entries()) {
-        const mask = test.mask.slice();
-        for (let i = 0; i < n; i++) mask[i * specs.length + m] = 0;
-        const inputs = test.inputs.map((x, j) => (j === m ? new Float32Array(x.length) : x));
-        risks.set(`joint, ${spec.id} masked`, (await runner.run(inputs, mask, n)).risk);
+        const masked = withModalityMasked(test, m);
+        risks.set(`joint, ${spec.id} masked`, (await runner.run(masked.inputs, masked.mask, n)).risk);
       }
     } finally {
       await runner.close();

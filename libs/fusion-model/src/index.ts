@@ -17,7 +17,7 @@ export type { VerifiedJointModel } from './joint/model-registry';
 export { JointModelPredictor } from './joint/joint-predictor';
 export { OnnxJointRunner } from './joint/onnx-runner';
 export type { ExecutionProviderName, JointRunnerOptions } from './joint/onnx-runner';
-export { NotEnoughDataError, NOT_ENOUGH_DATA, buildJointDataset } from './joint/joint-dataset';
+export { NotEnoughDataError, NOT_ENOUGH_DATA, buildJointDataset, withModalityMasked } from './joint/joint-dataset';
 export type { JointDataset, JointRow } from './joint/joint-dataset';
 export type { Prediction, ModalityContribution, SimilarPatient, SurvivalCurvePrediction, PredictionEncodingStamp } from './joint/prediction';
 export { BruteForceCosineIndex } from './joint/similar-patients';

@@ -87,3 +87,12 @@ export function subsetJointDataset(data: JointDataset, indices: readonly number[
     ...(data.treatments ? { treatments: indices.map((i) => data.treatments![i]!) } : {}),
   };
 }
+
+/** The same rows with modality `m` missing for every patient (input zeroed, mask 0): the model as it sees a patient without it. */
+export function withModalityMasked(data: JointDataset, m: number): JointDataset {
+  const M = data.modalities.length;
+  if (!Number.isInteger(m) || m < 0 || m >= M) throw new RangeError(`withModalityMasked: modality ${m} is not one of the dataset's ${M}`);
+  const mask = data.mask.slice();
+  for (let i = m; i < mask.length; i += M) mask[i] = 0;
+  return { ...data, inputs: data.inputs.map((x, j) => (j === m ? new Float32Array(x.length) : x)), mask };
+}

@@ -5,7 +5,7 @@ import { breslowBaseline, survivalAt } from './breslow-baseline';
 import { coxNegLogPartialLikelihood, coxRiskSets } from './cox-partial-likelihood';
 import { exportJointModelOnnx } from './export-joint-onnx';
 import { computeHarrellC } from '../survival';
-import { buildJointDataset, subsetJointDataset } from './joint-dataset';
+import { buildJointDataset, subsetJointDataset, withModalityMasked } from './joint-dataset';
 import { jointForwardArrays, useTfCpuBackend } from './joint-forward-tf';
 import { namedWeightArrays, type JointModelWeights } from './joint-weights';
 import { OnnxJointRunner } from './onnx-runner';
@@ -114,6 +114,19 @@ describe('joint model (tfjs-core, CPU) and its ONNX export', () => {
     expect(() => buildJointDataset(SYNTHETIC_JOINT_MODALITIES, [{ patientKey: 'Patient/empty', encodings: {}, outcome: { time: 3, event: true } }])).toThrow(
       'not enough data to predict: Patient/empty has none of the modalities alpha, beta, gamma',
     );
+  });
+
+  it('withModalityMasked: the same rows with one modality absent for everyone (input zeroed, mask 0), the others untouched', () => {
+    const data = syntheticJointDataset(20, 9);
+    const masked = withModalityMasked(data, 1);
+    const M = SYNTHETIC_JOINT_MODALITIES.length;
+    for (let i = 0; i < 20; i++) {
+      for (let m = 0; m < M; m++) expect(masked.mask[i * M + m]).toBe(m === 1 ? 0 : data.mask[i * M + m]);
+    }
+    expect(masked.inputs[1]!.every((x) => x === 0)).toBe(true);
+    expect(masked.inputs[0]).toBe(data.inputs[0]);
+    expect(data.inputs[1]!.some((x) => x !== 0)).toBe(true); // the original is not changed
+    expect(() => withModalityMasked(data, M)).toThrow(`withModalityMasked: modality ${M} is not one of the dataset's ${M}`);
   });
 
   // The exported graph runs in the real onnxruntime-node.
