@@ -4,8 +4,8 @@
 // findings to the label schema (src/evaluation/label-adapter.ts), matches them to the gold labels (field equal,
 // spans overlap, normalised value equal; specimen/procedure/histologic_type by field + span only — see
 // src/evaluation/score-labels.ts) and prints per-field TP/FP/FN, P/R/F1, micro P/R/F1 and context accuracy, for the
-// tuning split (report ids sorted, the first 60%), the held-out split (the remaining 40%, never inspected while
-// tuning) and all. The last line is one JSON object.
+// tuning split (every report not in fixtures/eval/held-out.json), the held-out split (the 31 reports named there,
+// frozen on 2026-12-02 and never inspected while tuning) and all. The last line is one JSON object.
 //
 // Options: --errors   list the tuning split's false positives / negatives (the held-out split is never listed)
 //          --strict   also score specimen/procedure/histologic_type by value (case-insensitive equality)
@@ -17,7 +17,6 @@ import { CONTEXT_KEYS, EVAL_FIELDS, predictionsOf, type EvalLabel } from '../src
 import { aggregate, prf, scoreReport, type ReportScore, type SetScore } from '../src/evaluation/score-labels';
 
 const EVAL_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/eval');
-const TUNING_FRACTION = 0.6;
 const args = new Set(process.argv.slice(2));
 
 interface EvalReport {
@@ -36,14 +35,15 @@ const reports: EvalReport[] = index
     labels: (JSON.parse(readFileSync(join(EVAL_DIR, e.labels), 'utf8')) as { labels: EvalLabel[] }).labels,
   }))
   .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-const tuningCount = Math.round(reports.length * TUNING_FRACTION);
-const splitOf = (n: number) => (n < tuningCount ? 'tuning' : 'held-out');
+const heldOutIds = new Set((JSON.parse(readFileSync(join(EVAL_DIR, 'held-out.json'), 'utf8')) as { ids: string[] }).ids);
+const splitOf = (id: string) => (heldOutIds.has(id) ? 'held-out' : 'tuning');
+const tuningCount = reports.filter((r) => splitOf(r.id) === 'tuning').length;
 
 const started = performance.now();
-const scored = reports.map((r, n) => {
+const scored = reports.map((r) => {
   const extracted = extractFindings(r.text);
   const predicted = predictionsOf(extracted.findings);
-  return { report: r, split: splitOf(n), score: scoreReport(r.labels, predicted), strict: args.has('--strict') ? scoreReport(r.labels, predicted, { strictFreeText: true }) : undefined };
+  return { report: r, split: splitOf(r.id), score: scoreReport(r.labels, predicted), strict: args.has('--strict') ? scoreReport(r.labels, predicted, { strictFreeText: true }) : undefined };
 });
 const elapsedMs = performance.now() - started;
 
@@ -60,7 +60,7 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 const padEnd = (s: string, n: number) => s.padEnd(n);
 
 console.log(`Pathology extraction vs fixtures/eval: ${reports.length} reports, ${reports.reduce((a, r) => a + r.labels.length, 0)} labels`);
-console.log(`Splits (report ids sorted): tuning = first ${tuningCount} (${reports[0]?.id}..${reports[tuningCount - 1]?.id}), held-out = last ${reports.length - tuningCount} (${reports[tuningCount]?.id}..${reports.at(-1)?.id}), not inspected while tuning`);
+console.log(`Splits: held-out = the ${reports.length - tuningCount} reports named in fixtures/eval/held-out.json (frozen, never inspected while tuning), tuning = the other ${tuningCount}`);
 console.log('Matching: field equal, spans overlap >= 1 char, value equal (specimen/procedure/histologic_type: field + span only)\n');
 
 console.log(`${padEnd('field', 24)}${pad('gold', 6)}${pad('TP', 6)}${pad('FP', 6)}${pad('FN', 6)}${pad('P', 7)}${pad('R', 7)}${pad('F1', 7)}  | ${pad('F1 tuning', 10)}${pad('F1 held-out', 12)}`);
