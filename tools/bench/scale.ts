@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { appRouter, createCallerFactory, testContext } from '@oncoboard/api-router';
 import { buildJointDataset, computeHarrellC, OnnxJointRunner, type JointRow } from '@oncoboard/fusion-model';
 import { exportJointModelOnnx, trainJointModel } from '@oncoboard/fusion-model/training';
-import { createPlatformModuleRegistry } from '@oncoboard/modules';
+import { createPlatformModuleRegistry, encodeStoredPatient } from '@oncoboard/modules';
 import { openStore } from '@oncoboard/store';
 import { drawSyntheticPatient, SYNTH_COHORT_VERSION } from '../synth-cohort/generative-model';
 import { importSyntheticCohort } from '../synth-cohort/import-cohort';
@@ -186,31 +186,29 @@ export async function runScaleBench(argv: string[]): Promise<number> {
         notes.perPatientImportRate = { first10pct: Number(rate(0, tenth).toFixed(2)), last10pct: Number(rate(perPatientDone.length - 1 - tenth, perPatientDone.length - 1).toFixed(2)) };
       }
 
-      // 3. encode with the platform registry's modules (each module gets all of the patient's facts, as predictions do)
+      // 3. encode with the platform registry's modules, the way `oncoboard predict` does (encodeStoredPatient: every
+      //    module reads all of the patient's stored facts)
       const registry = createPlatformModuleRegistry();
       const modules = registry.list();
+      const moduleIds = modules.map((m) => m.id);
       const specs: Parameters<typeof buildJointDataset>[0] = modules.map((m) => ({ id: m.id, moduleVersion: m.version, vectorSize: m.vectorSize }));
       const encStarted = performance.now();
       const encProgress = progressPrinter(encStarted);
-      const coverage: Record<string, number> = Object.fromEntries(modules.map((m) => [m.id, 0]));
+      const coverage: Record<string, number> = Object.fromEntries(moduleIds.map((id) => [id, 0]));
       let encodeProblems = 0;
       const enc = await measure('encode (platform modules)', o.patients, 'patients', dbFile, async () => {
         const rows: JointRow[] = [];
         for (const [k, p] of patients.entries()) {
           const key = `Patient/${p.id}`;
-          const facts = await store.getFacts(key);
           const encodings: JointRow['encodings'] = {};
-          for (const m of modules) {
-            try {
-              const e = await registry.encodePatient(m.id, key, facts);
+          try {
+            for (const e of (await encodeStoredPatient(store, registry, key, moduleIds)).encodings) {
               // Only what the trainer reads is kept (the provenance of 10,000 patients would fill memory for nothing).
-              if (e) {
-                encodings[m.id] = { moduleId: e.moduleId, moduleVersion: e.moduleVersion, vector: e.vector };
-                coverage[m.id]!++;
-              }
-            } catch {
-              encodeProblems++;
+              encodings[e.moduleId] = { moduleId: e.moduleId, moduleVersion: e.moduleVersion, vector: e.vector };
+              coverage[e.moduleId]!++;
             }
+          } catch {
+            encodeProblems++;
           }
           const outcome = drawSyntheticPatient(o.seed, k).outcome;
           rows.push({ patientKey: key, encodings, outcome: { time: outcome.timeMonths, event: outcome.event } });
