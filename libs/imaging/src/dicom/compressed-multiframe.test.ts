@@ -140,3 +140,34 @@ describe('multi-frame encapsulated pixel data', () => {
     }
   });
 });
+
+describe('a series of single-frame compressed files', () => {
+  it('decodes every slice from its own file, although the reader reads the files into one reused buffer', () => {
+    const folder = mkdtempSync(join(tmp, 'rle-series-'));
+    const slices = [0, 1, 2].map((z) => [0, 1, 2, 3, 4, 5].map((n) => 1000 * (z + 1) + n));
+    // Written out of slice order on disk: the reader sorts by position, and decodes after all files are parsed.
+    for (const z of [2, 0, 1]) {
+      const file = dicomPart10(
+        text(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.5'),
+        text(0x0008, 0x0060, 'CS', 'CT'),
+        text(0x0020, 0x000d, 'UI', '1.2.3.4'),
+        text(0x0020, 0x000e, 'UI', '1.2.3.4.7'),
+        text(0x0020, 0x0032, 'DS', `0\\0\\${z * 2}`),
+        text(0x0020, 0x0037, 'DS', '1\\0\\0\\0\\1\\0'),
+        us(0x0028, 0x0002, 1),
+        text(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+        us(0x0028, 0x0010, 2),
+        us(0x0028, 0x0011, 3),
+        text(0x0028, 0x0030, 'DS', '1\\1'),
+        us(0x0028, 0x0100, 16),
+        us(0x0028, 0x0101, 16),
+        us(0x0028, 0x0103, 0),
+        encapsulated([[rleFrame(slices[z]!)]], false),
+      );
+      writeFileSync(join(folder, `slice-${'cab'[z]}.dcm`), file);
+    }
+    const { volume } = readDicomSeries(folder);
+    expect(volume.dims).toEqual([3, 2, 3]);
+    for (const z of [0, 1, 2]) expect(Array.from(volume.voxels.subarray(6 * z, 6 * z + 6))).toEqual(slices[z]);
+  });
+});

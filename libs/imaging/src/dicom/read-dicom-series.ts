@@ -216,8 +216,9 @@ function parseInstance(file: string, buffer: ReusableFileBuffer): Instance {
   let instance: Instance;
   try {
     instance = readInstance(ds, file);
-    // A compressed file's dataset is kept for decoding its frames later: it needs bytes of its own.
-    if (instance.encapsulated && ds.byteArray.buffer === bytes.buffer) instance = readInstance(parseDataSet(Uint8Array.from(bytes), file), file);
+    // A compressed file's dataset is kept for decoding its frames later, so it needs bytes of its own: a copy of the
+    // same bytes keeps every element offset valid (no second parse).
+    if (instance.encapsulated && ds.byteArray.buffer === bytes.buffer) ds.byteArray = Uint8Array.from(ds.byteArray);
   } catch (thrown) {
     throw valueReadError(thrown, file);
   }
