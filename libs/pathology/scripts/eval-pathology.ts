@@ -4,8 +4,9 @@
 // findings to the label schema (src/evaluation/label-adapter.ts), matches them to the gold labels (field equal,
 // spans overlap, normalised value equal; specimen/procedure/histologic_type by field + span only — see
 // src/evaluation/score-labels.ts) and prints per-field TP/FP/FN, P/R/F1, micro P/R/F1 and context accuracy, for the
-// tuning split (every report not in fixtures/eval/held-out.json), the held-out split (the 31 reports named there,
-// frozen on 2026-12-02 and never inspected while tuning) and all. The last line is one JSON object.
+// tuning split (every report not in fixtures/eval/held-out.json), the held-out split (the reports named there, in
+// two sets, never inspected while tuning; each set is also scored on its own) and all. The last line is one JSON
+// object.
 //
 // Options: --errors   list the tuning split's false positives / negatives (the held-out split is never listed)
 //          --strict   also score specimen/procedure/histologic_type by value (case-insensitive equality)
@@ -35,7 +36,8 @@ const reports: EvalReport[] = index
     labels: (JSON.parse(readFileSync(join(EVAL_DIR, e.labels), 'utf8')) as { labels: EvalLabel[] }).labels,
   }))
   .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-const heldOutIds = new Set((JSON.parse(readFileSync(join(EVAL_DIR, 'held-out.json'), 'utf8')) as { ids: string[] }).ids);
+const heldOutSets = (JSON.parse(readFileSync(join(EVAL_DIR, 'held-out.json'), 'utf8')) as { sets: { name: string; ids: string[] }[] }).sets;
+const heldOutIds = new Set(heldOutSets.flatMap((s) => s.ids));
 const splitOf = (id: string) => (heldOutIds.has(id) ? 'held-out' : 'tuning');
 const tuningCount = reports.filter((r) => splitOf(r.id) === 'tuning').length;
 
@@ -75,10 +77,15 @@ for (const field of EVAL_FIELDS) {
 }
 console.log('');
 console.log(`${padEnd('overall (micro)', 24)}${pad('reports', 8)}${pad('TP', 6)}${pad('FP', 6)}${pad('FN', 6)}${pad('P', 7)}${pad('R', 7)}${pad('F1', 7)}`);
-for (const split of SPLITS) {
-  const o = results[split].overall;
-  console.log(`${padEnd(`${split} split`, 24)}${pad(inSplit(split).length, 8)}${pad(o.tp, 6)}${pad(o.fp, 6)}${pad(o.fn, 6)}${pad(f3(o.precision), 7)}${pad(f3(o.recall), 7)}${pad(f3(o.f1), 7)}`);
-}
+const overallRow = (name: string, count: number, o: SetScore['overall']) =>
+  console.log(`${padEnd(name, 24)}${pad(count, 8)}${pad(o.tp, 6)}${pad(o.fp, 6)}${pad(o.fn, 6)}${pad(f3(o.precision), 7)}${pad(f3(o.recall), 7)}${pad(f3(o.f1), 7)}`);
+for (const split of SPLITS) overallRow(`${split} split`, inSplit(split).length, results[split].overall);
+const heldOutSetResults = heldOutSets.map((set) => {
+  const ids = new Set(set.ids);
+  const members = scored.filter((s) => ids.has(s.report.id));
+  return { name: set.name, reports: members.length, score: aggregate(members.map((s) => s.score), members.map((s) => s.report.labels)) };
+});
+for (const set of heldOutSetResults) overallRow(`  ${set.name}`, set.reports, set.score.overall);
 if (strictResults) {
   console.log('\nstrict variant (specimen/procedure/histologic_type also by value):');
   for (const split of SPLITS) console.log(`${padEnd(`${split} split`, 24)} F1 ${f3(strictResults[split].overall.f1)}`);
@@ -130,6 +137,7 @@ console.log(
     heldOutReports: reports.length - tuningCount,
     tuning: summary(results.tuning),
     heldOut: summary(results['held-out']),
+    heldOutSets: heldOutSetResults.map((set) => ({ name: set.name, reports: set.reports, ...summary(set.score) })),
     all: summary(results.all),
     perFieldF1: Object.fromEntries(EVAL_FIELDS.map((f) => [f, +f3(prf(results.all.perField[f]).f1)])),
     target: { f1: 0.95, met: results.all.overall.f1 >= 0.95 },
