@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../extract/finding';
-import { predictionsOfFinding } from './label-adapter';
+import { predictionsOf, predictionsOfFinding } from './label-adapter';
 
 const grade = (value: Finding<'grade'>['value']): Finding =>
   ({ id: 0, kind: 'grade', value, span: { start: 0, end: 5 }, section: 'diagnosis', sectionIndex: 0, source: 'prose', context: { negated: false, uncertain: false, historical: false, hypothetical: false, experiencer: 'patient' }, contextTriggers: [], key: 'grade' }) as Finding;
@@ -10,5 +10,27 @@ describe('grade labels (the labelling guideline)', () => {
     expect(predictionsOfFinding(grade({ grade: 2, system: 'G', differentiation: 'moderately', twoTier: 'low' }))[0]?.value).toBe('G2');
     expect(predictionsOfFinding(grade({ grade: 2, differentiation: 'moderately', twoTier: 'low' }))[0]?.value).toBe('low');
     expect(predictionsOfFinding(grade({ grade: 3, differentiation: 'poorly' }))[0]?.value).toBe('G3');
+  });
+});
+
+const finding = <K extends Finding['kind']>(kind: K, value: Finding<K>['value'], section: Finding['section'] = 'diagnosis'): Finding =>
+  ({ id: 0, kind, value, span: { start: 0, end: 5 }, section, sectionIndex: 0, source: 'prose', context: { negated: false, uncertain: false, historical: false, hypothetical: false, experiencer: 'patient' }, contextTriggers: [], key: kind }) as Finding;
+
+describe('gene alteration, margin distance and in-situ labels (fifth session)', () => {
+  it('names fusions as rearrangement and an unspecified alteration by the gene (fusion gene or not)', () => {
+    expect(predictionsOfFinding(finding('gene-alteration', { gene: 'ROS1', alteration: 'fusion', detected: false }))[0]?.value).toEqual({ gene: 'ROS1', alteration: 'rearrangement' });
+    expect(predictionsOfFinding(finding('gene-alteration', { gene: 'ALK', alteration: 'EML4::ALK fusion', detected: true }))[0]?.value).toEqual({ gene: 'ALK', alteration: 'rearrangement' });
+    expect(predictionsOfFinding(finding('gene-alteration', { gene: 'RET', alteration: 'alteration', detected: false }))[0]?.value).toEqual({ gene: 'RET', alteration: 'rearrangement' });
+    expect(predictionsOfFinding(finding('gene-alteration', { gene: 'BRAF', alteration: 'alteration', detected: false }))[0]?.value).toEqual({ gene: 'BRAF', alteration: 'mutation' });
+    expect(predictionsOfFinding(finding('gene-alteration', { gene: 'BRCA2', alteration: 'pathogenic variant', detected: true }))[0]?.value).toEqual({ gene: 'BRCA2', alteration: 'pathogenic variant' });
+  });
+  it('gives no margin distance for a lower bound ("> 10 mm"), one for "< 1 mm"', () => {
+    expect(predictionsOfFinding(finding('margin', { distanceMm: 10, closestDistanceComparator: '>' }))).toEqual([]);
+    expect(predictionsOfFinding(finding('margin', { closestDistanceMm: 1, closestDistanceComparator: '<' })).map((p) => p.value)).toEqual([1]);
+  });
+  it('drops an in-situ component beside an invasive type of the specimen, not beside one named only in the history', () => {
+    const inSitu = { ...finding('histologic-type', { name: 'melanoma in situ', behavior: 'in situ' }), id: 1 } as Finding;
+    expect(predictionsOf([finding('histologic-type', { name: 'invasive melanoma', behavior: 'invasive' }), inSitu]).map((p) => p.value)).toEqual(['invasive melanoma']);
+    expect(predictionsOf([finding('histologic-type', { name: 'melanoma' }, 'clinical-history'), inSitu]).map((p) => p.value)).toEqual(['melanoma', 'melanoma in situ']);
   });
 });

@@ -2,6 +2,7 @@
 // explicit rule per finding kind, nothing inferred from the eval texts. A finding may give 0, 1 or 2 predictions
 // (a "2 of 15 lymph nodes" finding gives nodes_positive and nodes_examined on the same span).
 import type { Finding } from '../extract/finding';
+import { FUSION_GENES } from '../extract/gene-alteration-findings';
 import type { Span } from '../span';
 
 export const EVAL_FIELDS = [
@@ -62,6 +63,16 @@ function gradeLabel(v: Finding<'grade'>['value']): string | undefined {
   return v.grade !== undefined ? `G${v.grade}` : undefined;
 }
 
+/**
+ * The guideline's alteration vocabulary: fusions and translocations (with or without a partner) are
+ * "rearrangement"; an unspecified alteration or variant is a fusion gene's rearrangement, any other gene's mutation.
+ */
+function alterationLabel(gene: string, alteration: string | undefined): string {
+  if (alteration === undefined || /^(?:alteration|variant)$/.test(alteration)) return FUSION_GENES.has(gene) ? 'rearrangement' : 'mutation';
+  if (/\b(?:fusion|translocation)$/.test(alteration)) return 'rearrangement';
+  return alteration;
+}
+
 /** The label-schema predictions of one finding. */
 export function predictionsOfFinding(f: Finding): EvalLabel[] {
   const context: LabelContext = { ...f.context, superseded: f.supersededBy !== undefined };
@@ -95,7 +106,8 @@ export function predictionsOfFinding(f: Finding): EvalLabel[] {
     case 'margin': {
       const v = f.value;
       if (v.status) add('margin_status', v.status === 'positive' ? 'involved' : v.status);
-      add('margin_distance', v.closestDistanceMm ?? v.distanceMm);
+      // the guideline leaves a lower bound ("other margins > 10 mm") unlabeled: it states no distance
+      if (v.closestDistanceComparator !== '>' && v.closestDistanceComparator !== '>=') add('margin_distance', v.closestDistanceMm ?? v.distanceMm);
       break;
     }
     case 'lymphovascular-invasion':
@@ -142,7 +154,7 @@ export function predictionsOfFinding(f: Finding): EvalLabel[] {
       break;
     }
     case 'gene-alteration':
-      add('gene_alteration', { gene: f.value.gene, alteration: f.value.alteration ?? 'mutation' });
+      add('gene_alteration', { gene: f.value.gene, alteration: alterationLabel(f.value.gene, f.value.alteration) });
       break;
   }
   return out;
@@ -156,7 +168,9 @@ export function predictionsOfFinding(f: Finding): EvalLabel[] {
  */
 export function predictionsOf(findings: readonly Finding[]): EvalLabel[] {
   const current = (f: Finding) => !f.context.negated && !f.context.historical && !f.context.hypothetical && f.context.experiencer === 'patient';
-  const invasive = findings.some((f) => f.kind === 'histologic-type' && current(f) && !/in situ/.test(f.value.name) && f.value.behavior !== 'in situ' && !f.value.metastatic);
+  // (an invasive tumour named only in the clinical history — the biopsy before a re-excision — does not make the
+  // specimen's residual in-situ disease a component of it)
+  const invasive = findings.some((f) => f.kind === 'histologic-type' && current(f) && f.section !== 'clinical-history' && !/in situ/.test(f.value.name) && f.value.behavior !== 'in situ' && !f.value.metastatic);
   return findings
     // (also a denied one: "No ductal carcinoma in situ is seen" beside an invasive carcinoma is not a type label)
     .filter((f) => !(invasive && f.kind === 'histologic-type' && (current(f) || f.context.negated) && !f.context.historical && f.value.behavior === 'in situ'))

@@ -47,6 +47,9 @@ export function parseHer2(s: string, methodHint?: Her2['method']): Her2 | undefi
   else if (/\bpositive\b/.test(t)) out.result = 'positive';
   else if (/\bnegative\b/.test(t)) out.result = 'negative';
   else if (/\bpending\b/.test(t)) out.result = 'pending';
+  // an ISH result stated as positive / negative ("HER2-positive by ISH") is amplification / its absence
+  if (method === 'ISH' && out.result === 'positive') out.result = 'amplified';
+  else if (method === 'ISH' && out.result === 'negative') out.result = 'not-amplified';
   const ratio = /cep\s*17\s*ratio\s*(?:of\s*|:|=)?\s*(\d+(?:\.\d+)?)|ratio\s*(?:of\s*|:|=)?\s*(\d+(?:\.\d+)?)/i.exec(s);
   if (ratio && out.method === 'ISH') out.ratio = Number(ratio[1] ?? ratio[2]);
   const copies = /copy number\s*(?:of\s*|:|=)?\s*(\d+(?:\.\d+)?)/i.exec(s);
@@ -119,7 +122,9 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
   if (/^(?:final |overall )?(?:her-?2|erbb2)\b|^average her-?2|^her-?2\/cep ?17/.test(label)) {
     const hint: FindingValues['her2']['method'] | undefined = ISH_WORDS.test(unit.label.norm) ? 'ISH' : IHC_WORDS.test(unit.label.norm) ? 'IHC' : undefined;
     const v = parseHer2(whole, hint);
-    return v ? [{ kind: 'her2', value: v, span, key: her2Key(v), source: 'synoptic', target: unit.label.span, affirmedByValue: true }] : [];
+    const result = v && v.method === 'ISH' && !v.result && v.ratio !== undefined ? ishResultAfter(unit) : undefined;
+    if (v && result) v.result = result.result;
+    return v ? [{ kind: 'her2', value: v, span: result ? { start: span.start, end: result.end } : span, key: her2Key(v), source: 'synoptic', target: unit.label.span, affirmedByValue: true }] : [];
   }
   if (/^(?:ki-?67|mib-?1)\b/.test(label)) {
     const p = parsePercent(value);
@@ -188,6 +193,11 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
         v.result = /^no/i.test(lead[1] as string) ? 'not-amplified' : 'amplified';
         // the value states the result ("NOT AMPLIFIED" is not a negated finding)
         out.push({ kind: 'her2', value: v, span: subSpan(unit, leadFrom + lead.index, start + Math.max(lastValueEnd(segment), m[0].length)), target, key: her2Key(v), source: 'prose', affirmedByValue: true });
+      } else if (v && v.method === 'ISH' && !v.result && v.ratio !== undefined && ishResultAfter(unit)) {
+        // "HER2/CEP17 ratio 2.4; average HER2 copy number 5.1 signals/cell. Result: AMPLIFIED": the result closes the statement
+        const result = ishResultAfter(unit) as { result: 'amplified' | 'not-amplified' | 'equivocal'; end: number };
+        v.result = result.result;
+        out.push({ kind: 'her2', value: v, span: { start: target.start, end: result.end }, target, key: her2Key(v), source: 'prose', affirmedByValue: true });
       } else if (v) out.push({ kind: 'her2', value: v, span: statement(lastValueEnd(segment)), target, key: her2Key(v), source: 'prose' });
       // "HER2 NOT AMPLIFIED (Group 4 with IHC 2+)": the ISH statement also restates the IHC score
       const ihc = v?.method === 'ISH' ? /\bIHC\s*(?:score\s*)?([0-3])\s*\+/i.exec(segment) : null;
@@ -270,6 +280,16 @@ export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): C
     });
   }
   return out;
+}
+
+/** A "Result: AMPLIFIED" / "Interpretation: NOT AMPLIFIED" after the unit, before the paragraph ends. */
+function ishResultAfter(unit: ExtractionUnit): { result: 'amplified' | 'not-amplified' | 'equivocal'; end: number } | undefined {
+  const after = unit.text.slice(unit.span.end, unit.span.end + 220);
+  const paragraph = after.split(/\n\s*\n/)[0] as string;
+  const m = /\b(?:result|interpretation)\s*:\s*(not amplified|non-?amplified|amplified|equivocal)\b/i.exec(paragraph);
+  if (!m) return undefined;
+  const word = (m[1] as string).toLowerCase();
+  return { result: word === 'amplified' ? 'amplified' : word === 'equivocal' ? 'equivocal' : 'not-amplified', end: unit.span.end + m.index + m[0].length };
 }
 
 /** End of the last value word/number in a marker's segment (so the span stops before "and", commas...). */

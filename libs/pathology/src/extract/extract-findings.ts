@@ -48,9 +48,7 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
       const joined = labelWithValueBelow(text, spans[n] as Span, spans[n + 1], section);
       if (joined) n++;
       for (const unit of labelledPieces(text, joined ?? labelledUnit(text, spans[n] as Span, section))) {
-        const found = unitCandidates(unit, edition);
-        const synoptic = found.some((c) => c.source === 'synoptic');
-        for (const candidate of found) if (!synoptic || candidate.source === 'synoptic') candidates.push({ candidate, unit });
+        for (const candidate of keptCandidates(unitCandidates(unit, edition), unit)) candidates.push({ candidate, unit });
       }
     }
     // a heading may name the staging edition: "SYNOPTIC REPORT (CAP ..., AJCC 8th Edition)"
@@ -79,6 +77,32 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
     findings: findings.map((f) => ({ ...f, span: map(f.span), contextTriggers: f.contextTriggers.map((t) => ({ ...t, span: map(t.span) })) })),
   };
 }
+
+/**
+ * A synoptic reading of a line replaces its prose readings, except on a specimen / site line, which may also state a
+ * side, a type or a stage ("Tumor Site: Skin of right calf", "Specimen: block A3 (skin, right shoulder, wide local
+ * excision; nodular melanoma, pT4b)"), on a size line, which may state the side ("Dominant Tumor Nodule: Right
+ * posterior mid gland, 1.8 cm"), and on a "Diagnosis:" line, which may hold a whole report ("Diagnosis: <type>, grade
+ * 1. Total size 2.2 cm; ... margin negative, 18 mm. pT1a pN0"): there a prose reading of another kind stays.
+ */
+function keptCandidates(found: Candidate[], unit: ExtractionUnit): Candidate[] {
+  let synoptic: Set<FindingKind> | undefined;
+  for (const c of found) if (c.source === 'synoptic') (synoptic ??= new Set()).add(c.kind);
+  if (!synoptic) return found;
+  let siteLine = true;
+  for (const k of synoptic) if (!SITE_LINE_KINDS.has(k)) siteLine = false;
+  const sizeLine = synoptic.size === 1 && synoptic.has('tumor-size');
+  const diagnosisLine = unit.label !== undefined && /^(?:final )?diagnosis\b/.test(unit.label.norm);
+  const kept: Candidate[] = [];
+  for (const c of found) {
+    const alsoHere = diagnosisLine || (siteLine && ALSO_ON_SITE_LINES.has(c.kind)) || (sizeLine && c.kind === 'laterality');
+    if (c.source === 'synoptic' || (alsoHere && !synoptic.has(c.kind))) kept.push(c);
+  }
+  return kept;
+}
+
+const SITE_LINE_KINDS = new Set<FindingKind>(['specimen', 'procedure', 'primary-site', 'laterality']);
+const ALSO_ON_SITE_LINES = new Set<FindingKind>(['laterality', 'histologic-type', 'grade', 'tnm', 'ajcc-edition', 'gene-alteration']);
 
 /** No report sentence is this long; longer runs (junk, text without punctuation) are read in windows so work stays linear. */
 export const MAX_UNIT_CHARS = 4000;
@@ -114,9 +138,11 @@ function assignReportOrgan(findings: Finding[]): void {
 
 /** Cheap tests that a unit may hold a kind of finding at all (each extractor runs only where its words occur). */
 const MAY_HOLD = {
-  histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom|malignan|[DL]CIS/i,
+  histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom|malignan|[DL]CIS|lentigo maligna/i,
   grade: /grade|differentiat|gleason|\bG[1-4]\b|\bGG\s*[1-5]/i,
   invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop/i,
+  /** UICC's L / V / Pn codes ("pT3 L1 V0 Pn1"), case as written. */
+  invasionCodes: /\b(?:[LV]|Pn)[012]\b/,
   edition: /AJCC|UICC|TNM/,
   biomarker: /receptor|\bER\b|\bPR\b|PgR|HER|Ki-?67|MIB|PD-?L1|MLH1|PMS2|MSH[26]|MSI|MSS|microsatellite|mismatch|MMR|CPS|TPS/i,
 };
@@ -127,7 +153,7 @@ function unitCandidates(unit: ExtractionUnit, edition: number | undefined): Cand
   if (MAY_HOLD.histology.test(s)) out.push(...histologyOf(unit));
   if (MAY_HOLD.grade.test(s)) out.push(...gradeOf(unit));
   out.push(...tumorSizeOf(unit), ...marginsOf(unit));
-  if (MAY_HOLD.invasion.test(s)) out.push(...invasionOf(unit));
+  if (MAY_HOLD.invasion.test(s) || MAY_HOLD.invasionCodes.test(s)) out.push(...invasionOf(unit));
   out.push(...lymphNodesOf(unit));
   if (MAY_HOLD.edition.test(s)) out.push(...stagingEditionsOf(unit));
   out.push(...tnmOf(unit, edition));
@@ -143,7 +169,8 @@ function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text:
   const context: FindingContext = {
     negated: candidate.negatedByValue ? true : candidate.affirmedByValue ? false : assessed.negated,
     uncertain: candidate.uncertainByValue || assessed.uncertain,
-    historical: assessed.historical,
+    // a relative's disease is family history, not a past episode of the patient's (the labelling guideline's reading)
+    historical: assessed.historical && assessed.experiencer === 'patient',
     hypothetical: assessed.hypothetical,
     experiencer: assessed.experiencer,
   };

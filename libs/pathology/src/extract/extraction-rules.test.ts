@@ -405,3 +405,174 @@ describe('DCIS and numbered part lines with the diagnosis inline (fourth session
     expect(found(text, 'procedure').map(([s]) => s)).toEqual(['core biopsy', 'punch biopsy']);
   });
 });
+
+// Fifth session: rules found on the melanoma, prostate and lung reports that joined the tuning split; every sentence
+// below was written for the test.
+describe('histologic type: melanoma subtypes, lung and prostate wording, a denial after the type (fifth session)', () => {
+  const types = (text: string) => found(text, 'histologic-type').map(([s, v, c]) => [s, v, c]);
+  it('names a melanoma subtype stated after the type, and "melanoma in situ" / "lentigo maligna" as in situ', () => {
+    expect(types('DIAGNOSIS:\nInvasive melanoma, nodular type.\n')).toEqual([['Invasive melanoma, nodular type', { name: 'invasive nodular melanoma', behavior: 'invasive' }, '']]);
+    expect(types('DIAGNOSIS:\nMelanoma in situ on sun-damaged skin.\n')).toEqual([['Melanoma in situ', { name: 'melanoma in situ', behavior: 'in situ' }, '']]);
+    expect(types('CLINICAL HISTORY:\nBrown patch of the cheek, ?lentigo maligna.\n')).toEqual([['lentigo maligna', { name: 'lentigo maligna', behavior: 'in situ' }, 'uncertain']]);
+  });
+  it('reads "non-mucinous" and acinar adenocarcinoma as written', () => {
+    expect(types('DIAGNOSIS:\nInvasive non-mucinous adenocarcinoma, lepidic predominant.\n').map(([, v]) => (v as { name: string }).name)).toEqual(['invasive non-mucinous adenocarcinoma, lepidic predominant']);
+    expect(types('DIAGNOSIS:\nAdenocarcinoma, acinar type, Gleason score 3+3=6.\n').map(([s, v]) => [s, (v as { name: string }).name])).toEqual([['Adenocarcinoma, acinar type', 'acinar adenocarcinoma']]);
+  });
+  it('reads "<type> is not identified" as a denied type, but not intraductal carcinoma or a clinic\'s name', () => {
+    expect(types('COMMENT:\nResidual carcinoma is not identified.\n')).toEqual([['carcinoma is not identified', { name: 'carcinoma' }, 'negated']]);
+    expect(types('COMMENT:\nIntraductal carcinoma is not identified.\n')).toEqual([]);
+    expect(types('Referred by: Melanoma Oncology Clinic\n')).toEqual([]);
+  });
+  it('types a node aspirate in the diagnosis, not a counted node or a node in the history', () => {
+    expect(types('DIAGNOSIS:\n3. Lymph node, station 4R, EBUS-TBNA: Atypical cells, suspicious for metastatic carcinoma.\n').map(([s, , c]) => [s, c])).toEqual([['metastatic carcinoma', 'uncertain']]);
+    expect(types('DIAGNOSIS:\nTwo lymph nodes, positive for metastatic carcinoma (2/2).\n')).toEqual([]);
+    expect(types('CLINICAL HISTORY:\nAxillary node FNA positive for metastatic carcinoma.\n')).toEqual([]);
+  });
+});
+
+describe('tumour size: skin lesions, lung total and invasive size, other measures (fifth session)', () => {
+  const sizes = (text: string) => found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm]);
+  it('reads the size of a macule, papule, plaque or patch', () => {
+    expect(sizes('GROSS:\nA shave of skin with a dark brown macule 0.6 x 0.5 cm.\n')).toEqual([['macule 0.6 x 0.5 cm', 6]]);
+    expect(sizes('CLINICAL HISTORY:\nA 12 mm irregular brown patch of the cheek.\n')).toEqual([['12 mm', 12]]);
+  });
+  it('reads the invasive size stated inside a total size line, "Total Tumor Size:" and a size after a classification', () => {
+    expect(sizes('SYNOPTIC\nTumor Size: 3.1 cm (invasive size 2.2 cm)\n')).toEqual([['Tumor Size: 3.1 cm (invasive size 2.2 cm)', 31], ['invasive size 2.2 cm', 22]]);
+    expect(sizes('SYNOPTIC\nTotal Tumor Size: 2.9 cm\n')).toEqual([['Total Tumor Size: 2.9 cm', 29]]);
+    expect(sizes('CLINICAL HISTORY:\nMRI: 1.3 cm PI-RADS 4 lesion.\n')).toEqual([['1.3 cm', 13]]);
+    expect(sizes('MICROSCOPIC:\nThe index tumour is in the left apex, maximum dimension 16 mm.\n')).toEqual([['16 mm', 16]]);
+  });
+  it('reads a size after a lung segment, not of a metastatic deposit, an ulcer\'s width or a benign focus', () => {
+    expect(sizes('GROSS:\nA firm mass is present in the posterior basal segment, 2.9 x 2.1 x 2.0 cm.\n')).toEqual([['2.9 x 2.1 x 2.0 cm', 29]]);
+    expect(sizes('SYNOPTIC\nSize of Largest Metastatic Deposit: 2.5 mm\n')).toEqual([]);
+    expect(sizes('MICROSCOPIC:\nThe melanoma is ulcerated (ulcer width 2 mm).\n')).toEqual([]);
+    expect(sizes('MICROSCOPIC:\nThere is a 0.4 mm focus of atypical junctional melanocytic hyperplasia.\n')).toEqual([]);
+  });
+});
+
+describe('margins (fifth session)', () => {
+  const margins = (text: string) => found(text, 'margin').map(([s, v, c]) => [s, v, c]);
+  it('reads "transected", "appears to abut" (uncertain) and no goal ("to obtain a clear margin")', () => {
+    expect(margins('DIAGNOSIS:\nBreslow thickness at least 0.7 mm (the deep margin is transected).\n')).toEqual([['deep margin is transected', { status: 'positive' }, '']]);
+    expect(margins('GROSS:\nThe nodule appears to abut the deep margin.\n')).toEqual([['appears to abut the deep margin', { status: 'positive' }, 'uncertain']]);
+    expect(margins('COMMENT:\nRe-excision to obtain a clear deep margin is advised.\n')).toEqual([]);
+  });
+  it('reads every distance of a synoptic margin line and of a parenthesis after a margin, and one after the status', () => {
+    expect(margins('SYNOPTIC\nPeripheral margins: Negative; closest (lateral) 7 mm; melanoma in situ 5 mm from the lateral margin\n').slice(1).map(([s, v]) => [s, (v as { distanceMm: number }).distanceMm])).toEqual([['7 mm', 7], ['5 mm', 5]]);
+    expect(margins('DIAGNOSIS:\nMargins clear (peripheral 14 mm, deep 3 mm).\n').slice(1).map(([s]) => s)).toEqual(['14 mm', '3 mm']);
+    expect(margins('DIAGNOSIS:\nParenchymal margin negative, 16 mm.\n').map(([s]) => s)).toEqual(['Parenchymal margin negative', '16 mm']);
+  });
+  it('reads no distance from a scar, a Breslow thickness, a planned margin or a positive margin\'s extent', () => {
+    const distances = (text: string) => margins(text).filter(([, v]) => (v as { distanceMm?: number }).distanceMm !== undefined || (v as { closestDistanceMm?: number }).closestDistanceMm !== undefined);
+    expect(distances('GROSS:\nThe scar is 0.9 cm from the closest peripheral margin.\n')).toEqual([]);
+    expect(distances('DIAGNOSIS:\nBreslow thickness: 0.5 mm (deep margin transected).\n')).toEqual([]);
+    expect(distances('CLINICAL HISTORY:\nFor wide local excision (1 cm margins).\n')).toEqual([]);
+    expect(distances('DIAGNOSIS:\nPositive surgical margin (3 mm, left apex).\nLinear Length of Positive Margin: 3 mm\n')).toEqual([]);
+  });
+  it('reads UICC residual tumour R0 / R1 beside a stage', () => {
+    expect(margins('SUMMARY:\npT3a pN0 L0 V0 Pn1 R1\n')).toEqual([['R1', { status: 'positive' }, '']]);
+  });
+});
+
+describe('UICC invasion codes, node counts (fifth session)', () => {
+  it('reads L, V and Pn beside a stage or an invasion statement, 0 as absent', () => {
+    expect(found('SUMMARY:\npT2 pN0 L1 V0 Pn0 R0\n', 'lymphovascular-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['L1', { status: 'present' }, ''], ['V0', { status: 'absent' }, 'negated']]);
+    expect(found('SUMMARY:\npT2 pN0 L1 V0 Pn0 R0\n', 'perineural-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['Pn0', { status: 'absent' }, 'negated']]);
+    expect(found('MICROSCOPIC:\nThe L1 vertebra is unremarkable.\n', 'lymphovascular-invasion')).toEqual([]);
+  });
+  const counts = (text: string) => found(text, 'lymph-nodes').map(([s, v]) => [s, v]);
+  it('reads counts below a "Regional Lymph Nodes:" line, after pN and "Nodes: three"', () => {
+    expect(counts('SYNOPTIC\nRegional Lymph Nodes:\n  Station 7: 1/4\n  Station 10R: 0/2\n')).toEqual([['1/4', { positive: 1, examined: 4 }], ['0/2', { positive: 0, examined: 2 }]]);
+    expect(counts('SUMMARY:\npT3b pN1 (2/19)\n')).toEqual([['2/19', { positive: 2, examined: 19 }]]);
+    expect(counts('GROSS:\nHilar lymph nodes: three (station 10R).\n')).toEqual([['nodes: three', { examined: 3 }]]);
+    expect(counts('SYNOPTIC\nRegional Lymph Nodes: Number of lymph nodes examined: 9; Number of lymph nodes involved: 0\n')).toEqual([['Number of lymph nodes examined: 9', { examined: 9 }], ['Number of lymph nodes involved: 0', { positive: 0 }]]);
+  });
+  it('reads a count in words and its ratio in digits as two statements, a count after a bullet, not "the two largest nodes"', () => {
+    expect(counts('DIAGNOSIS:\nMetastatic melanoma in one of two lymph nodes (1/2).\n')).toEqual([['one of two lymph nodes', { positive: 1, examined: 2 }], ['1/2', { positive: 1, examined: 2 }]]);
+    expect(counts('DIAGNOSIS:\n- Nine lymph nodes, negative.\n')).toEqual([['Nine lymph nodes', { examined: 9 }]]);
+    expect(counts('DIAGNOSIS:\nC. One lymph node with metastatic carcinoma.\n')).toEqual([['One lymph node', { positive: 1 }]]);
+    expect(counts('GROSS:\nTissue 4.0 x 3.0 x 1.5 cm with six lymph nodes.\n')).toEqual([['six lymph nodes', { examined: 6 }]]);
+    expect(counts('MICROSCOPIC:\nSOX10 stains on the two largest nodes are negative.\n')).toEqual([]);
+  });
+});
+
+describe('gene alterations (fifth session)', () => {
+  const genes = (text: string) => found(text, 'gene-alteration').map(([s, v, c]) => [s, (v as { alteration?: string }).alteration, c]);
+  it('reads a codon before "mutation", a promoter cDNA change, a pathogenic classification and "-mutant"', () => {
+    expect(genes('MOLECULAR:\nBRAF: no V600 mutation detected.\n')).toEqual([['BRAF: no V600 mutation detected', 'V600', 'negated']]);
+    expect(genes('RESULTS:\nTERT promoter: c.-146C>T - DETECTED\n')).toEqual([['TERT promoter: c.-146C>T - DETECTED', 'promoter mutation', '']]);
+    expect(genes('RESULTS:\nBRCA1 c.68_69delAG, pathogenic.\n')).toEqual([['BRCA1 c.68_69delAG, pathogenic', 'pathogenic variant', '']]);
+    expect(genes('COMMENT:\nThis NRAS-mutant melanoma.\n')).toEqual([['NRAS-mutant', 'mutation', '']]);
+  });
+  it('reads prostate genes (AR amplification, PTEN homozygous deletion)', () => {
+    expect(genes('RESULTS:\nAR amplification detected. PTEN: homozygous deletion.\n').map(([s, a]) => [s, a])).toEqual([['AR amplification', 'amplification'], ['PTEN: homozygous deletion', 'homozygous deletion']]);
+  });
+});
+
+describe('specimen, procedure, site and side of melanoma, prostate and lung reports (fifth session)', () => {
+  it('reads the side of a synoptic tumour-site line', () => {
+    expect(found('SYNOPTIC\nTumor Site: Skin of left lower leg\n', 'laterality').map(([s, v]) => [s, v])).toEqual([['left', { laterality: 'left' }]]);
+  });
+  it('reads a prostate biopsy site with a tumour as specimen and side, not a benign site; a suspicious site is uncertain', () => {
+    const text = 'DIAGNOSIS:\nA. Right base, lateral: Benign prostatic tissue.\nB. Left mid, medial: Prostatic adenocarcinoma, Gleason score 3+3=6.\nC. Right apex: Atypical small acinar proliferation, suspicious for carcinoma.\n';
+    expect(found(text, 'specimen').map(([s, v]) => [s, v])).toEqual([['Left mid, medial', { description: 'prostate, left mid, medial' }]]);
+    expect(found(text, 'laterality').map(([s, v, c]) => [s, v, c])).toEqual([['Left', { laterality: 'left' }, ''], ['Right', { laterality: 'right' }, 'uncertain']]);
+  });
+  it('reads the side of a prostate zone, lobe abbreviations, and not the side of a margin', () => {
+    expect(found('CLINICAL HISTORY:\nMRI: lesion in the right transition zone.\n', 'laterality').map(([s]) => s)).toEqual(['right']);
+    expect(found('CLINICAL HISTORY:\n2.1 cm nodule RUL.\n', 'laterality').map(([s, v]) => [s, v])).toEqual([['RUL', { laterality: 'right' }]]);
+    expect(found('CLINICAL HISTORY:\n2.1 cm nodule RUL.\n', 'primary-site').map(([s, v]) => [s, v])).toEqual([['RUL', { site: 'rul', organ: 'lung' }]]);
+    expect(found('DIAGNOSIS:\nMargins clear (closest 0.4 mm, right apex).\n', 'laterality')).toEqual([]);
+  });
+  it('reads a node aspirate\'s procedure, not a node dissection', () => {
+    expect(found('DIAGNOSIS:\n1. Lymph node, station 7, EBUS-TBNA: Metastatic adenocarcinoma.\n', 'procedure').map(([s]) => s)).toEqual(['EBUS-TBNA']);
+    expect(found('SPECIMENS:\n2. Left axillary contents, completion lymph node dissection\n', 'procedure')).toEqual([]);
+  });
+  it('reads the gross designation of a specimen, a part inside "DX:" and TURP', () => {
+    expect(found('GROSS DESCRIPTION:\nA. Left upper lobe, 15.0 x 9.0 x 3.5 cm, with a stapled bronchial margin.\n', 'specimen').map(([s]) => s)).toEqual(['Left upper lobe']);
+    expect(found('Macroscopic: Prostate with seminal vesicles, 41 g.\n', 'specimen').map(([s]) => s)).toEqual(['Prostate']);
+    const dx = 'TURP chips, 24 g. DX: PROSTATE, TRANSURETHRAL RESECTION: Benign prostatic hyperplasia.\n';
+    expect(found(dx, 'procedure').map(([s]) => s)).toEqual(['TURP', 'TRANSURETHRAL RESECTION']);
+    expect(found(dx, 'specimen').map(([s]) => s)).toEqual(['PROSTATE']);
+  });
+  it('reads the specimen of a "Specimen tested:" line with the stage after it', () => {
+    const text = 'Specimen tested: Block A2 (skin, left calf, wide local excision; nodular melanoma, pT3a).\n';
+    expect(found(text, 'procedure').map(([s]) => s)).toEqual(['wide local excision']);
+    expect(found(text, 'tnm').map(([s]) => s)).toEqual(['pT3a']);
+  });
+  it('reads a "Diagnosis:" line\'s grade and margin distance beside its type', () => {
+    const text = 'Diagnosis: Adenocarcinoma, IASLC grade 2 (moderately differentiated). Staple line margin negative, 12 mm.\n';
+    expect(found(text, 'grade').map(([s]) => s)).toEqual(['grade 2 (moderately differentiated']);
+    expect(found(text, 'margin').map(([s]) => s)).toEqual(['Staple line margin negative', '12 mm']);
+  });
+});
+
+describe('pTNM hedge (fifth session)', () => {
+  it('reads "at least pT1a" as uncertain', () => {
+    expect(found('DIAGNOSIS:\nPreliminary stage: at least pT1a.\n', 'tnm').map(([s, , c]) => [s, c])).toEqual([['pT1a', 'uncertain']]);
+  });
+});
+
+describe('HER2 ISH result stated after the ratio (fifth session)', () => {
+  it('takes "Result: AMPLIFIED" after the ratio\'s sentence as the ISH result, and "positive by ISH" as amplified', () => {
+    const text = 'ANCILLARY STUDIES:\nHER2 dual-probe ISH: HER2/CEP17 ratio 2.6; average HER2 copy number 5.5 signals/cell. Result: AMPLIFIED.\n';
+    const her2 = found(text, 'her2').map(([s, v]) => [s, (v as { result?: string; ratio?: number }).result, (v as { ratio?: number }).ratio]);
+    expect(her2).toEqual([['HER2 dual-probe ISH: HER2/CEP17 ratio 2.6; average HER2 copy number 5.5 signals/cell. Result: AMPLIFIED', 'amplified', 2.6]]);
+    expect(found('COMMENT:\nThe tumor is HER2-positive by ISH.\n', 'her2').map(([, v]) => v)).toEqual([{ method: 'ISH', result: 'amplified' }]);
+  });
+});
+
+describe('family history is not the patient\'s history (fifth session)', () => {
+  it('reads a relative\'s cancer as another experiencer, not historical; the patient\'s past cancer stays historical', () => {
+    expect(found('CLINICAL HISTORY:\nFamily history: father with prostate cancer.\n', 'primary-site').map(([s, , c]) => [s, c])).toEqual([['prostate', 'other']]);
+    expect(found('CLINICAL HISTORY:\nHistory of prostate cancer treated in 2015.\n', 'primary-site').map(([s, , c]) => [s, c])).toEqual([['prostate', 'historical']]);
+  });
+});
+
+describe('part lines: skin sites, test blocks (fifth session)', () => {
+  it('reads a skin site as the part\'s specimen, and not a block sent for biomarkers', () => {
+    expect(found('SPECIMENS:\nA. Right heel, wide local excision\n', 'specimen').map(([s]) => s)).toEqual(['Right heel']);
+    expect(found('SPECIMENS:\nB. Breast biomarkers (block 2C), core biopsy\n', 'specimen')).toEqual([]);
+  });
+});

@@ -96,6 +96,22 @@ export function labelWithValueBelow(text: string, span: Span, next: Span | undef
   };
 }
 
+/**
+ * Whether a tumour or organ word at `at` of s names no tumour: inside a CAP protocol's name ("SYNOPTIC REPORT (CAP
+ * cutaneous melanoma, excision)") or in the name of a test, panel or service ("COLORECTAL CARCINOMA PANEL", "LUNG
+ * CANCER NGS PANEL", "Melanoma Oncology Clinic"); `end` is where the word ends.
+ */
+export function namesNoTumour(s: string, at: number, end: number): boolean {
+  // one test per unit text (the callers ask for every tumour word of a unit)
+  if (s !== lastNamed.s) lastNamed = { s, may: MAY_NAME.test(s) };
+  if (!lastNamed.may) return false;
+  return /\(\s*CAP\b[^()]*$/.test(s.slice(Math.max(0, at - 80), at)) || NAME_AFTER.test(s.slice(end, end + 30));
+}
+let lastNamed = { s: '', may: false };
+/** A cheap test that s holds a protocol, panel or service name at all. */
+const MAY_NAME = /\(\s*CAP\b|panel|protocol|oncology|clinic|service|program|unit\b|board|team/i;
+const NAME_AFTER = /^\s+(?:[A-Z]{2,5}\s+)?(?:panel|protocol|oncology|clinic|service|program|unit|board|team)\b/i;
+
 export function normalizeLabel(label: string): string {
   return label.toLowerCase().replace(/\s+/g, ' ').trim();
 }

@@ -9,12 +9,14 @@ export const REPORTED_GENES = [
   'NTRK1', 'NTRK2', 'NTRK3', 'IDH1', 'IDH2', 'FGFR1', 'FGFR2', 'FGFR3', 'FGFR4', 'KIT', 'PDGFRA', 'ESR1', 'POLE',
   'STK11', 'KEAP1', 'CDKN2A', 'PTEN', 'APC', 'SMAD4', 'MAP2K1', 'AKT1', 'CTNNB1', 'ARID1A', 'ATM', 'PALB2', 'CHEK2',
   'NF1', 'TSC1', 'TSC2', 'NRG1', 'MYC', 'MDM2', 'CDK4', 'EWSR1', 'SMARCB1', 'VHL', 'H3F3A', 'TERT', 'GNAQ', 'GNA11',
+  // prostate: androgen receptor, homologous-recombination and hereditary-risk genes
+  'AR', 'CDK12', 'SPOP', 'HOXB13', 'RAD51C', 'RAD51D', 'BRIP1',
 ] as const;
 
 /** Genes whose report names germline variants or promoter methylation (their protein IHC is read as MMR). */
 const GERMLINE_ONLY_GENES = ['MLH1', 'MSH2', 'MSH6', 'PMS2', 'EPCAM', 'CDH1'] as const;
 /** Genes whose actionable alteration is a fusion: a bare positive/negative result (IHC, FISH, NGS) is about rearrangement. */
-const FUSION_GENES = new Set(['ALK', 'ROS1', 'RET', 'NTRK1', 'NTRK2', 'NTRK3', 'NTRK', 'NRG1']);
+export const FUSION_GENES: ReadonlySet<string> = new Set(['ALK', 'ROS1', 'RET', 'NTRK1', 'NTRK2', 'NTRK3', 'NTRK', 'NRG1']);
 const GENE = new RegExp(String.raw`\b(?:([A-Z][A-Z0-9]{1,7})(?:-|::))?(${[...REPORTED_GENES, ...GERMLINE_ONLY_GENES, 'NTRK'].join('|')})\b(?!-(?!positive|negative|rearranged|mutated|mutant))`, 'g');
 const GENE_ONCE = new RegExp(GENE.source);
 
@@ -22,13 +24,13 @@ const GENE_ONCE = new RegExp(GENE.source);
 export function mayNameGene(s: string): boolean {
   return GENE_ONCE.test(s);
 }
-const TYPE_WORDS = String.raw`(?:likely )?pathogenic (?:germline )?variants?|germline (?:variants?|alterations?|mutations?)|promoter (?:hyper)?methylation|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
+const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)?|homozygous deletions?|germline (?:variants?|alterations?|mutations?)|promoter (?:hyper)?methylation|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|mutant|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
-const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup))\b\)?/;
-const CDNA = /\bc\.((?:\d+[_+\-*]?)+(?:[ACGT]>[ACGT]|del[ACGT]*|dup[ACGT]*|ins[ACGT]+))/;
+const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?)\b))\b\)?/;
+const CDNA = /\bc\.([-*]?(?:\d+[_+\-*]?)+(?:[ACGT]>[ACGT]|del[ACGT]*|dup[ACGT]*|ins[ACGT]+))/;
 const TYPE_BEFORE_LIST = new RegExp(String.raw`\b(${TYPE_WORDS})\s+(?:in|of|for|involving|affecting)\s+(?:the\s+)?$`, 'i');
 const TYPE = new RegExp(String.raw`\b(${TYPE_WORDS})\b`, 'i');
-const NOT_DETECTED = /\b(?:not detected|not identified|not present|not amplified|not mutated|unmutated|non-?amplified|negative|absent|wild[- ]?type|no (?:pathogenic |reportable |clinically significant )?(?:variants?|mutations?|alterations?|rearrangements?|fusions?|amplifications?)(?: (?:was |were )?(?:detected|identified|found))?)\b/i;
+const NOT_DETECTED = /\b(?:not detected|not identified|not present|not amplified|not mutated|unmutated|non-?amplified|negative|absent|wild[- ]?type|no (?:pathogenic |reportable |clinically significant |[A-Z]\d{2,4}[A-Z]? )?(?:variants?|mutations?|alterations?|rearrangements?|fusions?|amplifications?)(?: (?:was |were )?(?:detected|identified|found))?)\b/i;
 const DETECTED = /\b(?:detected|identified|present|positive|harbou?rs?|found)\b/i;
 
 type Gene = FindingValues['gene-alteration'];
@@ -71,7 +73,12 @@ function parseSegment(segment: string, gene: string, partner: string | undefined
     end = Math.max(end, geneEnd + (cdna.index ?? 0) + cdna[0].length + (rest[(cdna.index ?? 0) + cdna[0].length] === ')' ? 1 : 0));
   }
   const type = exon ? undefined : TYPE.exec(rest);
-  if (type && (type.index ?? 0) < 40) {
+  // "TERT promoter: c.-124C>T", "BRCA2 c.7617+1G>A (splice donor), pathogenic": what the alteration is, as classified
+  if (cdna && /^\s*promoter\b/i.test(rest)) parts.splice(0, parts.length, 'promoter mutation');
+  if (type && (type.index ?? 0) < 40 && /pathogenic/i.test(type[1] as string) && !protein) {
+    parts.splice(0, parts.length, 'pathogenic variant');
+    end = Math.max(end, geneEnd + (type.index ?? 0) + type[0].length);
+  } else if (type && (type.index ?? 0) < 40) {
     const word = typeWord(type[1] as string);
     // "T790M mutation" is "T790M"; a structural word stays ("rearrangement", "EML4::ALK fusion")
     if (!protein || /rearrangement|fusion|translocation|amplification/.test(word)) parts.push(partner ? `${partner}::${gene} ${word}` : word);
@@ -96,7 +103,7 @@ function typeWord(word: string): string {
   const w = word.toLowerCase().replace(/\s+/g, ' ');
   if (w === 'rearranged') return 'rearrangement';
   if (w === 'amplified') return 'amplification';
-  if (w === 'mutated') return 'mutation';
+  if (w === 'mutated' || w === 'mutant') return 'mutation';
   if (/promoter (?:hyper)?methylation/.test(w)) return 'promoter hypermethylation';
   if (/pathogenic/.test(w)) return 'pathogenic variant';
   if (/^germline/.test(w)) return singular(w);

@@ -2,11 +2,11 @@
 // part lines of the diagnosis / specimen sections ("A. LEFT BREAST, 2:00, ULTRASOUND-GUIDED CORE NEEDLE BIOPSY:").
 import type { Span } from '../span';
 import type { Candidate, FindingValues } from './finding';
-import { lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
+import { lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 
-export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectomy(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide local excision|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)\b/i;
+export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectomy(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide local excision|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|turp|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)\b/i;
 
-export const SITE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|(?:right|left) (?:upper|middle|lower) lobe|(?:upper|middle|lower) lobe|central portion|subareolar|retroareolar|nipple|breast|lung|bronch(?:us|ial)|cecum|appendix|ascending colon|hepatic flexure|transverse colon|splenic flexure|descending colon|sigmoid colon|rectosigmoid(?: junction)?|rectum|colon|esophag(?:us|eal)|gastroesophageal junction|stomach|gastric (?:antrum|body|cardia)|duodenum|pancreas(?: (?:head|body|tail))?|liver|gallbladder|prostate|kidney|bladder|ovary|fallopian tube|endometrium|uterus|cervix|thyroid|skin|axilla|lymph node)\b/i;
+export const SITE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|(?:right|left) (?:upper|middle|lower) lobe|(?:upper|middle|lower) lobe|central portion|subareolar|retroareolar|nipple|breast|lung|bronch(?:us|ial)|cecum|appendix|ascending colon|hepatic flexure|transverse colon|splenic flexure|descending colon|sigmoid colon|rectosigmoid(?: junction)?|rectum|colon|esophag(?:us|eal)|gastroesophageal junction|stomach|gastric (?:antrum|body|cardia)|duodenum|pancreas(?: (?:head|body|tail))?|liver|gallbladder|prostate|kidney|bladder|ovary|fallopian tube|endometrium|uterus|cervix|thyroid|skin|axilla|lymph node|(?:plantar |palmar )?(?:heel|sole|palm)|scalp|cheek|forehead|temple|ear|nose|chin|neck|shoulder|(?:upper |lower )?(?:arm|back|leg)|forearm|thigh|calf|shin|knee|ankle|foot|toe|finger|thumb|hand|wrist|elbow|buttock|flank|trunk|chest wall)\b/i;
 
 const LATERALITY = /\b(left|right|bilateral)\b/i;
 
@@ -22,7 +22,7 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
     const value = sliceOf(unit, unit.value).trim().replace(/\.$/, '');
     const span = lineSpan(unit);
     const common = { span, target: unit.label.span, source: 'synoptic' as const, affirmedByValue: true };
-    if (/^(?:specimens?(?: type| submitted| received)?(?: \w)?|part \d+|specimen \d+)$/.test(label)) {
+    if (/^(?:specimens?(?: type| submitted| received| tested)?(?: \w)?|part \d+|specimen \d+)$/.test(label)) {
       // "Specimen: Breast, left, nipple-sparing mastectomy" names the part and its procedure
       const parts = partsOf(unit, unit.value, 'synoptic');
       if (parts.some((c) => c.kind === 'procedure')) return parts;
@@ -46,19 +46,70 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
       const l = LATERALITY.exec(value);
       if (l) out.push({ kind: 'laterality', value: { laterality: laterality(l[1] as string) }, key: 'laterality', ...common });
     }
-    if (out.length || !partSection) return out;
+    if (out.length) return out;
+    // "DX: PROSTATE, TRANSURETHRAL RESECTION: Prostatic adenocarcinoma ...": the part line inside a diagnosis label
+    const nested = /^(?:final )?(?:diagnosis|dx)$/.test(label) ? /^([^:\n]{3,80}?):\s/.exec(sliceOf(unit, unit.value)) : null;
+    if (nested) return partsOf(unit, { start: unit.value.start, end: unit.value.start + (nested[1] as string).length }, 'prose');
+    if (/^(?:gross(?: description)?|macroscopic(?: description)?|macroscopy)$/.test(label)) return grossSpecimenOf(unit, unit.value);
+    if (!partSection) return out;
     // " A: Breast, left, wide local excision" in a specimen list — the label is only the part's letter or number
     if (unit.section.kind === 'specimen' && /^(?:[a-z]\d?|\d{1,2})$/.test(label)) return partsOf(unit, unit.value, 'prose');
     // "(1) Right breast, 8 o'clock, core biopsy: Invasive ductal carcinoma ..." — the label is the part
     const labelText = sliceOf(unit, unit.label.span);
-    if (/,|^\(?\d+[.)]|^[A-Z]\d?[.)]\s/.test(labelText)) return partsOf(unit, unit.label.span, 'prose');
+    if (/,|^\(?\d+[.)]|^[A-Z]\d?[.)]\s/.test(labelText) || PROSTATE_REGION.test(labelText)) {
+      const parts = partsOf(unit, unit.label.span, 'prose');
+      // "G. Left base, lateral: Prostatic adenocarcinoma, ...": a prostate biopsy site names no organ; it is the
+      // tumour's specimen when its diagnosis names the tumour
+      const region = parts.length === 0 && partDiagnosis(sliceOf(unit, unit.value)) === 'tumour' ? PROSTATE_REGION.exec(labelText.replace(PART_ID, '')) : null;
+      if (region) {
+        const at = unit.label.span.start - unit.span.start + labelText.length - labelText.replace(PART_ID, '').length;
+        parts.push({ kind: 'specimen', value: { description: `prostate, ${labelText.replace(PART_ID, '').toLowerCase()}` }, span: subSpan(unit, at, unit.label.span.end - unit.span.start), key: 'specimen', source: 'prose' });
+      }
+      return parts;
+    }
     return out;
   }
   // Part lines: a line ending with ":" in the diagnosis, any line of the specimen section
   const s = sliceOf(unit);
+  if (unit.section.kind === 'gross') return [...grossSpecimenOf(unit, unit.span), ...procedureMentionsOf(unit)];
   const isPartLine = unit.section.kind === 'specimen' || (partSection && /:\s*$/.test(s) && s.length < 160);
   if (isPartLine) return partsOf(unit, lineSpan(unit), 'prose');
   return procedureMentionsOf(unit);
+}
+
+/** Prostate biopsy sites (sextant and zone): "Right base, lateral", "left apex", "Left mid-gland". */
+const PROSTATE_REGION = /^(?:right|left)\s+(?:(?:anterior|posterior|lateral|medial)\s+)?(?:base|mid(?:-?gland)?|apex|transition zone|peripheral zone)\b/i;
+
+/**
+ * What the diagnosis on a part line says of the tumour: "benign" ("Benign prostatic tissue", "HGPIN; negative for
+ * carcinoma"), "suspicious" ("ASAP, suspicious for carcinoma"), "tumour", or undefined (nothing about it).
+ */
+export function partDiagnosis(diagnosis: string): 'tumour' | 'suspicious' | 'benign' | undefined {
+  const named = /carcinom|melanom|malignan|tumou?r|neoplasm|sarcoma|lymphoma/i.test(diagnosis);
+  if (/suspicious|cannot be excluded|atypical/i.test(diagnosis) && !/^\s*(?:[a-z-]+\s+){0,3}(?:adeno)?carcinoma\b/i.test(diagnosis)) return 'suspicious';
+  if (/\b(?:negative for|no|without|free of)\s+(?:\w+\s+){0,2}(?:carcinom|malignan|tumou?r|melanom|neoplasm)/i.test(diagnosis) || (/^\s*benign\b/i.test(diagnosis) && !named)) return 'benign';
+  if (/^\s*benign\b/i.test(diagnosis)) return 'benign';
+  return named ? 'tumour' : undefined;
+}
+
+/**
+ * The gross description's designation of the specimen it describes, at the start of a line: "A. Right lower lobe,
+ * 16.5 x 11.0 cm", "Macroscopic: Prostate with seminal vesicles, 36 g". The span is the site words.
+ */
+function grossSpecimenOf(unit: ExtractionUnit, within: Span): Candidate[] {
+  // only the first words of a line, or of a "Gross:" label's value
+  const lineStart = unit.text.lastIndexOf('\n', within.start - 1) + 1;
+  if (within === unit.span && unit.text.slice(lineStart, within.start).trim() !== '') return [];
+  const text = unit.text.slice(within.start, within.end);
+  const lead = PART_ID.exec(text)?.[0].length ?? 0;
+  const head = /^[A-Za-z][A-Za-z ,-]*?(?=,|\s+with\b|\s+\d|\s*\(|\.|$)/.exec(text.slice(lead));
+  if (!head) return [];
+  const site = SITE.exec(head[0]);
+  // the site leads the designation (after a side or "Skin and subcutis,")
+  if (!site || (site.index !== 0 && !/^(?:(?:right|left)\s+)?(?:skin(?: and subcutis)?,?\s+)?$/i.test(head[0].slice(0, site.index)))) return [];
+  if (/\blymph node|axilla/i.test(head[0])) return [];
+  const at = within.start - unit.span.start + lead;
+  return [{ kind: 'specimen', value: { description: head[0].toLowerCase() }, span: subSpan(unit, at, at + head[0].length), key: 'specimen', source: 'prose' }];
 }
 
 /** Sites a side belongs to (paired organs, lobes, limbs and skin): "RIGHT COLON" states no laterality. */
@@ -81,20 +132,31 @@ function partsOf(unit: ExtractionUnit, within: Span, source: 'synoptic' | 'prose
     const lead = PART_ID.exec(piece.trimStart())?.[0].length ?? 0;
     const leadAt = piece.length - piece.trimStart().length + lead;
     const body = piece.slice(leadAt).replace(/[:.\s]+$/, '');
+    // a heading naming its CAP protocol ("SYNOPTIC REPORT (CAP cutaneous melanoma, excision):") is no part line
+    if (/\(\s*CAP\b/.test(body)) continue;
     const proc = PROCEDURE.exec(body);
     const head = body.slice(0, proc ? proc.index : body.length);
     const site = SITE.exec(head) ?? ORGAN_IN_TEXT.exec(head);
     if (!site && !proc) continue;
-    if (/\blymph nodes?\b|\bnodes?\b|\bLN\b|\baxilla\b/i.test(head) && !/\b(?:breast|lung|lobe|colon|rectum|stomach|prostate|uterus|skin|endometrium)\b/i.test(head)) continue;
-    // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen either
-    if (/\bmargins?\b/i.test(head)) continue;
+    if (/\blymph nodes?\b|\bnodes?\b|\bLN\b|\baxill(?:a|ary)\b/i.test(head) && !/\b(?:breast|lung|lobe|colon|rectum|stomach|prostate|uterus|skin|endometrium)\b/i.test(head)) {
+      // a needle aspirate of a node (EBUS-TBNA, FNA) is the sample the tumour is diagnosed on; a node excision or
+      // dissection is not the tumour's procedure
+      if (proc && /ebus|aspiration|\bfna\b/i.test(proc[0])) {
+        const start = pieceStart - unit.span.start + leadAt + (proc.index ?? 0);
+        out.push({ kind: 'procedure', value: { procedure: proc[0].toLowerCase() }, span: subSpan(unit, start, start + proc[0].length), key: 'procedure', source });
+      }
+      continue;
+    }
+    // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen either, nor
+    // a block sent for tests ("Breast biomarkers (block A1)")
+    if (/\bmargins?\b|\bbiomarkers?\b/i.test(head)) continue;
     const base = pieceStart - unit.span.start + leadAt;
     const specimenEnd = head.replace(/[\s,;]+$/, '').length;
     if (site && specimenEnd > 0) out.push({ kind: 'specimen', value: { description: head.slice(0, specimenEnd) }, span: subSpan(unit, base, base + specimenEnd), key: 'specimen', source });
     // the part's side ("LEFT BREAST", "Breast, left"), also where the part line is a synoptic "Specimen:" value
     const side = site && PAIRED_SITE.test(head) ? LATERALITY.exec(head.slice(0, specimenEnd)) : null;
     if (side) out.push({ kind: 'laterality', value: { laterality: laterality(side[1] as string) }, span: subSpan(unit, base + (side.index ?? 0), base + (side.index ?? 0) + side[0].length), key: 'laterality', source });
-    if (proc) {
+    if (proc && !/lymph node|dissection/i.test(proc[0])) {
       const start = base + (proc.index ?? 0);
       out.push({ kind: 'procedure', value: { procedure: proc[0].toLowerCase() }, span: subSpan(unit, start, start + proc[0].length), key: 'procedure', source });
     }
@@ -108,10 +170,10 @@ const PROCEDURE_ALL = new RegExp(PROCEDURE.source, 'gi');
 function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  if (!/ectom|resection|excision/i.test(s)) return out;
+  if (!/ectom|resection|excision|turp/i.test(s)) return out;
   for (const m of s.matchAll(PROCEDURE_ALL)) {
     const words = m[0].toLowerCase();
-    if (!/ectomy|ectomies|anterior resection|abdominoperineal|wedge resection|wide local excision|mesorectal excision|transurethral resection/.test(words)) continue;
+    if (!/ectomy|ectomies|anterior resection|abdominoperineal|wedge resection|wide local excision|mesorectal excision|transurethral resection|^turp$/.test(words)) continue;
     if (/lymph node|dissection/.test(words)) continue;
     const start = m.index ?? 0;
     // a container's label quoted in the gross ('labeled "right breast lumpectomy"') names no procedure of its own
@@ -128,7 +190,7 @@ const ORGAN_WORDS: readonly [RegExp, string][] = [
   [/^(?:breasts?|(?:upper|lower) (?:outer|inner) quadrant|(?:upper|lower|inner|outer) (?:central|quadrant)|subareolar|retroareolar|periareolar|nipple|areola|\d{1,2}(?::\d\d)? ?o'?clock)$/i, 'breast'],
   [/^(?:colon|colonic|colorectal|cecum|cecal|caecum|caecal|sigmoid(?: colon)?|(?:ascending|transverse|descending|sigmoid|right|left) colon|hepatic flexure|splenic flexure|ileocecal valve)$/i, 'colon'],
   [/^(?:rectum|rectal|mid-rectal|rectosigmoid(?: junction)?|upper rectum|anorectal)$/i, 'rectum'],
-  [/^(?:lungs?|pulmonary|(?:(?:right|left) )?(?:upper|middle|lower) lobe|lingula|bronchus|bronchial|hilar mass)$/i, 'lung'],
+  [/^(?:lungs?|pulmonary|(?:(?:right|left) )?(?:upper|middle|lower) lobe|lingula|bronchus|bronchial|hilar mass|LUL|LLL|RUL|RML|RLL)$/i, 'lung'],
   [/^(?:skin|cutaneous)$/i, 'skin'],
   [/^(?:prostate|prostatic)$/i, 'prostate'],
   [/^(?:stomach|gastric|antrum|antral|gastric (?:antrum|body|cardia)|cardia|fundus)$/i, 'stomach'],
@@ -166,7 +228,7 @@ function organOfWords(words: string): string | undefined {
 
 const ORGAN_HINT = /breast|colo|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid/i;
 const ORGAN_IN_TEXT = /\b(?:breast|colon|rectum|rectal|lung|lobe|skin|prostate|stomach|gastric|endometrium|endometrial|uterus|ovary|cecum|sigmoid|liver|bone|pleural fluid|lymph node)\b/i;
-const ORGAN_MENTION = /\b(?:(?:(?:right|left) )?(?:upper|middle|lower) lobe|(?:ascending|transverse|descending|sigmoid) colon|(?:hepatic|splenic) flexure|gastric (?:antrum|body|cardia)|rectosigmoid(?: junction)?|mid-rectal|uterine corpus|breasts?|colon|colonic|colorectal|cecum|cecal|caecum|sigmoid|rectum|rectal|lungs?|pulmonary|skin|cutaneous|prostate|prostatic|stomach|gastric|antrum|endometrium|endometrial|uterus|uterine|ovary|ovaries|ovarian|pancreas|pancreatic|kidney|renal|esophagus|esophageal|bladder|thyroid)\b/gi;
+const ORGAN_MENTION = /\b(?:(?:(?:right|left) )?(?:upper|middle|lower) lobe|LUL|LLL|RUL|RML|RLL|(?:ascending|transverse|descending|sigmoid) colon|(?:hepatic|splenic) flexure|gastric (?:antrum|body|cardia)|rectosigmoid(?: junction)?|mid-rectal|uterine corpus|breasts?|colon|colonic|colorectal|cecum|cecal|caecum|sigmoid|rectum|rectal|lungs?|pulmonary|skin|cutaneous|prostate|prostatic|stomach|gastric|antrum|endometrium|endometrial|uterus|uterine|ovary|ovaries|ovarian|pancreas|pancreatic|kidney|renal|esophagus|esophageal|bladder|thyroid)\b/gi;
 /** In a site phrase, a quadrant or clock position places the site in the breast. */
 const SITE_PHRASE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|\d{1,2}(?::\d\d)? ?o'?clock|subareolar|retroareolar|nipple)\b/gi;
 /** Words saying a tumour is there (or is denied, or was): the organ named with one is the tumour's organ. */
@@ -181,8 +243,9 @@ const TUMOR_WORD = /\b(?:cancers?|carcinomas?|adenocarcinomas?|malignan(?:cy|cie
 export function organMentionsOf(unit: ExtractionUnit): Candidate[] {
   if (unit.label && /^(?:tumou?r site|primary (?:tumou?r )?site|tumou?r location|site|specimens?(?: type)?|procedure|(?:tumou?r |specimen )?laterality)$/.test(unit.label.norm)) return [];
   const s = sliceOf(unit);
-  if (!ORGAN_HINT.test(s)) return [];
-  const tumors = [...s.matchAll(TUMOR_WORD)].map((m) => m.index ?? 0);
+  if (!ORGAN_HINT.test(s) && !LOBE_ABBREVIATION_HINT.test(s)) return [];
+  const tumors: number[] = [];
+  for (const m of s.matchAll(TUMOR_WORD)) if (!namesNoTumour(s, m.index ?? 0, (m.index ?? 0) + m[0].length)) tumors.push(m.index ?? 0);
   if (tumors.length === 0) return [];
   const out: Candidate[] = [];
   for (const m of s.matchAll(ORGAN_MENTION)) {
@@ -195,7 +258,7 @@ export function organMentionsOf(unit: ExtractionUnit): Candidate[] {
       // 7 words are never this far apart (a cheap test before slicing)
       if (t < start - 200 || t > end + 200) return false;
       const between = t < start ? s.slice(t, start) : s.slice(end, t);
-      return !/[.;:]\s/.test(between) && between.split(/\s+/).filter(Boolean).length <= 7;
+      return !/[.;:]\s/.test(between) && between.split(/\s+/).filter(Boolean).length <= 8;
     });
     if (!near) continue;
     // "breast biomarker", "colon polyps" (benign) — a following "polyps"/"biomarker" word is not a tumour
@@ -212,12 +275,14 @@ function insideOpenQuote(s: string, at: number): boolean {
 }
 
 /** What "left"/"right" may qualify in a laterality statement: paired organs, lobes, limbs and skin sites, sides. */
-const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobe|kidney|ovary|fallopian tube|adrenal|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-gland)?|lateral|hemithorax|pleural|hil(?:um|ar) (?:mass|tumou?r|lesion)|parotid|thyroid lobe|\d{1,2}(?::\d\d)? ?o'?clock|primar(?:y|ies))\b/i;
+const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobe|kidney|ovary|fallopian tube|adrenal|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-?gland)?|(?:peripheral|transition|central) zone|lateral|hemithorax|pleural|hil(?:um|ar) (?:mass|tumou?r|lesion)|parotid|thyroid lobe|\d{1,2}(?::\d\d)? ?o'?clock|primar(?:y|ies))\b/i;
 /** Pelvic sentinel node sites: their side is a laterality statement (a non-sentinel node packet's is not). */
 const PELVIC_NODE_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:pelvic|obturator|(?:external |internal |common )?iliac)\b/i;
 /** "right and left obturator": both sides in one statement. */
 const BOTH_SIDES = /\b(right|left)\s+(?:and|&)\s+(left|right)\b/gi;
 const LATERALITY_WORD = /\b(left|right|bilateral)\b/gi;
+const LOBE_ABBREVIATION = /\b([LR])(?:UL|LL)\b|\b(R)ML\b/g;
+const LOBE_ABBREVIATION_HINT = /[LR][UML]L/;
 
 /**
  * Laterality in prose: "left"/"right"/"bilateral" before what it qualifies ("left breast", "RIGHT UPPER LOBE",
@@ -229,6 +294,11 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
   if (unit.label && /laterality(?: of (?:disease|tumou?r))?$/.test(unit.label.norm)) return [];
   const s = sliceOf(unit);
   const out: Candidate[] = [];
+  // lobe abbreviations: "nodule LUL", "RML mass"
+  if (LOBE_ABBREVIATION_HINT.test(s)) for (const m of s.matchAll(LOBE_ABBREVIATION)) {
+    const start = m.index ?? 0;
+    out.push({ kind: 'laterality', value: { laterality: m[1] === 'L' ? 'left' : 'right' }, span: subSpan(unit, start, start + m[0].length), key: 'laterality', source: 'prose' });
+  }
   if (!/left|right|bilateral/i.test(s)) return out;
   const sentinel = /sentinel/i.test(s);
   let bothEnd = -1;
@@ -245,8 +315,13 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     }
     // a container's label quoted in the gross description ('labeled "right breast 9:00"') is not a statement
     if (unit.section.kind === 'gross' && insideOpenQuote(s, start)) continue;
-    // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen
+    // the side of a part whose diagnosis (same line) is benign is not the tumour's side; a suspicious one is uncertain
+    const diagnosis = onPartLabel(unit, start) ? partDiagnosis(sliceOf(unit, unit.value)) : undefined;
+    if (diagnosis === 'benign') continue;
+    // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen, nor is the
+    // place of a margin ("margin is positive at the left posterior base", "closest 0.5 mm, left apex")
     if (/^[^:\n.]{0,40}\bmargins?\b/i.test(s.slice(end)) && !/\b(?:carcinoma|tumou?r|mass|cancer)\b/i.test(s.slice(end, end + 40))) continue;
+    if (/\bmargins?\b(?:[^.;:]|\.(?=\d)){0,70}$/i.test(s.slice(Math.max(0, start - 70), start)) && !/\b(?:carcinoma|tumou?r|mass|cancer|nodule|lesion)\b/i.test(s.slice(Math.max(0, start - 50), start))) continue;
     const after = s.slice(end).replace(/^[\s,]+/, ' ').trimStart();
     const before = s.slice(Math.max(0, start - 30), start);
     // "left axillary sentinel node" is not a laterality of the tumour; "LEFT BREAST AND AXILLARY CONTENTS" is
@@ -258,7 +333,14 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     // "Breast, right", "breast cancer (left, 2017)"
     const afterSite = /\b(?:breast|lung|lobe|kidney|ovary|thigh|arm|forearm|leg|shoulder|back|cheek|ear|scalp|flank|foot|hand)(?:\s+(?:cancer|carcinoma|mass|tumou?r))?\s*[,(]\s*$/i.test(before);
     if (!qualifies && !afterSite) continue;
-    out.push({ kind: 'laterality', value: { laterality: side }, span: subSpan(unit, start, end), key: 'laterality', source: 'prose' });
+    out.push({ kind: 'laterality', value: { laterality: side }, span: subSpan(unit, start, end), key: 'laterality', source: 'prose', ...(diagnosis === 'suspicious' ? { uncertainByValue: true } : {}) });
   }
   return out;
+}
+
+/** Whether position `at` of the unit lies in a part designation label ("D. Right mid, medial: <diagnosis>"). */
+function onPartLabel(unit: ExtractionUnit, at: number): boolean {
+  if (!unit.label || !unit.value) return false;
+  const label = sliceOf(unit, unit.label.span);
+  return unit.span.start + at < unit.label.span.end && (PROSTATE_REGION.test(label) || (unit.section.kind === 'diagnosis' && (PART_ID.test(label) || label.includes(','))));
 }

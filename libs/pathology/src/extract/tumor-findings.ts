@@ -1,7 +1,7 @@
 // The tumor itself: histologic type (+ ICD-O-3 morphology when named), grade, size, margins, lymphovascular and
 // perineural invasion, lymph nodes, pTNM with AJCC edition — from synoptic lines and prose.
 import type { Candidate, FindingValues } from './finding';
-import { lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
+import { lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 import { COUNT, parseComparator, parseCount, parseEdition, parsePresence, parseSize, SIZE, toMm } from './value-parsers';
 
 // ------------------------------------------------------------------ histologic type
@@ -12,13 +12,14 @@ const HISTOLOGY = new RegExp(
       String.raw`(?:ductal|lobular) carcinoma in situ|DCIS|LCIS`,
       String.raw`carcinoma of no special type`,
       String.raw`(?:ductal|lobular|mucinous|tubular|medullary|papillary|micropapillary|metaplastic|apocrine|cribriform|signet[- ]ring cell|serous|endometrioid|clear cell|urothelial|hepatocellular|renal cell|adenoid cystic|neuroendocrine|small cell|large cell(?: neuroendocrine)?|squamous cell|basal cell|acinar cell|adenosquamous|sarcomatoid|undifferentiated)(?:\s+carcinoma)`,
-      String.raw`(?:mucinous |serous |endometrioid |clear cell )?adenocarcinoma(?:,?\s+(?:acinar|lepidic|papillary|micropapillary|solid|mucinous) predominant(?: pattern)?)?`,
+      String.raw`(?:non-?mucinous |mucinous |serous |endometrioid |clear cell |(?:prostatic )?(?:acinar|ductal) )?adenocarcinoma(?:,?\s+(?:acinar|lepidic|papillary|micropapillary|solid|mucinous) predominant(?: pattern)?)?`,
       String.raw`carcinomas?`,
-      String.raw`(?:malignant )?melanoma`,
+      // melanoma subtypes (WHO / CAP): "superficial spreading melanoma", "lentigo maligna melanoma", "melanoma in situ"
+      String.raw`(?:(?:superficial spreading|nodular|lentigo maligna|acral lentiginous|desmoplastic|spitzoid|nevoid) )?(?:malignant )?melanoma(?: in situ)?|lentigo maligna`,
       String.raw`(?:neuroendocrine|gastrointestinal stromal|phyllodes) tumou?r`,
       String.raw`glioblastoma|mesothelioma|(?:leiomyo|liposarcoma|rhabdomyo|osteo|angio)?sarcoma|lymphoma`,
     ].join('|') +
-    String.raw`)(?:,?\s+((?:classic|pleomorphic|cribriform|solid|mixed) type))?\b`,
+    String.raw`)(?:,?\s+((?:classic|pleomorphic|cribriform|solid|mixed|acinar|superficial spreading|nodular|lentigo maligna|acral lentiginous|desmoplastic) type))?\b`,
   'gi',
 );
 const ICDO3 = /\b(?:ICD-?O-?3?\s*(?:code\s*)?:?\s*)?([89]\d{3})\/([0-369])\b/;
@@ -35,17 +36,21 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
     const modifier = m[1]?.toLowerCase();
     // "negative for metastatic carcinoma (0/3)" is a node statement; "margins free of carcinoma" a margin statement;
     // "the carcinoma measures ..." refers back to a type already stated
-    if (!base && modifier === 'metastatic' && aboutNodes) continue;
+    // (a node sample typed in the diagnosis without counting nodes, "Lymph node, station 4R, EBUS-TBNA: suspicious
+    // for metastatic carcinoma", is the cytology diagnosis of the tumour)
+    if (!base && modifier === 'metastatic' && aboutNodes && (NODE_COUNT_STATEMENT.test(s) || unit.section.kind !== 'diagnosis')) continue;
     const clause = clauseAround(s, start, start + m[0].length);
     if (!base && /\bmargins?\b/i.test(clause)) continue;
+    // intraductal carcinoma (of the prostate) is a finding of its own (a CAP item), not the tumour's type
+    if (!modifier && /^carcinoma$/i.test(m[2] as string) && /\bintraductal\s+$/i.test(s.slice(Math.max(0, start - 14), start))) continue;
     if (!base && !modifier && /^(?:carcinoma|adenocarcinoma)$/i.test(m[2] as string) && /\b(?:the|this|that)\s+(?:residual\s+)?$/i.test(s.slice(Math.max(0, start - 10), start))) continue;
     // the microscopic description's "nests of carcinoma", "infiltrated by a carcinoma" describe, they do not type
     if (!base && !modifier && unit.section.kind === 'microscopic' && /^carcinoma$/i.test(m[2] as string) && /\b(?:of|by an?)\s+(?:residual\s+)?(?:viable\s+)?$/i.test(s.slice(Math.max(0, start - 30), start))) continue;
-    let name = [modifier && modifier !== 'metastatic' ? modifier : undefined, (m[2] as string).toLowerCase().replace(/\s+/g, ' ').replace(/carcinomas$/, 'carcinoma').replace(/^([dl])cis$/, (_, t: string) => `${t === 'd' ? 'ductal' : 'lobular'} carcinoma in situ`), m[3]?.toLowerCase()].filter(Boolean).join(' ');
+    let name = [modifier && modifier !== 'metastatic' ? modifier : undefined, ...typeWords((m[2] as string).toLowerCase().replace(/\s+/g, ' '), m[3]?.toLowerCase())].filter(Boolean).join(' ');
     if (/carcinoma of no special type/.test(name) && /\(ductal\)/i.test(s.slice(start))) name = `${name} (ductal)`;
     // "carcinoma" inside a longer match's words is covered by that match (regex is leftmost-longest per position)
     const value: FindingValues['histologic-type'] = { name };
-    if (/in situ/.test(name)) value.behavior = 'in situ';
+    if (/in situ|^lentigo maligna$/.test(name)) value.behavior = 'in situ';
     else if (modifier === 'invasive' || modifier === 'infiltrating' || /^invasive/.test(name)) value.behavior = 'invasive';
     if (modifier === 'metastatic') value.metastatic = true;
     // An ICD-O-3 code named in the same clause, after the type ("... CARCINOMA, MODERATELY DIFFERENTIATED (8070/3)")
@@ -57,8 +62,15 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
       value.icdO3 = `${code[1]}/${code[2]}`;
       end = start + m[0].length + (code.index ?? 0) + code[0].length + (after[(code.index ?? 0) + code[0].length] === ')' ? 1 : 0);
     }
+    if (namesNoTumour(s, start, start + m[0].length)) continue;
+    // "sentinel lymph nodes: negative for carcinoma (0/2)" denies a node metastasis, not a type
+    if (!base && aboutNodes && NODE_COUNT_STATEMENT.test(s) && /\b(?:negative for|free of|no)\s+(?:\w+\s+)?$/i.test(s.slice(Math.max(0, start - 25), start))) continue;
     const words = subSpan(unit, start, start + m[0].length);
-    out.push({ kind: 'histologic-type', value, span: base ? lineSpan(unit) : subSpan(unit, start, end), target: words, key: `histologic-type/${value.behavior ?? 'unspecified'}`, source: base ? 'synoptic' : 'prose' });
+    const queried = /\?\s*$/.test(s.slice(Math.max(0, start - 2), start));
+    // "Intraductal carcinoma is not identified", "Residual melanoma: absent": the statement after the type denies it
+    const denied = base ? null : DENIED_AFTER.exec(s.slice(start + m[0].length));
+    if (denied) end = Math.max(end, start + m[0].length + denied[0].length);
+    out.push({ kind: 'histologic-type', value, span: base ? lineSpan(unit) : subSpan(unit, start, end), target: words, key: `histologic-type/${value.behavior ?? 'unspecified'}`, source: base ? 'synoptic' : 'prose', ...(denied ? { negatedByValue: true } : {}), ...(queried ? { uncertainByValue: true } : {}) });
   }
   // "Negative for atypia and malignancy", "No prior malignancy": a denied malignancy is a (negated) type statement
   // ("all negative for malignancy (0/20)", "Station 4L: negative for malignancy" are node statements)
@@ -70,6 +82,24 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   }
   return out;
 }
+/** A denial right after a type (NegEx has no post-trigger for pathology's "not identified"). */
+const DENIED_AFTER = /^\s*(?::\s*|(?:is|are|was|were)\s+)?(?:not (?:identified|seen|present|detected)|absent)\b/i;
+
+/**
+ * The type's words as the vocabulary names them: "carcinomas" → carcinoma, "DCIS" → ductal carcinoma in situ,
+ * "melanoma, superficial spreading type" → superficial spreading melanoma, "adenocarcinoma, acinar type" → acinar
+ * adenocarcinoma; another trailing subtype is kept after the type ("lobular carcinoma classic type").
+ */
+function typeWords(type: string, subtype: string | undefined): (string | undefined)[] {
+  const base = type.replace(/carcinomas$/, 'carcinoma').replace(/^([dl])cis$/, (_, t: string) => `${t === 'd' ? 'ductal' : 'lobular'} carcinoma in situ`);
+  const sub = subtype?.replace(/ type$/, '');
+  if (sub && /^(?:malignant )?melanoma$/.test(base) && sub !== 'acinar') return [`${sub} melanoma`];
+  if (sub === 'acinar' && base === 'adenocarcinoma') return ['acinar adenocarcinoma'];
+  return [base, subtype];
+}
+
+/** A statement that counts nodes: "(0/3)", "2 of 15", "three lymph nodes". */
+const NODE_COUNT_STATEMENT = new RegExp(String.raw`\d\s*\/\s*\d|\b${COUNT}\s+(?:of|out of)\s+${COUNT}\b|\b${COUNT}\s+(?:[a-z-]+\s+){0,2}(?:lymph\s+)?nodes?\b|\bnegative\b`, 'i');
 const DENIED_MALIGNANCY = /\b(?:negative for|no|without|free of)\s+(?:(?:prior|previous|evidence of)\s+)?(?:[a-z]+\s+(?:and|or)\s+)?malignancy\b/gi;
 
 /** The clause (between , ; . : and parentheses) around [start, end) of s. */
@@ -187,30 +217,48 @@ export function gradeOf(unit: ExtractionUnit): Candidate[] {
 
 // ------------------------------------------------------------------ size
 
-const SIZE_LABEL = /^(?:size|tumou?r size|size of (?:the )?(?:largest )?(?:invasive )?(?:carcinoma|tumou?r|focus)|greatest (?:tumou?r )?dimension|size \(greatest dimension\)|invasive tumou?r size)\b/;
+const SIZE_LABEL = /^(?:size|(?:total |invasive )?tumou?r size|size of (?:the )?(?:largest )?(?:invasive )?(?:carcinoma|tumou?r|focus)|greatest (?:tumou?r )?dimension|size \(greatest dimension\)|(?:largest|dominant) (?:tumou?r )?nodule(?: size)?)\b/;
+/** A size label about something else: "Size of Largest Metastatic Deposit", "Size of specimen". */
+const NOT_TUMOR_SIZE_LABEL = /deposit|node|metasta|margin|specimen/;
+/** A second size inside a size value: "2.4 cm (invasive size 1.7 cm)", "3.0 cm; invasive component 2.2 cm". */
+const SECOND_SIZE = new RegExp(String.raw`\b(?:invasive|total)\s+(?:tumou?r\s+)?(?:size|component|focus)\s*(?:of\s+|:\s*|=\s*|measures\s+)?${SIZE.source}`, 'i');
 
 export function tumorSizeOf(unit: ExtractionUnit): Candidate[] {
   if (unit.label && unit.value && SIZE_LABEL.test(unit.label.norm)) {
-    const size = parseSize(sliceOf(unit, unit.value));
-    return size ? [{ kind: 'tumor-size', value: { greatestDimensionMm: size.greatestDimensionMm, dimensionsMm: size.dimensionsMm, unit: size.unit }, span: lineSpan(unit), target: unit.label.span, key: 'tumor-size', source: 'synoptic', affirmedByValue: true }] : [];
+    if (NOT_TUMOR_SIZE_LABEL.test(unit.label.norm)) return [];
+    const value = sliceOf(unit, unit.value);
+    const size = parseSize(value);
+    if (!size) return [];
+    const out: Candidate[] = [{ kind: 'tumor-size', value: { greatestDimensionMm: size.greatestDimensionMm, dimensionsMm: size.dimensionsMm, unit: size.unit }, span: lineSpan(unit), target: unit.label.span, key: 'tumor-size', source: 'synoptic', affirmedByValue: true }];
+    // the total and the invasive size of a lung tumour are two statements (CAP lung protocol)
+    const second = SECOND_SIZE.exec(value.slice(size.index + size.length));
+    const secondSize = second ? parseSize(second[0]) : undefined;
+    if (second && secondSize) {
+      const at = unit.value.start - unit.span.start + size.index + size.length + second.index;
+      out.push({ kind: 'tumor-size', value: { greatestDimensionMm: secondSize.greatestDimensionMm, dimensionsMm: secondSize.dimensionsMm, unit: secondSize.unit }, span: subSpan(unit, at, at + second[0].length), key: 'tumor-size/invasive', source: 'synoptic', affirmedByValue: true });
+    }
+    return out;
   }
   return sizeStatementsOf(unit);
 }
 
 const SIZE_ALL = new RegExp(SIZE.source, 'gi');
 /** Words naming the tumour a size belongs to. */
-const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|neoplasm|polyps?|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
+const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|macules?|papules?|plaques?|patch(?:es)?|neoplasm|polyps?|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
 /** A tumour noun within the next four words: "2.1 x 1.9 cm tumor", "2.4 cm right upper lobe spiculated nodule". */
-const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z-]+,?\s+){0,4}?(?:${TUMOR_NOUN.source})`, 'i');
+const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z0-9-]+,?\s+){0,4}?(?:${TUMOR_NOUN.source})`, 'i');
 /** Words naming something else that is measured: the specimen, margins, depth, nodes, distances. */
 /**
  * Words that make a measurement something other than the tumour's size even after a tumour noun ("carcinoma …
  * margin … 3 mm", "lymph node with metastatic carcinoma, 7 mm"); organ and location words are not among them.
  */
-const STRONG_OTHER = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|margins?|nodes?|lymph|deposits?|depth|thickness|breslow|thick|from|away|distance|closest|nearest|stalk|cavity|clip|seed|aggregate|each|ranging|range)\b/i;
+const STRONG_OTHER = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|margins?|nodes?|lymph|deposits?|depth|thickness|breslow|thick|width|extent|from|away|distance|closest|nearest|stalk|cavity|clip|seed|aggregate|each|ranging|range)\b/i;
 /** A measurement followed by one of these is not a tumour size ("0.9 cm stalk", "3.0 x 2.0 cm piece of pericardium", "2.1 mm deposit"). */
 const OTHER_AFTER = /^\s*(?:[a-z-]+\s+)?(?:stalk|piece|segment|fragments?|cores?|ellipse|portion|deposits?|micrometasta\w*|macrometasta\w*|above|below)\b/i;
-const OTHER_MEASURE = /\b(?:closest|nearest|specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|skin|fat|tissue|mucosa|wall|length|circumference|lobes?|gland|uterus|breast|lung|colon|bowel|stomach|prostate|nodes?|lymph|margins?|mesentery|mesorectum|depth|thickness|breslow|thick|deep|invad\w*|myometri\w*|from|away|distance|proximal|distal|radial|crm|cavity|clip|seed|vessels?|artery|vein|bronchus|ileum|appendix|attached|up to|apex|base|ranging|range|aggregate|each)\b/i;
+const LUNG_SEGMENT = /\b(?:(?:posterior|anterior|lateral|medial|superior|inferior|apical|basal|apicoposterior|lingular)\s+)+segments?\b/gi;
+/** "a 0.3 mm focus of atypical junctional melanocytic hyperplasia" measures something that is not the tumour. */
+const BENIGN_FOCUS_AFTER = /^\s*(?:[a-z-]+\s+){0,2}?(?:focus|foci|area)\s+of\s+(?:atypical|benign|reactive)\b/i;
+const OTHER_MEASURE = /\b(?:closest|nearest|specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|skin|fat|tissue|mucosa|wall|length|circumference|lobes?|gland|uterus|breast|lung|colon|bowel|stomach|prostate|nodes?|lymph|margins?|mesentery|mesorectum|depth|thickness|breslow|thick|width|extent|deep|invad\w*|myometri\w*|from|away|distance|proximal|distal|radial|crm|cavity|clip|seed|vessels?|artery|vein|bronchus|ileum|appendix|attached|up to|apex|base|ranging|range|aggregate|each)\b/i;
 
 /**
  * Tumour sizes in prose: a measurement whose nearest noun (before it in the clause, or right after it) names the
@@ -232,7 +280,7 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     // "a 1.5 cm right breast mass": organ words may qualify the tumour noun after the size
     const nounAfter = afterWords !== null && !STRONG_OTHER.test(afterWords[0]);
     if (/^\s*(?:from|to|away|above|below|of (?:the )?(?:\w+ )?margin|in (?:depth|thickness|length)|deep|thick|proximal|distal)\b/i.test(after) && !nounAfter) continue;
-    if (OTHER_AFTER.test(after)) continue;
+    if (OTHER_AFTER.test(after) || BENIGN_FOCUS_AFTER.test(after)) continue;
     // in a statement about nodes or a margin ("one lymph node with metastatic carcinoma, 7 mm", "margin free of
     // tumor (1.0 cm)", "Margins free of carcinoma (closest: anterior, 3 mm)") a measurement is not the tumour's size
     const sentence = s.slice(lastSentenceBreak(s, start) + 1, start);
@@ -241,11 +289,13 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     if (/\b(?:at|from)\s+$/i.test(s.slice(Math.max(0, start - 6), start))) continue;
     const tumorAt = lastMatchEnd(before, TUMOR_NOUN);
     const tumorStart = lastMatchStart(before, TUMOR_NOUN);
-    const otherAt = lastMatchEnd(before, OTHER_MEASURE);
+    // "in the posterior basal segment, 3.2 x 2.7 cm": a lung segment says where the tumour is
+    const located = /segment/i.test(before) ? before.replace(LUNG_SEGMENT, (w) => ' '.repeat(w.length)) : before;
+    const otherAt = lastMatchEnd(located, OTHER_MEASURE);
     // "carcinoma …, grade 2 (…), measuring 2.5 mm", "ADENOCARCINOMA, …, OF THE ASCENDING COLON, 5.5 CM": the tumour
     // noun leads a longer clause, with only grade/location words (no other measured thing) between
-    const strongAt = lastMatchEnd(before, STRONG_OTHER);
-    const trailing = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+)?$|,\s*$/i.test(before);
+    const strongAt = lastMatchEnd(located, STRONG_OTHER);
+    const trailing = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+)?$|,\s*$|\b(?:maximum|greatest) (?:dimension|diameter)\s*(?:of\s*)?$/i.test(before);
     const nounBefore = tumorAt >= 0 && ((tumorAt > otherAt && before.length - tumorAt < 60) || (trailing && strongAt < tumorStart && before.length - tumorAt < 150));
     if (!nounBefore && !nounAfter) continue;
     const size = parseSize(m[0]);
@@ -295,18 +345,28 @@ const DISTANCE_ALL = new RegExp(DISTANCE.source, 'gi');
 
 /** Every margin statement (synoptic label or prose) holds one of these words: units without them are skipped. */
 const MARGIN_HINT = /margin|crm|staple|distance/i;
+/** UICC residual tumour: R0 none (negative margin), R1 microscopic, R2 macroscopic (involved); read beside a pTNM stage. */
+const UICC_RESIDUAL = /(?<![A-Za-z0-9])R([012])(?![A-Za-z0-9])/g;
 
 export function marginsOf(unit: ExtractionUnit): Candidate[] {
   const out: Candidate[] = [];
-  if (!MARGIN_HINT.test(sliceOf(unit))) return out;
+  if (!MARGIN_HINT.test(sliceOf(unit))) return /R[012]/.test(sliceOf(unit)) ? uiccResidualOf(unit) : out;
   if (unit.label && unit.value) {
     const label = unit.label.norm;
     const value = sliceOf(unit, unit.value);
+    if (/length|extent|linear|location/.test(label)) return out;
     if (/^margins?(?: status)?(?: \(.*\))?$|^(?:surgical |resection )margins?$/.test(label) || (/\bmargins?(?: \([^)]*\))?$|^crm$/.test(label) && !/distance|closest|nearest/.test(label))) {
       const status = /\bclose\b/i.test(value) ? 'close' : marginStatus(value);
       if (status) out.push({ kind: 'margin', value: { status }, span: lineSpan(unit), target: unit.label.span, key: 'margin/status', source: 'synoptic', affirmedByValue: true });
-      const d = DISTANCE.exec(value);
-      if (d && !/\bx\b|×/.test(value) && !NOT_MARGIN_DISTANCE_AFTER.test(value.slice((d.index ?? 0) + d[0].length))) out.push({ kind: 'margin', value: { distanceMm: toMm(d[2] as string, d[3] as string), namedMargin: label }, span: subSpan(unit, unit.value.start - unit.span.start + (d.index ?? 0), unit.value.start - unit.span.start + (d.index ?? 0) + d[0].length), key: `margin/distance/${label}`, source: 'synoptic', affirmedByValue: true });
+      // every distance the value states: "Negative; closest (medial) 8 mm; melanoma in situ 6 mm from the medial margin"
+      if (!/\bx\b|×/.test(value)) {
+        for (const d of value.matchAll(DISTANCE_ALL)) {
+          const at = d.index ?? 0;
+          if (NOT_MARGIN_DISTANCE_AFTER.test(value.slice(at + d[0].length))) continue;
+          const comparator = parseComparator(d[1]?.toLowerCase());
+          out.push({ kind: 'margin', value: { distanceMm: toMm(d[2] as string, d[3] as string), namedMargin: label, ...(comparator ? { closestDistanceComparator: comparator } : {}) }, span: subSpan(unit, unit.value.start - unit.span.start + at, unit.value.start - unit.span.start + at + d[0].length), key: `margin/distance/${label}/${at}`, source: 'synoptic', affirmedByValue: true });
+        }
+      }
       return out;
     }
     if (/^(?:distance|closest margin distance|distance (?:from|of) .*(?:closest|nearest) margin|distance to (?:the )?(?:closest|nearest) margin)/.test(label)) {
@@ -328,7 +388,7 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
     }
   }
   const s = sliceOf(unit);
-  if (!/margin|CRM|staple/i.test(s)) return out;
+  if (!/margin|CRM|staple/i.test(s)) return uiccResidualOf(unit);
   // "Margins negative for carcinoma", "all margins are free of tumor", "the deep margin is involved", "CRM clear",
   // "positive circumferential margin", "carcinoma present at the inked deep margin", "radial margin clear at 1 mm (close)"
   for (const m of s.matchAll(MARGIN_STATUS_AFTER)) {
@@ -340,8 +400,12 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
   for (const m of s.matchAll(MARGIN_STATUS_BEFORE)) {
     const start = m.index ?? 0;
     if (out.some((c) => c.span.start - unit.span.start < start + m[0].length && start < c.span.end - unit.span.start)) continue;
-    const st = /^(?:present|extends?|extending|reach|reaches|involvement)/i.test(m[1] as string) ? 'positive' : marginStatus(m[1] as string);
-    if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
+    // "re-excision to obtain a clear deep margin" is a goal, not a status
+    if (/\b(?:obtain|achieve|ensure)\s+(?:an?\s+)?$/i.test(s.slice(Math.max(0, start - 20), start))) continue;
+    const st = /^(?:present|extends?|extending|reach|reaches|involvement|abut)/i.test(m[1] as string) ? 'positive' : marginStatus(m[1] as string);
+    // "appears to abut the deep margin": a hedged statement (the guideline's "appears to")
+    const hedge = /\b(?:appears?|seems?)\s+to\s+$/i.exec(s.slice(Math.max(0, start - 15), start));
+    if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start - (hedge?.[0].length ?? 0), start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true, ...(hedge ? { uncertainByValue: true } : {}) });
   }
   for (const m of s.matchAll(/\b((?:[A-Za-z]+\s+)?margins?)\s+involvement\b/gi)) {
     const start = m.index ?? 0;
@@ -357,7 +421,7 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
   } else {
     // "carcinoma is 0.5 cm from the deep margin"
     const from = /(\d+(?:\.\d+)?)\s*(mm|cm)\s+from\s+the\s+((?:closest|nearest)\s+)?(?:\(?([a-z]+)\)?\s+)?(?:surgical\s+|resection\s+)?margin\b/i.exec(s);
-    if (from) {
+    if (from && !measuresOtherThing(s.slice(0, from.index))) {
       const start = from.index ?? 0;
       const distance = toMm(from[1] as string, from[2] as string);
       const name = from[4]?.toLowerCase();
@@ -365,12 +429,21 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
       out.push({ kind: 'margin', value, span: subSpan(unit, start, start + from[0].length), key: from[3] ? 'margin/distance' : `margin/distance/${name ?? 'unnamed'}`, source: 'prose', affirmedByValue: true });
     }
   }
-  return [...out, ...marginDistancesOf(unit, out)];
+  return [...out, ...marginDistancesOf(unit, out), ...uiccResidualOf(unit)];
+}
+
+function uiccResidualOf(unit: ExtractionUnit): Candidate[] {
+  const s = sliceOf(unit);
+  if (!/\b(?:y?p|c)[TN][0-4X]/.test(s)) return [];
+  return [...s.matchAll(UICC_RESIDUAL)].map((m): Candidate => {
+    const start = m.index ?? 0;
+    return { kind: 'margin', value: { status: m[1] === '0' ? 'negative' : 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true };
+  });
 }
 
 const MARGIN_WORDS = String.raw`(?:(?:all|surgical|resection|(?!(?:the|a|an|and|or|are|is|of|at|to|with)\b)[a-z]+)\s+){0,3}?(?:margins?|CRM)`;
-const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,30}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|close)\b`, 'gi');
-const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved|uninvolved|close|clear|present at|extends? to|extending to|reach(?:es)?)\s+(?:the\s+)?(?:inked\s+)?(${MARGIN_WORDS})\b`, 'gi');
+const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,30}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|transected|close)\b`, 'gi');
+const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved|uninvolved|close|clear|present at|extends? to|extending to|reach(?:es)?|abut(?:s|ting)?)\s+(?:the\s+)?(?:inked\s+)?(${MARGIN_WORDS})\b`, 'gi');
 
 /**
  * Distances from the tumour to a margin in prose, every one stated: "closest margin is posterior at 4 mm",
@@ -380,6 +453,12 @@ const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved
  */
 const NOT_MARGIN_DISTANCE_AFTER = /^\s*(?:(?:from|to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?:skin|nipple|verge|dentate line|pleura|serosa|scar|tattoo)\b|(?:linear|in (?:linear )?(?:extent|length))\b|(?:beyond|into)\b)/i;
 
+/** The sentence up to a distance is about a scar or other non-tumour thing ("The scar is 1.1 cm from the margin"). */
+function measuresOtherThing(before: string): boolean {
+  const sentence = before.slice(lastSentenceBreak(before, before.length) + 1);
+  return /\b(?:scar|biopsy site|nevus|cyst)\b/i.test(sentence) && !TUMOR_NOUN.test(sentence.replace(/\b(?:lesion|area|focus)\b/gi, ''));
+}
+
 function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidate[] {
   const s = sliceOf(unit);
   if (!/\bmargins?\b|\bCRM\b|staple line/i.test(s)) return [];
@@ -387,7 +466,7 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
   for (const m of s.matchAll(DISTANCE_ALL)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
-    const around = s.slice(Math.max(0, start - 8), Math.min(s.length, end + 6));
+    const around = s.slice(Math.max(0, start - 8), Math.min(s.length, end + 22));
     if (/\d\s*(?:x|×|by)\s*$/i.test(s.slice(Math.max(0, start - 6), start)) || /^\s*(?:x|×|by)\s*\d/i.test(s.slice(end))) continue;
     if (/\bin (?:greatest )?(?:dimension|diameter|length)|\btumou?r size\b/i.test(around)) continue;
     const clause = clauseAround(s, start, end);
@@ -395,11 +474,18 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
     const before = s.slice(Math.max(0, start - 40), start);
     // not a distance to a margin: from a landmark ("3.0 cm from the overlying skin"), a length along the margin
     // ("2 mm linear extent"), a depth ("to a depth of 2 mm beyond the muscularis propria")
-    if (NOT_MARGIN_DISTANCE_AFTER.test(after) || /\b(?:depth|thickness|over)\s+(?:of\s+)?$/i.test(before)) continue;
+    if (NOT_MARGIN_DISTANCE_AFTER.test(after) || /\b(?:depth|thickness|breslow|over)\b[^.;()\d]{0,15}$/i.test(before)) continue;
+    // "positive surgical margin (2 mm, right posterolateral)": the extent of a positive margin, not a distance
+    if (/\b(?:positive|involved)\b/i.test(before) && !/\b(?:from|closest|nearest|clear|free|negative|uninvolved)\b/i.test(before)) continue;
+    // "wide local excision (2 cm margins)": a planned excision margin; "The scar is 1.1 cm from the margin"
+    if (/^\s*(?:clinical\s+|peripheral\s+|surgical\s+)?margins?\b/i.test(after) || measuresOtherThing(s.slice(0, start))) continue;
     // "closest: anterior, 3 mm", "CLOSEST: INFERIOR AT 6 MM": the margin is named between "closest" and the distance
     const afterClosest = /\b(?:closest|nearest)(?: margin)?\s*[:,]?\s*(?:\(?[a-z]+(?: [a-z]+)?\)?\s*[,:]?\s*)?(?:at\s+|is\s+)?$/i.test(before);
     const fromMargin = /^\s*(?:\([^)]*\)\s*)?(?:from|to|of|away from)\s+(?:the\s+)?(?:[a-z()/-]+\s+){0,3}?(?:margins?|CRM|staple line|it)\b/i.test(after);
-    const inMarginClause = /\bmargins?\b|\bCRM\b|\bclosest\b/i.test(clause) && !/\b(?:tumou?r|mass|nodule|polyp|lesion)\s+(?:size|measur\w*)/i.test(clause);
+    // "Margins clear (peripheral 19 mm, deep 16 mm)": every distance in a parenthesis after a margin word
+    // "margin negative, 18 mm": the distance right after a margin's status
+    const afterStatus = /\bmargins?\b[^.;]{0,30}\b(?:negative|clear|free|uninvolved|close)\s*,\s*(?:at\s+)?$/i.test(s.slice(Math.max(0, start - 60), start));
+    const inMarginClause = (/\bmargins?\b|\bCRM\b|\bclosest\b/i.test(clause) || /\bmargins?\b[^().;]*\([^()]*$/i.test(s.slice(0, start)) || afterStatus) && !/\b(?:tumou?r|mass|nodule|polyp|lesion)\s+(?:size|measur\w*)/i.test(clause);
     if (!fromMargin && !inMarginClause && !afterClosest) continue;
     if ([...already, ...out].some((c) => c.span.start - unit.span.start < end && start < c.span.end - unit.span.start && ((c.value as FindingValues['margin']).closestDistanceMm !== undefined || (c.value as FindingValues['margin']).distanceMm !== undefined))) continue;
     const comparator = parseComparator(m[1]?.toLowerCase());
@@ -454,6 +540,26 @@ export function invasionOf(unit: ExtractionUnit): Candidate[] {
       out.push({ kind, value: { status }, span, target: words, key: kind, source: 'prose', ...(status === 'absent' ? { negatedByValue: true } : {}), ...(hedged ? { uncertainByValue: true } : {}) });
     }
   }
+  out.push(...uiccInvasionCodesOf(unit));
+  return out;
+}
+
+const MAY_HOLD_UICC = /\b(?:[LV]|Pn)[012]\b/;
+/** UICC TNM's additional descriptors: L (lymphatic), V (venous), Pn (perineural) invasion, 0 absent / 1-2 present. */
+const UICC_INVASION = /(?<![A-Za-z0-9])(L|V|Pn)([012])(?![A-Za-z0-9+])/g;
+/** The codes are read only beside a pTNM stage or an invasion statement ("pT3b pN1 L1 V0 Pn1 R1", "(L1, V0)"). */
+const UICC_CONTEXT = /\b(?:y?p|c)[TN][0-4X]|invasion/i;
+
+export function uiccInvasionCodesOf(unit: ExtractionUnit): Candidate[] {
+  const s = sliceOf(unit);
+  if (!MAY_HOLD_UICC.test(s) || !UICC_CONTEXT.test(s)) return [];
+  const out: Candidate[] = [];
+  for (const m of s.matchAll(UICC_INVASION)) {
+    const start = m.index ?? 0;
+    const kind = m[1] === 'Pn' ? 'perineural-invasion' : 'lymphovascular-invasion';
+    const absent = m[2] === '0';
+    out.push({ kind, value: { status: absent ? 'absent' : 'present' }, span: subSpan(unit, start, start + m[0].length), key: `${kind}/${m[1]}`, source: 'prose', ...(absent ? { negatedByValue: true } : { affirmedByValue: true }) });
+  }
   return out;
 }
 const GLOBAL_INVASION = new Map<RegExp, RegExp>([LVI, PNI].map((re) => [re, new RegExp(re.source, 'gi')]));
@@ -466,7 +572,7 @@ export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
     const label = unit.label.norm;
     const count = /^(\d{1,3})\b/.exec(sliceOf(unit, unit.value).trim());
     const examined = /(?:lymph )?nodes? examined|^(?:number |total )?examined\b|number of (?:regional )?(?:lymph )?nodes? (?:examined|retrieved|submitted)|total (?:lymph )?nodes?/.test(label);
-    const involved = /(?:lymph )?nodes? (?:involved|positive|with (?:metastas[ie]s|tumou?r|carcinoma))|^(?:number |total )?(?:involved|positive)\b|number of (?:regional )?(?:lymph )?nodes? (?:involved|positive|with)/.test(label);
+    const involved = /(?:lymph )?nodes? (?:involved|positive|with (?:metastas[ie]s|tumou?r|carcinoma))|^(?:number |total )?(?:involved|positive)\b|^number with (?:metastas[ie]s|tumou?r)|number of (?:regional )?(?:lymph )?nodes? (?:involved|positive|with)/.test(label);
     if ((examined || involved) && count) {
       const n = Number(count[1]);
       const sentinel = /sentinel/.test(label);
@@ -486,8 +592,28 @@ const POSITIVE_THEN_EXAMINED = /\b(\d{1,3})\s+(?:positive|involved)\s*(?:\/|,|;|
 /** "0/14", "(2/17)": not part of a date (03/19/2026) or a longer fraction. */
 const RATIO = /(?<![\d/.])\(?(\d{1,3})\s*\/\s*(\d{1,3})(?![\d/]|\.\d)\)?/g;
 /** "Twelve lymph nodes", "All 16 lymph nodes", "two nodes", "lymph nodes (2)". */
-const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(${COUNT})\s+((?:[A-Za-z/-]+\s+){0,3}?)(?:lymph[ -]?)?nodes?\b(?:\s+candidates)?|\b(?:lymph[ -]?)?nodes?\s*\((\d{1,3})\)`, 'gi');
-const NAMED_COUNT = /\bnumber (examined|involved|positive)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b/gi;
+const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(${COUNT})\s+((?:(?!(?:cm|mm|with|largest|smallest)\b)[A-Za-z/-]+\s+){0,3}?)(?:lymph[ -]?)?nodes?\b(?:\s+candidates)?|\b(?:lymph[ -]?)?nodes?\s*\((\d{1,3})\)`, 'gi');
+const NAMED_COUNT = new RegExp(String.raw`\bnumber (?:of (?:regional |sentinel )?(?:lymph )?nodes? )?(examined|involved|positive|with metastas[ie]s|with tumou?r)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b|\bnodes?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|cm\b|mm\b|positive|involved|sentinel|lymph|nodes?))`, 'gi');
+/** Counts read from a pN or a heading above are ratios ("pN1 (3/23)", "Station 7: 1/4"). */
+const HAS_RATIO = /\d\s*\/\s*\d/;
+const SIDE_COUNTS = /^\s*\(\s*(?:right|left)\s+\d{1,3}\s*,\s*(?:left|right)\s+\d{1,3}\s*\)/i;
+/** "pN1 (3/23)": the nodes behind the category. */
+const PN_WITH_COUNT = /\b(?:y?p)N[0-3X][a-c]?(?:\([a-z+-]+\))?\s*\(\d{1,3}\s*\/\s*\d{1,3}\)/;
+/**
+ * A line under a "Regional Lymph Nodes:" / "Lymph nodes:" line (the label alone, the counts below it: "Station 4R:
+ * 0/3", "Right: external iliac 0/4"), or naming a nodal station, speaks of lymph nodes.
+ */
+function underNodeHeading(unit: ExtractionUnit): boolean {
+  if (/\b(?:station|obturator|(?:external|internal|common) iliac)\b/i.test(sliceOf(unit))) return true;
+  const before = unit.text.slice(Math.max(0, unit.span.start - 300), unit.span.start);
+  const lines = before.split('\n').slice(0, -1).reverse();
+  for (const line of lines.slice(0, 8)) {
+    if (/^\s*(?:regional\s+)?(?:lymph\s+)?nodes?(?:\s+\([^)]*\))?\s*:\s*$/i.test(line)) return true;
+    // the node lines of a list are indented or "Label: value" lines; anything else ends the list
+    if (!/^\s+\S|^[^:\n]{1,40}:\s*\S/.test(line)) return false;
+  }
+  return false;
+}
 const NO_NODES = /\bno (?:regional )?lymph nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b/gi;
 
 /**
@@ -498,11 +624,13 @@ const NO_NODES = /\bno (?:regional )?lymph nodes? (?:(?:are|were|was|is) )?(?:su
  */
 export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const aboutNodes = NODE_WORD.test(s) || /node|nodal/.test(unit.label?.norm ?? '') || (unit.section.headingSpan !== undefined && /\bnodes?\b|\blymph/i.test(sliceOf(unit, unit.section.headingSpan)));
+  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || underNodeHeading(unit))) || /node|nodal/.test(unit.label?.norm ?? '') || (unit.section.headingSpan !== undefined && /\bnodes?\b|\blymph/i.test(sliceOf(unit, unit.section.headingSpan)));
   if (!aboutNodes) return [];
   const out: Candidate[] = [];
   const taken: [number, number][] = [];
   const free = (a: number, b: number) => taken.every(([x, y]) => b <= x || a >= y);
+  /** Counts written in words: a ratio after one is a statement of its own. */
+  const spelled: Candidate[] = [];
   const push = (start: number, end: number, value: FindingValues['lymph-nodes']) => {
     if (value.positive !== undefined && value.examined !== undefined && value.positive > value.examined) return;
     taken.push([start, end]);
@@ -513,8 +641,15 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   // "Regional Lymph Nodes: Number examined: 23; Number involved: 2", "Nodes: 16 identified"
   for (const m of s.matchAll(NAMED_COUNT)) {
     const start = m.index ?? 0;
-    const n = Number(m[2] ?? m[3]);
-    push(start, start + m[0].length, m[1] && /involved|positive/i.test(m[1]) ? { positive: n } : { examined: n });
+    const n = m[4] !== undefined ? parseCount(m[4]) : Number(m[2] ?? m[3]);
+    if (n === undefined) continue;
+    push(start, start + m[0].length, m[1] && /involved|positive|with/i.test(m[1]) ? { positive: n } : { examined: n });
+    // "Number of lymph nodes examined: 11 (right 5, left 6)": the count of each side
+    const sides = m[1] && /examined/i.test(m[1]) ? SIDE_COUNTS.exec(s.slice(start + m[0].length)) : null;
+    if (sides) {
+      const at = start + m[0].length + sides.index;
+      for (const side of (sides[0] as string).matchAll(/\b(?:right|left)\s+(\d{1,3})\b/gi)) push(at + (side.index ?? 0), at + (side.index ?? 0) + side[0].length, { examined: Number(side[1]) });
+    }
   }
   for (const m of s.matchAll(COUNT_OF)) {
     const start = (m.index ?? 0);
@@ -528,7 +663,10 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     }
     // "a of b" must be about nodes: node words after it, or a node sentence without other counted things
     if (!m[3] && !/^\s*(?:positive|involved|examined|with|showed|show|contain|are|were|harbou?r)/i.test(s.slice(start + m[0].length)) && !/node/i.test(s.slice(Math.max(0, start - 40), start))) continue;
-    push(start, start + m[0].length, { positive, examined });
+    // a count in words restated in digits ("one of one lymph node (1/1)") is two statements; "3 of 17 nodes (3/17)" one
+    const restated = /^\d/.test(m[1] as string) ? undefined : /\s*\(\d{1,3}\s*\/\s*\d{1,3}\)$/.exec(m[0]);
+    push(start, start + m[0].length - (restated?.[0].length ?? 0), { positive, examined });
+    if (restated) spelled.push(out.at(-1) as Candidate);
   }
   // "3 positive / 17 examined", "2 involved, 14 retrieved"
   for (const m of s.matchAll(POSITIVE_THEN_EXAMINED)) {
@@ -545,7 +683,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     // "one of three sentinel lymph nodes positive for carcinoma (1/3)": the ratio restates the count before it
     const same = out.find((c) => {
       const v = c.value as FindingValues['lymph-nodes'];
-      return v.positive === positive && v.examined === examined && c.span.end - unit.span.start <= start && !/[.;]/.test(s.slice(c.span.end - unit.span.start, start));
+      return !spelled.includes(c) && v.positive === positive && v.examined === examined && c.span.end - unit.span.start <= start && !/[.;]/.test(s.slice(c.span.end - unit.span.start, start));
     });
     if (same) {
       same.span = subSpan(unit, same.span.start - unit.span.start, end);
@@ -554,7 +692,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     }
     // a ratio right after a count of nodes ("ONE LYMPH NODE, NEGATIVE ... (0/1)") joins it in one statement
     const count = [...s.slice(0, start).matchAll(COUNT_NODES)].at(-1);
-    if (count && free(count.index ?? 0, start) && parseCount((count[1] ?? count[3]) as string) === examined && !/[.;]/.test(s.slice((count.index ?? 0) + count[0].length, start))) push(count.index ?? 0, end, { positive, examined });
+    if (count && /\d/.test((count[1] ?? count[3]) as string) && free(count.index ?? 0, start) && parseCount((count[1] ?? count[3]) as string) === examined && !/[.;]/.test(s.slice((count.index ?? 0) + count[0].length, start))) push(count.index ?? 0, end, { positive, examined });
     else push(start + (m[0].startsWith('(') ? 1 : 0), end - (m[0].endsWith(')') && m[0].startsWith('(') ? 1 : 0), { positive, examined });
   }
   for (const m of s.matchAll(COUNT_NODES)) {
@@ -563,7 +701,8 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     if (!free(start, end)) continue;
     const n = parseCount((m[1] ?? m[3]) as string);
     if (n === undefined || /(?:^|\s)(?:cm|mm)\b/i.test(m[2] ?? '')) continue;
-    if (/[\d.]\s*$/.test(s.slice(Math.max(0, start - 2), start)) || /[-x×]\s*$/.test(s.slice(Math.max(0, start - 3), start))) continue;
+    // not the decimals of a measurement ("1.5 cm"), not after a range's dash ("0.3-1.6 cm"); "C. One lymph node" counts
+    if (/[\d.]$/.test(s.slice(Math.max(0, start - 1), start)) || /\d\s*[-x×]\s*$/.test(s.slice(Math.max(0, start - 4), start))) continue;
     const after = s.slice(end, end + 40);
     const involved = /^\s*(?:(?:is|are|was|were)\s+)?(?:positive|involved|with (?:metasta|carcinoma|tumou?r|micrometasta|macrometasta))/i.test(after);
     // "All 16 lymph nodes are free of tumour": examined, none positive
@@ -610,6 +749,8 @@ export function tnmOf(unit: ExtractionUnit, reportEdition: number | undefined): 
     lastEnd = start + m[0].length;
     const synoptic = unit.label !== undefined && /\(p?[tnm]\)|primary tumou?r|regional lymph nodes|distant metastas/i.test(unit.label.norm) && start >= (unit.value?.start ?? 0) - unit.span.start;
     const stated = m[0];
+    // "at least pT1a" (a transected base), "pT4b?": a category the specimen cannot settle (the guideline's hedge)
+    const hedged = /\bat least\s+$/i.test(s.slice(Math.max(0, start - 9), start)) || s[start + m[0].length] === '?';
     out.push({
       kind: 'tnm',
       value: { category, prefix, code: tnmCase(category, code, m[4] ?? ''), stated, ...(edition ? { edition } : {}) },
@@ -617,6 +758,7 @@ export function tnmOf(unit: ExtractionUnit, reportEdition: number | undefined): 
       target: subSpan(unit, start, start + m[0].length),
       key: `tnm/${category}`,
       source: synoptic ? 'synoptic' : 'prose',
+      ...(hedged ? { uncertainByValue: true } : {}),
     });
   }
   return out;
