@@ -83,8 +83,11 @@ export class ConTextAnalyzer {
   /** Every pass's rules under their first word, longest first within a pass: one lookup per token tags all passes. */
   private readonly anyPassByFirst = new Map<string, { pass: number; rules: TriggerRule[] }[]>();
   private cacheText: string | undefined;
-  /** Keyed by from * 2^26 + to (texts are at most 50 MB < 2^26 characters). */
-  private readonly cache = new Map<number, TaggedSentence>();
+  /**
+   * Keyed by the sentence's start (a small integer key hashes much faster than from * 2^26 + to, a heap number);
+   * the entry holds its end, and another end at the same start replaces it.
+   */
+  private readonly cache = new Map<number, { to: number; tagged: TaggedSentence }>();
 
   constructor(
     lexicon: ContextLexicon = loadDefaultLexicon(),
@@ -122,14 +125,14 @@ export class ConTextAnalyzer {
       this.cacheText = text;
       this.cache.clear();
     }
-    const cacheKey = from * 0x4000000 + to;
-    let cached = this.cache.get(cacheKey);
+    const entry = this.cache.get(from);
+    let cached = entry !== undefined && entry.to === to ? entry.tagged : undefined;
     if (!cached) {
       cached = this.tagSentence(tokenize(text, from, to));
       if (this.cache.size > 4096) this.cache.clear();
-      this.cache.set(cacheKey, cached);
+      this.cache.set(from, { to, tagged: cached });
     }
-    if (cached.empty) return { ...AFFIRMED_CONTEXT, triggers: [] };
+    if (cached.empty) return affirmed();
     const { tokens } = cached;
     let ts = -1;
     let te = -1;
@@ -140,7 +143,7 @@ export class ConTextAnalyzer {
         te = i;
       }
     }
-    const result: ContextAssessment = { ...AFFIRMED_CONTEXT, triggers: [] };
+    const result = affirmed();
     if (ts < 0) return result;
     for (let p = 0; p < PASSES.length; p++) {
       const pass = PASSES[p] as ContextPass;
@@ -195,7 +198,8 @@ export class ConTextAnalyzer {
     if (empty) return EMPTY_SENTENCE;
     // where the target-free triggers and the negation-ending punctuation sit, once per sentence
     const triggerAt = tagged.map((t) => stopMarks(tokens.length, t));
-    const punctuation = Uint8Array.from(tokens, (t) => (NEGATION_PUNCTUATION.has(t.norm) ? 1 : 0));
+    const punctuation = new Uint8Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) if (NEGATION_PUNCTUATION.has((tokens[i] as Token).norm)) punctuation[i] = 1;
     return { tokens, empty, tagged, triggerAt, punctuation };
   }
 
@@ -245,6 +249,11 @@ export class ConTextAnalyzer {
     }
     return undefined;
   }
+}
+
+/** A fresh affirmed assessment (a literal: spreading the frozen AFFIRMED_CONTEXT per finding cost more). */
+function affirmed(): ContextAssessment {
+  return { negated: false, uncertain: false, historical: false, hypothetical: false, experiencer: 'patient', triggers: [] };
 }
 
 /** 1 at every token a trigger covers (a trigger ends the scope of the others of its pass). */

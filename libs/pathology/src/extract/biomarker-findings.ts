@@ -9,7 +9,8 @@ type Receptor = FindingValues['er'];
 
 export function parseReceptor(s: string): Receptor | undefined {
   const out: Receptor = {};
-  const t = s.toLowerCase();
+  // "appropriate internal control positive" speaks of the control tissue, not the tumour
+  const t = s.toLowerCase().replace(STAIN_CONTROL, ' ');
   if (/\blow[- ]positive\b|\bweakly positive\b/.test(t)) out.result = 'low-positive';
   else if (/\bpositive\b/.test(t)) out.result = 'positive';
   else if (/\bnegative\b/.test(t)) out.result = 'negative';
@@ -20,6 +21,8 @@ export function parseReceptor(s: string): Receptor | undefined {
     if (pct.comparator) out.comparator = pct.comparator;
     if (pct.range) out.range = pct.range;
   }
+  // ASCO/CAP 2020: "low positive" is 1-10% of cells; "weakly positive, 20%" names the intensity of a positive result
+  if (out.result === 'low-positive' && !/\blow[- ]positive\b/.test(t) && out.percent !== undefined && out.percent > 10) out.result = 'positive';
   const intensity = parseIntensity(s);
   if (intensity) out.intensity = intensity;
   const allred = /\ballred(?:\s+score)?\s*(?:of\s*|:|=)?\s*(\d)\b(?:\s*(?:\/|of|out of)\s*8)?/i.exec(s);
@@ -27,15 +30,25 @@ export function parseReceptor(s: string): Receptor | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+/** A stain's control tissue and its result: "internal control positive", "positive controls", "external controls are negative". */
+const STAIN_CONTROL = /\b(?:internal|external|positive|negative)\s+controls?(?:\s+(?:is|are|was|were|stain(?:s|ed)?))?(?:\s+(?:appropriately\s+)?(?:positive|negative|reactive))?\b/g;
+
 type Her2 = FindingValues['her2'];
 const ISH_WORDS = /\b(?:fish|sish|cish|dish|ish|in situ hybridi[sz]ation|cep17|copy number|signals? per cell)\b/i;
 const IHC_WORDS = /\b(?:ihc|immunohistochemi(?:stry|cal)|hercept ?test|4b5)\b/i;
+
+/** The ISH technique itself (ISH_WORDS also takes "copy number", which sequencing reports too). */
+const ISH_TECHNIQUE = /\b(?:fish|sish|cish|dish|ish|in situ hybridi[sz]ation|cep ?17)\b/i;
+const SEQUENCING = /\b(?:NGS|next[- ]generation sequencing|sequencing)\b/i;
+/** An ISH test ordered or awaited, not yet a result: "pending ISH", "reflex to FISH", "ISH to follow". */
+const PLANNED_ISH = /\b(?:pending|reflex(?:ed)?(?:\s+to)?|awaiting|sent for)\s+(?:FISH|SISH|CISH|DISH|ISH|in situ hybridi[sz]ation)\b|\b(?:FISH|SISH|CISH|DISH|ISH|in situ hybridi[sz]ation)\s+(?:is\s+|will be\s+|has been\s+)?(?:pending|ordered|requested|to follow)\b/gi;
 
 const BARE_ZERO_SCORE = /^\s*(?:HER-?2(?:\/neu)?|ERBB2)?\s*(?:\((?:by\s+)?(?:IHC|immunohistochemistry)\)|IHC|by IHC)?\s*[:=-]?\s*(0)\b(?![.,]\d|\s*%)/i;
 
 export function parseHer2(s: string, methodHint?: Her2['method']): Her2 | undefined {
   // "HER2 NOT AMPLIFIED (Group 4 with IHC 2+)": amplification is an ISH result even where IHC is mentioned
-  const method: Her2['method'] = methodHint ?? (ISH_WORDS.test(s) || /^\W*(?:HER-?2(?:\/neu)?|ERBB2)?\s*:?\s*(?:is\s+)?(?:not |non-?)?amplifi/i.test(s) ? 'ISH' : IHC_WORDS.test(s) || /\b[0-3]\s*\+/.test(s) ? 'IHC' : 'unspecified');
+  // "HER2 equivocal (2+) pending ISH": an ISH still to come is not the method of the result stated
+  const method: Her2['method'] = methodHint ?? ((ISH_WORDS.test(s) && ISH_WORDS.test(s.replace(PLANNED_ISH, ' '))) || /^\W*(?:HER-?2(?:\/neu)?|ERBB2)?\s*:?\s*(?:is\s+)?(?:not |non-?)?amplifi/i.test(s) ? 'ISH' : IHC_WORDS.test(s) || /\b[0-3]\s*\+/.test(s) ? 'IHC' : 'unspecified');
   const out: Her2 = { method };
   const t = s.toLowerCase();
   // "3+", "score 0", and a bare 0 stated as the IHC result ("HER2 (IHC): 0", "HER2 0", "HER2: 0 (negative) by IHC")
@@ -47,6 +60,9 @@ export function parseHer2(s: string, methodHint?: Her2['method']): Her2 | undefi
   else if (/\bpositive\b/.test(t)) out.result = 'positive';
   else if (/\bnegative\b/.test(t)) out.result = 'negative';
   else if (/\bpending\b/.test(t)) out.result = 'pending';
+  // "IHC 2+/ISH-": the ASCO/CAP shorthand of an ISH result
+  const ishSign = method === 'ISH' && !out.result ? /\b(?:F|S|C|D)?ISH\s*([+-])(?![\w+])/i.exec(s) : null;
+  if (ishSign) out.result = ishSign[1] === '+' ? 'amplified' : 'not-amplified';
   // an ISH result stated as positive / negative ("HER2-positive by ISH") is amplification / its absence
   if (method === 'ISH' && out.result === 'positive') out.result = 'amplified';
   else if (method === 'ISH' && out.result === 'negative') out.result = 'not-amplified';
@@ -79,6 +95,8 @@ export function parseMsi(s: string): FindingValues['msi'] | undefined {
   return undefined;
 }
 
+const PDL1_CLONE = /\b(22C3|SP263|SP142|28-8|73-10)\b/i;
+
 export function parsePdl1(s: string): FindingValues['pd-l1'] | undefined {
   const out: FindingValues['pd-l1'] = {};
   const tps = /(?:tumou?r proportion score|\bTPS\b)(?:\s*\(TPS\))?\s*(?:of\s*|:|=)?\s*(<=|>=|[<>≤≥])?\s*(\d{1,3})\s*%/i.exec(s);
@@ -91,7 +109,7 @@ export function parsePdl1(s: string): FindingValues['pd-l1'] | undefined {
     out.cps = Number(cps[2]);
     if (cps[1]) out.comparator = normalizeComparator(cps[1]);
   }
-  const clone = /\b(22C3|SP263|SP142|28-8|73-10)\b/i.exec(s);
+  const clone = PDL1_CLONE.exec(s);
   if (clone) out.clone = (clone[1] as string).toUpperCase();
   return out.tps !== undefined || out.cps !== undefined ? out : undefined;
 }
@@ -124,7 +142,12 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
     const v = parseHer2(whole, hint);
     const result = v && v.method === 'ISH' && !v.result && v.ratio !== undefined ? ishResultAfter(unit) : undefined;
     if (v && result) v.result = result.result;
-    return v ? [{ kind: 'her2', value: v, span: result ? { start: span.start, end: result.end } : span, key: her2Key(v), source: 'synoptic', target: unit.label.span, affirmedByValue: true }] : [];
+    if (!v) return [];
+    const out: Candidate[] = [{ kind: 'her2', value: v, span: result ? { start: span.start, end: result.end } : span, key: her2Key(v), source: 'synoptic', target: unit.label.span, affirmedByValue: true }];
+    // "Final HER2 status: negative (IHC 2+, ISH not amplified)": the ISH statement also restates the IHC score
+    const ihc = v.method === 'ISH' ? restatedIhcScore(unit, unit.value.start - unit.span.start, value) : undefined;
+    if (ihc) out.push({ ...ihc, source: 'synoptic' });
+    return out;
   }
   if (/^(?:ki-?67|mib-?1)\b/.test(label)) {
     const p = parsePercent(value);
@@ -132,7 +155,8 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
   }
   // "MSH2 and MSH6: retained": several proteins share the label's value
   if ((label.match(/\b(?:mlh1|pms2|msh2|msh6)\b/g) ?? []).length > 1) return mmrProteinsOf(unit).map((c) => ({ ...c, source: 'synoptic' as const }));
-  const protein = /^(mlh1|pms2|msh2|msh6)\b/.exec(label);
+  // "MLH1 promoter methylation: Present" is a methylation result, not the protein's expression
+  const protein = /^(mlh1|pms2|msh2|msh6)\b(?!\s+(?:promoter|gene|germline|methylation|hypermethylation|mutation|variant|sequencing))/.exec(label);
   if (protein) {
     const status = mmrStatus(value);
     return status ? [{ kind: 'mmr', value: { protein: (protein[1] as string).toUpperCase() as MmrProtein, status }, span, key: `mmr/${(protein[1] as string).toUpperCase()}`, source: 'synoptic', target: unit.label.span, affirmedByValue: true }] : [];
@@ -183,9 +207,15 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
         out.push({ kind: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', value: v as Receptor, span: statement(m[0].length + 1), target, key: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', source: 'prose' });
         return;
       }
-      if (v && (v.result || v.percent !== undefined)) out.push({ kind: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', value: v, span: statement(lastValueEnd(segment)), target, key: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', source: 'prose' });
+      // "ER/PR positive": the two receptors share the status stated after the second
+      const next = mentions[n + 1];
+      const shared = !v && next && /^\s*(?:\/|and|&)\s*$/.test(segment.slice(m[0].length)) && /^(?:ER|PR|PgR)$/.test(next[0]) ? s.slice(next.index ?? 0, mentions[n + 2]?.index ?? s.length) : undefined;
+      const sharedValue = shared ? parseReceptor(shared.slice(next?.[0].length ?? 0)) : undefined;
+      if (shared && sharedValue?.result) out.push({ kind: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', value: sharedValue, span: subSpan(unit, start, (next?.index ?? 0) + lastValueEnd(shared)), target, key: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', source: 'prose' });
+      else if (v && (v.result || v.percent !== undefined)) out.push({ kind: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', value: v, span: statement(lastValueEnd(segment)), target, key: name.startsWith('E') || name.startsWith('O') ? 'er' : 'pr', source: 'prose' });
     } else if (name.startsWith('HER')) {
-      const v = parseHer2(segment);
+      // "HER2 (ERBB2) not amplified by NGS": a sequencing panel's copy-number call is a gene alteration, not an ISH result
+      const v = SEQUENCING.test(segment) && !ISH_TECHNIQUE.test(segment) ? undefined : parseHer2(segment);
       // "Result: NOT AMPLIFIED (HER2/CEP17 ratio 1.4; …)": the result stated just before the ratio, on its line
       const leadFrom = Math.max(s.lastIndexOf('\n', start) + 1, start - 60);
       const lead = /\b(not amplified|non-?amplified|amplified)\b[^.;\n]{0,12}$/i.exec(s.slice(leadFrom, start));
@@ -200,11 +230,8 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
         out.push({ kind: 'her2', value: v, span: { start: target.start, end: result.end }, target, key: her2Key(v), source: 'prose', affirmedByValue: true });
       } else if (v) out.push({ kind: 'her2', value: v, span: statement(lastValueEnd(segment)), target, key: her2Key(v), source: 'prose' });
       // "HER2 NOT AMPLIFIED (Group 4 with IHC 2+)": the ISH statement also restates the IHC score
-      const ihc = v?.method === 'ISH' ? /\bIHC\s*(?:score\s*)?([0-3])\s*\+/i.exec(segment) : null;
-      if (ihc) {
-        const score = `${ihc[1]}+` as FindingValues['her2']['score'];
-        out.push({ kind: 'her2', value: { method: 'IHC', score }, span: subSpan(unit, start + ihc.index, start + ihc.index + ihc[0].length), key: 'her2/IHC', source: 'prose', affirmedByValue: true });
-      }
+      const ihc = v?.method === 'ISH' ? restatedIhcScore(unit, start, segment) : undefined;
+      if (ihc) out.push(ihc);
     } else if (name.startsWith('KI')) {
       const p = parsePercent(segment);
       if (p) out.push({ kind: 'ki67', value: { percent: p.percent, ...(p.comparator ? { comparator: p.comparator } : {}), ...(p.range ? { range: p.range } : {}) }, span: statement(p.index + p.length), target, key: 'ki67', source: 'prose' });
@@ -213,10 +240,32 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
       if (v) out.push({ kind: 'pd-l1', value: v, span: statement(lastValueEnd(segment)), target, key: v.cps !== undefined && v.tps === undefined ? 'pd-l1/CPS' : 'pd-l1/TPS', source: 'prose' });
     }
   });
-  const msi = /\b(?:MSI-?H(?:igh)?|MSI-?L(?:ow)?|MSS|microsatellite (?:instability[- ](?:high|low)|stable)|(?:high|low)(?:[- ]level)? microsatellite instability)\b/i.exec(s);
-  if (msi) {
+  // "a companion SP263 stain shows TPS 55%", "Clone 28-8: TPS 2%": a tumour proportion or combined positive score is
+  // a PD-L1 result (no other IHC is scored so) even where the sentence does not name PD-L1; a lower bound there
+  // ("CPS >= 1 but < 10" in a comment) is a treatment threshold, not the result
+  const score = out.some((c) => c.kind === 'pd-l1') ? null : PDL1_SCORE.exec(s);
+  const pdl1 = score ? parsePdl1(s.slice(score.index)) : undefined;
+  if (score && pdl1 && pdl1.comparator !== '>=' && pdl1.comparator !== '>') {
+    const clone = PDL1_CLONE.exec(s.slice(0, score.index));
+    if (clone && !pdl1.clone) pdl1.clone = (clone[1] as string).toUpperCase();
+    out.push({ kind: 'pd-l1', value: pdl1, span: subSpan(unit, score.index, score.index + score[0].length), key: pdl1.cps !== undefined && pdl1.tps === undefined ? 'pd-l1/CPS' : 'pd-l1/TPS', source: 'prose' });
+  }
+  // every MSI statement of the sentence ("may be MSI-L or MSS"), a restatement in parentheses only once ("MSI-H (high)")
+  let msiFound = false;
+  for (const msi of s.matchAll(MSI_STATEMENT)) {
     const v = parseMsi(msi[0]);
-    if (v) out.push({ kind: 'msi', value: v, span: subSpan(unit, msi.index ?? 0, (msi.index ?? 0) + msi[0].length), key: 'msi', source: 'prose' });
+    if (!v || (msiFound && /\(\s*$/.test(s.slice(0, msi.index)))) continue;
+    msiFound = true;
+    out.push({ kind: 'msi', value: v, span: subSpan(unit, msi.index ?? 0, (msi.index ?? 0) + msi[0].length), key: 'msi', source: 'prose' });
+  }
+  if (!msiFound) {
+    // "(tumour-infiltrating lymphocytes …), suggestive of microsatellite instability": histology pointing to MSI-H,
+    // hedged by its cue (the cue is in the span, the target is the MSI words, so ConText reads it as uncertain)
+    const suggested = SUGGESTED_MSI.exec(s);
+    if (suggested) {
+      const at = (suggested.index ?? 0) + suggested[0].length - 'microsatellite instability'.length;
+      out.push({ kind: 'msi', value: { status: 'MSI-H' }, span: subSpan(unit, suggested.index ?? 0, (suggested.index ?? 0) + suggested[0].length), target: subSpan(unit, at, at + 'microsatellite instability'.length), key: 'msi', source: 'prose' });
+    }
   }
   const dmmr = /\b(?:mismatch repair|MMR)[- ](deficient|proficient)\b|\b(dMMR|pMMR)\b/i.exec(s);
   if (dmmr) {
@@ -226,7 +275,13 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   return out;
 }
 
+const MSI_STATEMENT = /\b(?:MSI-?H(?:igh)?|MSI-?L(?:ow)?|MSS|microsatellite (?:instability[- ](?:high|low)|stable)|(?:high|low)(?:[- ]level)? microsatellite instability)\b/gi;
+/** Microsatellite instability named as what a finding points to (not a test: "microsatellite instability testing"). */
+const SUGGESTED_MSI = /\b(?:suggestive|indicative) of microsatellite instability\b(?![- ](?:testing|analysis|status|studies|low))/i;
+const PDL1_SCORE = /(?:tumou?r proportion score|\bTPS\b|combined positive score|\bCPS\b)(?:\s*\((?:TPS|CPS)\))?\s*(?:of\s*|:|=)?\s*(?:<=|>=|[<>≤≥])?\s*\d{1,3}(?:\s*%)?/i;
 const MMR_PROTEIN = /\b(MLH1|PMS2|MSH2|MSH6)\b/g;
+const MMR_SIGN = /^([+-])(?![\w+])|^[ \t]([+-])(?=[ \t]*(?:[,;.)]|$))/;
+const LOSS_PATTERN_AFTER = /^\s+(?:loss\s+)?pattern\b/i;
 const MMR_STATUS_AFTER = /^\s*\)?\s*(?:[:–—-]\s*)?(?:(?:all|both|are|is|was|were|show|shows|showed|with|demonstrate|demonstrates)\s+)*(?:(?:intact|retained|preserved|present|positive|normal)\b|(?:loss|lost|absent|deficient|negative)\b)(?:\s+(?:nuclear\s+)?(?:expression|staining|immunoreactivity))?|^\s*\)?\s*(?:[:–—-]\s*)?(?:intact|retained|preserved|lost|absent)\s+(?:nuclear\s+)?expression/i;
 const MMR_STATUS_BEFORE = /\b(?:loss|lost|absence|absent|intact|retained|preserved)\s+(?:of\s+)?(?:(?:nuclear\s+)?(?:expression|staining|immunoreactivity)\s+)?(?:of|for)?\s*$/i;
 
@@ -247,16 +302,19 @@ export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): C
   for (const m of mentions) {
     const last = groups.at(-1)?.at(-1);
     const between = last ? s.slice((last.index ?? 0) + last[0].length, m.index) : undefined;
-    if (last && between !== undefined && /^\s*(?:,|\/|and|&|,\s*and)?\s*$/.test(between)) groups.at(-1)?.push(m);
+    if (last && between !== undefined && /^\s*(?:,|\/|and|&|,\s*and)?\s*$/i.test(between)) groups.at(-1)?.push(m);
     else groups.push([m]);
   }
   for (const group of groups) {
     const first = group[0] as RegExpMatchArray;
     const last = group.at(-1) as RegExpMatchArray;
     const groupEnd = (last.index ?? 0) + last[0].length;
-    // "MLH1+ PMS2+": a sign right after each name
-    const signs = group.map((m) => /^([+-])(?![\w+])/.exec(s.slice((m.index ?? 0) + m[0].length)));
+    // "MLH1+ PMS2+", "MLH1 +, PMS2 +": a sign right after each name (after a space only where the item ends there)
+    const signs = group.map((m) => MMR_SIGN.exec(s.slice((m.index ?? 0) + m[0].length)));
     const after = MMR_STATUS_AFTER.exec(s.slice(groupEnd));
+    // "MMR deficient (dMMR), MLH1/PMS2 pattern": the pattern of loss a deficient result names
+    const lossPattern = !after && LOSS_PATTERN_AFTER.exec(s.slice(groupEnd));
+    const deficient = lossPattern && /\b(?:deficient|dMMR|loss|lost)\b/i.test(s.slice(0, first.index));
     const before = MMR_STATUS_BEFORE.exec(s.slice(Math.max(0, (first.index ?? 0) - 60), first.index));
     group.forEach((m, k) => {
       const at = m.index ?? 0;
@@ -265,8 +323,11 @@ export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): C
       let spanStart = at;
       let spanEnd = at + m[0].length;
       if (sign) {
-        status = sign[1] === '+' ? 'intact' : 'lost';
-        spanEnd += 1;
+        status = (sign[1] ?? sign[2]) === '+' ? 'intact' : 'lost';
+        spanEnd += sign[0].length;
+      } else if (deficient && lossPattern) {
+        status = 'lost';
+        if (k === group.length - 1) spanEnd = groupEnd + lossPattern[0].length;
       } else if (after) {
         status = mmrStatus(after[0]) as 'intact' | 'lost' | undefined;
         if (k === group.length - 1) spanEnd = groupEnd + after[0].length;
@@ -282,11 +343,23 @@ export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): C
   return out;
 }
 
+/**
+ * The IHC score an ISH statement (text, at offset `from` of the unit) restates: "(Group 4 with IHC 2+)". Its key is
+ * its own: an echo of the IHC result inside an addendum's ISH result does not supersede that IHC result.
+ */
+function restatedIhcScore(unit: ExtractionUnit, from: number, text: string): Candidate | undefined {
+  const ihc = /\bIHC\s*(?:score\s*)?([0-3])\s*\+/i.exec(text);
+  if (!ihc) return undefined;
+  const score = `${ihc[1]}+` as FindingValues['her2']['score'];
+  return { kind: 'her2', value: { method: 'IHC', score }, span: subSpan(unit, from + ihc.index, from + ihc.index + ihc[0].length), key: 'her2/IHC/restated', source: 'prose', affirmedByValue: true };
+}
+
 /** A "Result: AMPLIFIED" / "Interpretation: NOT AMPLIFIED" after the unit, before the paragraph ends. */
 function ishResultAfter(unit: ExtractionUnit): { result: 'amplified' | 'not-amplified' | 'equivocal'; end: number } | undefined {
   const after = unit.text.slice(unit.span.end, unit.span.end + 220);
   const paragraph = after.split(/\n\s*\n/)[0] as string;
-  const m = /\b(?:result|interpretation)\s*:\s*(not amplified|non-?amplified|amplified|equivocal)\b/i.exec(paragraph);
+  // "Result: AMPLIFIED", "the final result is NEGATIVE (NOT AMPLIFIED)"
+  const m = /\b(?:result|interpretation)\s*(?::|\bis\b)\s*(?:HER-?2(?:\/neu)?\s+(?:gene\s+)?)?(?:(?:negative|positive)\s*\(\s*)?(not amplified|non-?amplified|amplified|equivocal)\b/i.exec(paragraph);
   if (!m) return undefined;
   const word = (m[1] as string).toLowerCase();
   return { result: word === 'amplified' ? 'amplified' : word === 'equivocal' ? 'equivocal' : 'not-amplified', end: unit.span.end + m.index + m[0].length };

@@ -42,7 +42,7 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
   const edition = reportEditionOf(text);
   const candidates: { candidate: Candidate; unit: ExtractionUnit }[] = [];
   for (const section of sections) {
-    const spans = splitSentences(text, section.bodySpan.start, section.bodySpan.end, { semicolons: false }).flatMap((span) => boundedUnits(text, span));
+    const spans = boundedUnits(text, splitSentences(text, section.bodySpan.start, section.bodySpan.end, { semicolons: false }));
     for (let n = 0; n < spans.length; n++) {
       // "Label:" alone on its line with the value on the next line reads as one "Label: value" line
       const joined = labelWithValueBelow(text, spans[n] as Span, spans[n + 1], section);
@@ -58,13 +58,7 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
       for (const candidate of stagingEditionsOf(unit)) candidates.push({ candidate, unit });
     }
   }
-  const seen = new Set<string>();
-  const unique = candidates.filter(({ candidate: c }) => {
-    const key = `${c.kind}|${c.span.start}|${c.span.end}|${c.key}|${(c.target ?? c.span).start}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique = withoutRepeats(candidates);
   unique.sort((a, b) => a.candidate.span.start - b.candidate.span.start || a.candidate.span.end - b.candidate.span.end);
   const findings = unique.map(({ candidate, unit }, id) => toFinding(candidate, unit, id, text, contextSentences, analyzer));
   assignReportOrgan(findings);
@@ -76,6 +70,25 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
     sections: sections.map((s) => ({ ...s, ...(s.headingSpan ? { headingSpan: map(s.headingSpan) } : {}), bodySpan: map(s.bodySpan), span: map(s.span) })),
     findings: findings.map((f) => ({ ...f, span: map(f.span), contextTriggers: f.contextTriggers.map((t) => ({ ...t, span: map(t.span) })) })),
   };
+}
+
+/**
+ * The first of candidates that say the same thing (kind, span, key and target start) at the same place: several
+ * extractors (and a heading's edition) may find one statement. Grouped by span start, compared field by field
+ * (cheaper than a string key per candidate).
+ */
+function withoutRepeats<T extends { candidate: Candidate }>(candidates: T[]): T[] {
+  const byStart = new Map<number, Candidate[]>();
+  const unique: T[] = [];
+  for (const item of candidates) {
+    const c = item.candidate;
+    const same = byStart.get(c.span.start);
+    if (same === undefined) byStart.set(c.span.start, [c]);
+    else if (same.some((o) => o.kind === c.kind && o.span.end === c.span.end && o.key === c.key && (o.target ?? o.span).start === (c.target ?? c.span).start)) continue;
+    else same.push(c);
+    unique.push(item);
+  }
+  return unique;
 }
 
 /**
@@ -107,18 +120,25 @@ const ALSO_ON_SITE_LINES = new Set<FindingKind>(['laterality', 'histologic-type'
 /** No report sentence is this long; longer runs (junk, text without punctuation) are read in windows so work stays linear. */
 export const MAX_UNIT_CHARS = 4000;
 
-function boundedUnits(text: string, span: Span): Span[] {
-  if (span.end - span.start <= MAX_UNIT_CHARS) return [span];
+/** The sentences, each longer one cut into windows (the list itself when none is longer: the usual case). */
+function boundedUnits(text: string, spans: Span[]): Span[] {
+  if (spans.every((span) => span.end - span.start <= MAX_UNIT_CHARS)) return spans;
   const out: Span[] = [];
-  let start = span.start;
-  while (start < span.end) {
-    let end = Math.min(span.end, start + MAX_UNIT_CHARS);
-    if (end < span.end) {
-      const space = text.lastIndexOf(' ', end);
-      if (space > start + MAX_UNIT_CHARS / 2) end = space;
+  for (const span of spans) {
+    if (span.end - span.start <= MAX_UNIT_CHARS) {
+      out.push(span);
+      continue;
     }
-    out.push({ start, end });
-    start = end;
+    let start = span.start;
+    while (start < span.end) {
+      let end = Math.min(span.end, start + MAX_UNIT_CHARS);
+      if (end < span.end) {
+        const space = text.lastIndexOf(' ', end);
+        if (space > start + MAX_UNIT_CHARS / 2) end = space;
+      }
+      out.push({ start, end });
+      start = end;
+    }
   }
   return out;
 }
@@ -149,17 +169,26 @@ const MAY_HOLD = {
 
 function unitCandidates(unit: ExtractionUnit, edition: number | undefined): Candidate[] {
   const s = unit.text.slice(unit.span.start, unit.span.end);
-  const out: Candidate[] = [...specimenOf(unit), ...organMentionsOf(unit), ...lateralityMentionsOf(unit)];
-  if (MAY_HOLD.histology.test(s)) out.push(...histologyOf(unit));
-  if (MAY_HOLD.grade.test(s)) out.push(...gradeOf(unit));
-  out.push(...tumorSizeOf(unit), ...marginsOf(unit));
-  if (MAY_HOLD.invasion.test(s) || MAY_HOLD.invasionCodes.test(s)) out.push(...invasionOf(unit));
-  out.push(...lymphNodesOf(unit));
-  if (MAY_HOLD.edition.test(s)) out.push(...stagingEditionsOf(unit));
-  out.push(...tnmOf(unit, edition));
-  if (MAY_HOLD.biomarker.test(s)) out.push(...(biomarkerFromLabel(unit) ?? biomarkersFromProse(unit)));
-  if (mayNameGene(s)) out.push(...geneAlterationsOf(unit));
+  // appended in place: most extractors find nothing in a unit, and spreading each result cost an array per call
+  const out: Candidate[] = [];
+  append(out, specimenOf(unit));
+  append(out, organMentionsOf(unit));
+  append(out, lateralityMentionsOf(unit));
+  if (MAY_HOLD.histology.test(s)) append(out, histologyOf(unit));
+  if (MAY_HOLD.grade.test(s)) append(out, gradeOf(unit));
+  append(out, tumorSizeOf(unit));
+  append(out, marginsOf(unit));
+  if (MAY_HOLD.invasion.test(s) || MAY_HOLD.invasionCodes.test(s)) append(out, invasionOf(unit));
+  append(out, lymphNodesOf(unit));
+  if (MAY_HOLD.edition.test(s)) append(out, stagingEditionsOf(unit));
+  append(out, tnmOf(unit, edition));
+  if (MAY_HOLD.biomarker.test(s)) append(out, biomarkerFromLabel(unit) ?? biomarkersFromProse(unit));
+  if (mayNameGene(s)) append(out, geneAlterationsOf(unit));
   return out;
+}
+
+function append(out: Candidate[], more: readonly Candidate[]): void {
+  for (let i = 0; i < more.length; i++) out.push(more[i] as Candidate);
 }
 
 function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text: string, sentences: Span[], analyzer: ConTextAnalyzer): Finding {
@@ -185,7 +214,7 @@ function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text:
     ...(unit.section.ordinal !== undefined ? { addendum: unit.section.ordinal } : {}),
     source: candidate.source,
     context,
-    contextTriggers: assessed.triggers.filter((t) => !(candidate.affirmedByValue && t.category === 'negated')).map((t) => ({ category: t.category, phrase: t.phrase, span: t.span })),
+    contextTriggers: assessed.triggers.length === 0 ? [] : assessed.triggers.filter((t) => !(candidate.affirmedByValue && t.category === 'negated')).map((t) => ({ category: t.category, phrase: t.phrase, span: t.span })),
     key: candidate.key,
   } as Finding;
 }

@@ -576,3 +576,166 @@ describe('part lines: skin sites, test blocks (fifth session)', () => {
     expect(found('SPECIMENS:\nB. Breast biomarkers (block 2C), core biopsy\n', 'specimen')).toEqual([]);
   });
 });
+
+describe('lymph node tables: the header names the count columns (session 7, round 2)', () => {
+  it('reads each row in the order the header gives, examined first where it says so', () => {
+    const byLevel = 'DIAGNOSIS:\nRegional nodes, by level (examined / positive):\n  Level I (low axilla): 12 / 3\n  Level II: 6 / 0\n';
+    expect(found(byLevel, 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['12 / 3', { examined: 12, positive: 3 }],
+      ['6 / 0', { examined: 6, positive: 0 }],
+    ]);
+    const columns = 'NODAL STATIONS:\n Station            Examined     Positive\n Subcarinal          5            1 (macrometastasis)\n Hilar               3            0\n';
+    expect(found(columns, 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['5            1', { examined: 5, positive: 1 }],
+      ['3            0', { examined: 3, positive: 0 }],
+    ]);
+    const byStation = 'MEDIASTINAL NODES BY STATION (positive/examined):\n   4L  0/3\n   7   2/5\n';
+    expect(found(byStation, 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['0/3', { positive: 0, examined: 3 }],
+      ['2/5', { positive: 2, examined: 5 }],
+    ]);
+  });
+
+  it('does not read a table of other counts', () => {
+    expect(found('SIZE TABLE:\n Piece      Length     Width\n A          12         4\n', 'lymph-nodes')).toEqual([]);
+  });
+});
+
+describe('mismatch repair wording (session 7, round 2)', () => {
+  it('reads a sign after a space, an upper-case list sharing "loss of", and a deficient result\'s loss pattern', () => {
+    expect(found('IMMUNOHISTOCHEMISTRY:\nMMR IHC: MLH1 +, PMS2 +, MSH2 -. \n', 'mmr').map(([s, v]) => [s, v])).toEqual([
+      ['MLH1 +', { protein: 'MLH1', status: 'intact' }],
+      ['PMS2 +', { protein: 'PMS2', status: 'intact' }],
+      ['MSH2 -', { protein: 'MSH2', status: 'lost' }],
+    ]);
+    expect(found('COMMENT:\nTHERE IS LOSS OF PMS2 AND MLH1 IN THE TUMOR.\n', 'mmr').map(([s, v]) => [s, v])).toEqual([
+      ['LOSS OF PMS2', { protein: 'PMS2', status: 'lost' }],
+      ['MLH1', { protein: 'MLH1', status: 'lost' }],
+    ]);
+    expect(found('MOLECULAR:\nInterpretation: MMR deficient (dMMR), MSH2/MSH6 pattern.\n', 'mmr').map(([s, v]) => [s, v])).toEqual([
+      ['MMR deficient', { protein: 'overall', status: 'deficient' }],
+      ['MSH2', { protein: 'MSH2', status: 'lost' }],
+      ['MSH6 pattern', { protein: 'MSH6', status: 'lost' }],
+    ]);
+  });
+
+  it('does not read "MLH1 promoter methylation: Absent" as the protein\'s expression', () => {
+    expect(found('MOLECULAR:\nMLH1 promoter methylation: Absent.\n', 'mmr')).toEqual([]);
+  });
+});
+
+describe('PD-L1 scores without the marker named (session 7, round 2)', () => {
+  it('reads a TPS as PD-L1 with the clone named before it, not a CPS threshold', () => {
+    const text = 'IMMUNOHISTOCHEMISTRY:\nThe 22C3 assay shows TPS 40%.\nComment: CPS >= 5 would favour chemo-immunotherapy.\n';
+    expect(found(text, 'pd-l1').map(([s, v]) => [s, v])).toEqual([['TPS 40%', { tps: 40, clone: '22C3' }]]);
+  });
+});
+
+describe('HER2 wording (session 7, round 2)', () => {
+  it('reads an IHC score whose ISH is still pending as IHC', () => {
+    expect(found('CLINICAL HISTORY:\nCore biopsy: HER2 equivocal (2+), pending ISH.\n', 'her2').map(([s, v]) => [s, v])).toEqual([
+      ['HER2 equivocal (2+), pending', { method: 'IHC', score: '2+', result: 'equivocal' }],
+    ]);
+  });
+
+  it('reads "IHC 1+/ISH-" as an IHC score and an ISH result', () => {
+    expect(found('COMMENT:\nThe carcinoma is HER2-low (IHC 1+/ISH-).\n', 'her2').map(([s, v]) => [s, v])).toEqual([
+      ['HER2-low (IHC 1+/ISH-)', { method: 'ISH', result: 'not-amplified' }],
+      ['IHC 1+', { method: 'IHC', score: '1+' }],
+    ]);
+  });
+
+  it('takes "the final result is NEGATIVE (NOT AMPLIFIED)" as the ratio\'s result, and the IHC score a final status restates', () => {
+    const text = 'BIOMARKERS:\nHER2 ISH (block B2): HER2/CEP17 ratio 1.6, average HER2 copy number 3.1 signals per cell. Given IHC 2+, the final result is NEGATIVE (NOT AMPLIFIED).\nFinal HER2 status: negative (IHC 2+, ISH not amplified).\n';
+    expect(found(text, 'her2').map(([s, v]) => [s, v])).toEqual([
+      ['HER2 ISH (block B2): HER2/CEP17 ratio 1.6, average HER2 copy number 3.1 signals per cell. Given IHC 2+, the final result is NEGATIVE (NOT AMPLIFIED', { method: 'ISH', ratio: 1.6, copyNumber: 3.1, result: 'not-amplified' }],
+      ['Final HER2 status: negative (IHC 2+, ISH not amplified)', { method: 'ISH', result: 'not-amplified' }],
+      ['IHC 2+', { method: 'IHC', score: '2+' }],
+    ]);
+  });
+});
+
+describe('ER / PR wording (session 7, round 2)', () => {
+  it('reads "ER/PR negative" for both receptors, and "weakly positive" above 10% as positive', () => {
+    expect(found('COMMENT:\nThe tumor is ER/PR negative.\n', 'er').map(([s, v]) => [s, v])).toEqual([['ER/PR negative', { result: 'negative' }]]);
+    expect(found('COMMENT:\nThe tumor is ER/PR negative.\n', 'pr').map(([s, v]) => [s, v])).toEqual([['PR negative', { result: 'negative' }]]);
+    expect(found('BIOMARKERS:\nESTROGEN RECEPTOR: weakly positive, 40%, weak intensity.\n', 'er').map(([, v]) => v)).toEqual([{ result: 'positive', percent: 40, intensity: 'weak' }]);
+    expect(found('BIOMARKERS:\nESTROGEN RECEPTOR: weakly positive, 5%.\n', 'er').map(([, v]) => v)).toEqual([{ result: 'low-positive', percent: 5, intensity: 'weak' }]);
+  });
+
+  it('does not take the internal control\'s result for the tumour\'s', () => {
+    expect(found('BIOMARKERS:\nProgesterone receptor: negative (0%); internal control positive.\n', 'pr').map(([s, v]) => [s, v])).toEqual([
+      ['Progesterone receptor: negative (0%); internal control positive', { result: 'negative', percent: 0 }],
+    ]);
+  });
+});
+
+describe('gene alterations (session 7, round 2)', () => {
+  it('reads a stop codon, the NTRK1-3 family, a hypermethylated MLH1 and a negative germline test', () => {
+    const text = 'MOLECULAR:\nTP53 p.R213* detected.\nALK, RET, NTRK1-3 fusions: not detected.\nThe tumour is MLH1-hypermethylated.\nGermline BRCA2 negative.\n';
+    expect(found(text, 'gene-alteration').map(([s, v, c]) => [s, v, c])).toEqual([
+      ['TP53 p.R213*', { gene: 'TP53', proteinChange: 'p.R213*', alteration: 'R213*', detected: true }, ''],
+      ['ALK, RET, NTRK1-3 fusions: not detected', { gene: 'ALK', alteration: 'fusion', detected: false }, 'negated'],
+      ['ALK, RET, NTRK1-3 fusions: not detected', { gene: 'RET', alteration: 'fusion', detected: false }, 'negated'],
+      ['ALK, RET, NTRK1-3 fusions: not detected', { gene: 'NTRK', alteration: 'fusion', detected: false }, 'negated'],
+      ['MLH1-hypermethylated', { gene: 'MLH1', alteration: 'promoter hypermethylation', detected: true }, ''],
+      ['BRCA2', { gene: 'BRCA2', alteration: 'pathogenic variant', detected: false }, 'negated'],
+    ]);
+  });
+});
+
+describe('tumour size: lower bounds, a mass after a margin distance (session 7, round 2)', () => {
+  it('reads "at least" sizes and a mass measured right after a margin distance', () => {
+    const text = 'DIAGNOSIS:\nInvasive carcinoma, grade 1, measuring at least 9 mm.\nTumor Size: 2.8 cm (gross); invasive component at least 2.1 cm.\nGROSS:\n2.0 cm from the proximal margin is a 3.2 x 2.5 cm fungating mass.\n';
+    expect(found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([
+      ['carcinoma, grade 1, measuring at least 9 mm', 9],
+      ['Tumor Size: 2.8 cm (gross); invasive component at least 2.1 cm', 28],
+      ['invasive component at least 2.1 cm', 21],
+      ['3.2 x 2.5 cm', 32],
+    ]);
+  });
+});
+
+describe('microsatellite instability wording (session 7, round 2)', () => {
+  it('reads histology "suggestive of microsatellite instability" as uncertain MSI-H, and every MSI status of a sentence', () => {
+    const text = 'MICROSCOPIC:\nThere are numerous tumor-infiltrating lymphocytes, suggestive of microsatellite instability.\nCOMMENT:\nMSI by PCR may show MSI-L or MSS in such tumors.\n';
+    expect(found(text, 'msi')).toEqual([
+      ['suggestive of microsatellite instability', { status: 'MSI-H' }, 'uncertain'],
+      ['MSI-L', { status: 'MSI-L' }, ''],
+      ['MSS', { status: 'MSS' }, ''],
+    ]);
+  });
+});
+
+describe('node counts and HER2 by sequencing (session 7, round 2)', () => {
+  it('counts "Number with micrometastasis" as positive nodes', () => {
+    expect(found('SYNOPTIC REPORT:\nRegional Lymph Nodes: Number examined: 4; Number with micrometastasis: 1\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['Number examined: 4', { examined: 4 }],
+      ['Number with micrometastasis: 1', { positive: 1 }],
+    ]);
+  });
+
+  it('reads "HER2 (ERBB2) not amplified by NGS" as a gene alteration only, not an ISH result', () => {
+    const text = 'MOLECULAR:\nPanel results: HER2 (ERBB2) not amplified by NGS.\n';
+    expect(found(text, 'her2')).toEqual([]);
+    expect(found(text, 'gene-alteration').map(([s, v, c]) => [s, v, c])).toEqual([['ERBB2) not amplified', { gene: 'ERBB2', alteration: 'amplification', detected: false }, 'negated']]);
+  });
+});
+
+describe('tests ordered, pelvic sentinel node sides (session 7, round 2)', () => {
+  it('reads no alteration from a sentence that only orders tests', () => {
+    expect(found('COMMENT:\nReflex KRAS G12C and NRAS testing ordered.\n', 'gene-alteration')).toEqual([]);
+    expect(found('COMMENT:\nKRAS G12C detected; NRAS testing ordered.\n', 'gene-alteration').map(([s, v]) => [s, v])).toEqual([['KRAS G12C', { gene: 'KRAS', proteinChange: 'p.G12C', alteration: 'G12C', detected: true }]]);
+  });
+
+  it('reads the sides of pelvic sentinel nodes written "SLN", and of a negative sentinel node\'s part line', () => {
+    expect(found('GROSS:\nRight pelvic SLN: one node, 0.9 cm.\n', 'laterality').map(([s, v]) => [s, v])).toEqual([['Right', { laterality: 'right' }]]);
+    expect(found('DIAGNOSIS:\nB. Right obturator sentinel lymph node: negative for carcinoma (0/2).\n', 'laterality').map(([s, v]) => [s, v])).toEqual([['Right', { laterality: 'right' }]]);
+  });
+});
+
+describe('primary site at a colonic flexure (session 7, round 2)', () => {
+  it('reads "hepatic flexure" near a tumour word as the colon', () => {
+    expect(found('GROSS:\nAt the splenic flexure there is a 3 cm ulcerated mass.\n', 'primary-site').map(([s, v]) => [s, v])).toEqual([['splenic flexure', { site: 'splenic flexure', organ: 'colon' }]]);
+  });
+});

@@ -17,21 +17,25 @@ export const REPORTED_GENES = [
 const GERMLINE_ONLY_GENES = ['MLH1', 'MSH2', 'MSH6', 'PMS2', 'EPCAM', 'CDH1'] as const;
 /** Genes whose actionable alteration is a fusion: a bare positive/negative result (IHC, FISH, NGS) is about rearrangement. */
 export const FUSION_GENES: ReadonlySet<string> = new Set(['ALK', 'ROS1', 'RET', 'NTRK1', 'NTRK2', 'NTRK3', 'NTRK', 'NRG1']);
-const GENE = new RegExp(String.raw`\b(?:([A-Z][A-Z0-9]{1,7})(?:-|::))?(${[...REPORTED_GENES, ...GERMLINE_ONLY_GENES, 'NTRK'].join('|')})\b(?!-(?!positive|negative|rearranged|mutated|mutant))`, 'g');
+/** "NTRK1-3 fusions": the NTRK family, read as the gene NTRK. */
+const NTRK_FAMILY = 'NTRK1-3';
+const GENE = new RegExp(String.raw`\b(?:([A-Z][A-Z0-9]{1,7})(?:-|::))?(${[NTRK_FAMILY, ...REPORTED_GENES, ...GERMLINE_ONLY_GENES, 'NTRK'].join('|')})\b(?!-(?!positive|negative|rearranged|mutated|mutant|hypermethylated|methylated))`, 'g');
 const GENE_ONCE = new RegExp(GENE.source);
 
 /** Whether s names a gene geneAlterationsOf reads (a cheap test before it runs). */
 export function mayNameGene(s: string): boolean {
   return GENE_ONCE.test(s);
 }
-const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)?|homozygous deletions?|germline (?:variants?|alterations?|mutations?)|promoter (?:hyper)?methylation|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|mutant|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
+const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)?|homozygous deletions?|germline (?:variants?|alterations?|mutations?)|(?:promoter )?(?:hyper)?methylat(?:ion|ed)|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|mutant|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
-const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?)\b))\b\)?/;
+const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?)\b))(?:\b|(?<=\*))\)?/;
 const CDNA = /\bc\.([-*]?(?:\d+[_+\-*]?)+(?:[ACGT]>[ACGT]|del[ACGT]*|dup[ACGT]*|ins[ACGT]+))/;
 const TYPE_BEFORE_LIST = new RegExp(String.raw`\b(${TYPE_WORDS})\s+(?:in|of|for|involving|affecting)\s+(?:the\s+)?$`, 'i');
 const TYPE = new RegExp(String.raw`\b(${TYPE_WORDS})\b`, 'i');
 const NOT_DETECTED = /\b(?:not detected|not identified|not present|not amplified|not mutated|unmutated|non-?amplified|negative|absent|wild[- ]?type|no (?:pathogenic |reportable |clinically significant |[A-Z]\d{2,4}[A-Z]? )?(?:variants?|mutations?|alterations?|rearrangements?|fusions?|amplifications?)(?: (?:was |were )?(?:detected|identified|found))?)\b/i;
 const DETECTED = /\b(?:detected|identified|present|positive|harbou?rs?|found)\b/i;
+
+const ORDERED_TESTS = /\b(?:testing|tests?|analysis|studies|sequencing)\s+(?:(?:has|have) been\s+|(?:is|are|was|were)\s+)?(?:ordered|requested|sent|pending)\b|\breflex\b/i;
 
 type Gene = FindingValues['gene-alteration'];
 
@@ -104,7 +108,8 @@ function typeWord(word: string): string {
   if (w === 'rearranged') return 'rearrangement';
   if (w === 'amplified') return 'amplification';
   if (w === 'mutated' || w === 'mutant') return 'mutation';
-  if (/promoter (?:hyper)?methylation/.test(w)) return 'promoter hypermethylation';
+  // "MLH1 promoter methylation", "MLH1-hypermethylated": what the guideline calls promoter hypermethylation
+  if (/(?:hyper)?methylat/.test(w)) return 'promoter hypermethylation';
   if (/pathogenic/.test(w)) return 'pathogenic variant';
   if (/^germline/.test(w)) return singular(w);
   return singular(w);
@@ -118,6 +123,8 @@ function singular(word: string): string {
 /** Gene alterations in a unit (synoptic line or prose sentence). */
 export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
+  // "Reflex BRAF V600E and MLH1 promoter methylation testing ordered": tests ordered, no result stated
+  if (ORDERED_TESTS.test(s) && !DETECTED.test(s) && !NOT_DETECTED.test(s)) return [];
   const genes = [...s.matchAll(GENE)];
   const out: Candidate[] = [];
   // "EGFR, ALK, ROS1, BRAF or MET: negative", "No EGFR, KRAS or BRAF alterations": a list shares its statement
@@ -132,7 +139,7 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
     const segEnd = genes[n + 1]?.index ?? s.length;
     const segment = s.slice(start, segEnd);
     const partner = m[1];
-    const gene = m[2] as string;
+    const gene = m[2] === NTRK_FAMILY ? 'NTRK' : (m[2] as string);
     let parsed = parseSegment(segment, gene, partner, m[0].length);
     const last = genes[sharedFrom[n] as number] as RegExpMatchArray;
     if (last !== m) {
@@ -152,6 +159,8 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
     if ((GERMLINE_ONLY_GENES as readonly string[]).includes(gene) && !/pathogenic|germline|methylation|variant|mutation|alteration/i.test(`${parsed.value.alteration ?? ''} ${s.slice(Math.max(0, start - 12), start)}`)) return;
     // "germline MSH6 variant", "germline MSH2 or EPCAM alteration"
     if (parsed.value.alteration && /^(?:variant|alteration|mutation)$/.test(parsed.value.alteration) && /\bgermline\s+$/i.test(s.slice(Math.max(0, (first.index ?? 0) - 12), first.index))) parsed.value = { ...parsed.value, alteration: `germline ${parsed.value.alteration}` };
+    // "germline ATM negative", "BRCA1/2 germline testing negative": germline testing reports pathogenic variants
+    if (!parsed.value.alteration && (/\bgermline\s+$/i.test(s.slice(Math.max(0, start - 12), start)) || /^[\/\d\s]*germline\b/i.test(s.slice(start + m[0].length, start + m[0].length + 30)))) parsed.value = { ...parsed.value, alteration: 'pathogenic variant' };
     const synoptic = unit.label !== undefined && start < unit.label.span.end - unit.span.start;
     const wordsSpan = subSpan(unit, start, start + parsed.end);
     const value: Gene = { ...parsed.value, detected: parsed.notDetectedWord ? false : parsed.detectedWord ? true : null };

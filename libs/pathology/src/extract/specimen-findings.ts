@@ -226,7 +226,8 @@ function organOfWords(words: string): string | undefined {
   return organ;
 }
 
-const ORGAN_HINT = /breast|colo|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid/i;
+/** A cheap test before ORGAN_MENTION: a stem of each of its words ("flexure" was missing: "mass at the hepatic flexure"). */
+const ORGAN_HINT = /breast|colo|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid|flexure/i;
 const ORGAN_IN_TEXT = /\b(?:breast|colon|rectum|rectal|lung|lobe|skin|prostate|stomach|gastric|endometrium|endometrial|uterus|ovary|cecum|sigmoid|liver|bone|pleural fluid|lymph node)\b/i;
 const ORGAN_MENTION = /\b(?:(?:(?:right|left) )?(?:upper|middle|lower) lobe|LUL|LLL|RUL|RML|RLL|(?:ascending|transverse|descending|sigmoid) colon|(?:hepatic|splenic) flexure|gastric (?:antrum|body|cardia)|rectosigmoid(?: junction)?|mid-rectal|uterine corpus|breasts?|colon|colonic|colorectal|cecum|cecal|caecum|sigmoid|rectum|rectal|lungs?|pulmonary|skin|cutaneous|prostate|prostatic|stomach|gastric|antrum|endometrium|endometrial|uterus|uterine|ovary|ovaries|ovarian|pancreas|pancreatic|kidney|renal|esophagus|esophageal|bladder|thyroid)\b/gi;
 /** In a site phrase, a quadrant or clock position places the site in the breast. */
@@ -300,7 +301,7 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     out.push({ kind: 'laterality', value: { laterality: m[1] === 'L' ? 'left' : 'right' }, span: subSpan(unit, start, start + m[0].length), key: 'laterality', source: 'prose' });
   }
   if (!/left|right|bilateral/i.test(s)) return out;
-  const sentinel = /sentinel/i.test(s);
+  const sentinel = /sentinel|\bSLNs?\b/i.test(s);
   let bothEnd = -1;
   for (const m of s.matchAll(LATERALITY_WORD)) {
     const start = m.index ?? 0;
@@ -316,8 +317,9 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     // a container's label quoted in the gross description ('labeled "right breast 9:00"') is not a statement
     if (unit.section.kind === 'gross' && insideOpenQuote(s, start)) continue;
     // the side of a part whose diagnosis (same line) is benign is not the tumour's side; a suspicious one is uncertain
+    // (a pelvic sentinel node's side is labeled whatever the node shows: "C. Left external iliac sentinel node: negative")
     const diagnosis = onPartLabel(unit, start) ? partDiagnosis(sliceOf(unit, unit.value)) : undefined;
-    if (diagnosis === 'benign') continue;
+    if (diagnosis === 'benign' && !(sentinel && PELVIC_NODE_SITE.test(s.slice(end).replace(/^[\s,]+/, ' ').trimStart()))) continue;
     // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen, nor is the
     // place of a margin ("margin is positive at the left posterior base", "closest 0.5 mm, left apex")
     if (/^[^:\n.]{0,40}\bmargins?\b/i.test(s.slice(end)) && !/\b(?:carcinoma|tumou?r|mass|cancer)\b/i.test(s.slice(end, end + 40))) continue;

@@ -15,6 +15,20 @@ export const PATHOLOGY_KEYWORDS: readonly string[] = [
   'lymphatic', 'vascular', 'perineurial', 'amplified', 'rearrangement', 'mutation', 'mutations', 'detected',
 ];
 const KEYWORDS = new Set(PATHOLOGY_KEYWORDS);
+/** A word longer than this is more than two edits from every keyword. */
+const LONGEST_CORRECTABLE = Math.max(...PATHOLOGY_KEYWORDS.map((k) => k.length)) + 2;
+/**
+ * 1 at [first letter code (either case), word length] when some keyword has that first letter and a length within
+ * the word's edit budget: closestKeyword looks at no other keyword, so any other word is never looked up.
+ */
+const MAY_BE_TYPO = new Uint8Array(128 * (LONGEST_CORRECTABLE + 1));
+for (let length = 6; length <= LONGEST_CORRECTABLE; length++) {
+  for (const k of PATHOLOGY_KEYWORDS) {
+    if (Math.abs(k.length - length) > (length >= 10 ? 2 : 1)) continue;
+    MAY_BE_TYPO[k.charCodeAt(0) * (LONGEST_CORRECTABLE + 1) + length] = 1;
+    MAY_BE_TYPO[k.toUpperCase().charCodeAt(0) * (LONGEST_CORRECTABLE + 1) + length] = 1;
+  }
+}
 /** English words one edit away from a keyword that must stay as written. */
 const NOT_TYPOS = new Set(['negatives', 'positives', 'receptive', 'invasions', 'margined', 'detector', 'mutational', 'vascularity']);
 
@@ -110,7 +124,8 @@ export function correctSpelling(text: string): SpellingCorrection {
     }
     let end = i + 1;
     while (end < text.length && isAsciiLetter(text.charCodeAt(end))) end++;
-    if (end - i >= 6) {
+    // only a word that may be a keyword's typo is looked up (most are not: no slice, no cache lookup)
+    if (end - i >= 6 && end - i <= LONGEST_CORRECTABLE && MAY_BE_TYPO[text.charCodeAt(i) * (LONGEST_CORRECTABLE + 1) + end - i] === 1) {
       const word = text.slice(i, end);
       const keyword = keywordFor(word);
       if (keyword) corrections.push({ start: i, end, word, keyword: inCaseOf(word, keyword) });

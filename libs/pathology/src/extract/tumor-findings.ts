@@ -1,5 +1,6 @@
 // The tumor itself: histologic type (+ ICD-O-3 morphology when named), grade, size, margins, lymphovascular and
 // perineural invasion, lymph nodes, pTNM with AJCC edition — from synoptic lines and prose.
+import { isSpace } from '../context/tokens';
 import type { Candidate, FindingValues } from './finding';
 import { lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 import { COUNT, parseComparator, parseCount, parseEdition, parsePresence, parseSize, SIZE, toMm } from './value-parsers';
@@ -105,9 +106,18 @@ const DENIED_MALIGNANCY = /\b(?:negative for|no|without|free of)\s+(?:(?:prior|p
 /** The clause (between , ; . : and parentheses) around [start, end) of s. */
 function clauseAround(s: string, start: number, end: number): string {
   const before = s.slice(0, start);
-  const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':'), before.search(/\.\s[^.]*$/));
+  const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':'), lastPeriodBreak(before));
   const after = s.slice(end).search(/[,;:]|\.(?:\s|$)/);
   return s.slice(cut + 1, after < 0 ? s.length : end + after);
+}
+
+/**
+ * before.search(/\.\s[^.]*$/) without the regex (which tried every position): the last "." when a space follows it;
+ * an earlier "." always has that last one after it.
+ */
+function lastPeriodBreak(before: string): number {
+  const at = before.lastIndexOf('.');
+  return at >= 0 && at + 1 < before.length && isSpace(before.charCodeAt(at + 1)) ? at : -1;
 }
 
 // ------------------------------------------------------------------ grade
@@ -221,7 +231,7 @@ const SIZE_LABEL = /^(?:size|(?:total |invasive )?tumou?r size|size of (?:the )?
 /** A size label about something else: "Size of Largest Metastatic Deposit", "Size of specimen". */
 const NOT_TUMOR_SIZE_LABEL = /deposit|node|metasta|margin|specimen/;
 /** A second size inside a size value: "2.4 cm (invasive size 1.7 cm)", "3.0 cm; invasive component 2.2 cm". */
-const SECOND_SIZE = new RegExp(String.raw`\b(?:invasive|total)\s+(?:tumou?r\s+)?(?:size|component|focus)\s*(?:of\s+|:\s*|=\s*|measures\s+)?${SIZE.source}`, 'i');
+const SECOND_SIZE = new RegExp(String.raw`\b(?:invasive|total)\s+(?:tumou?r\s+)?(?:size|component|focus)\s*(?:of\s+|:\s*|=\s*|measures\s+)?(?:at least\s+)?${SIZE.source}`, 'i');
 
 export function tumorSizeOf(unit: ExtractionUnit): Candidate[] {
   if (unit.label && unit.value && SIZE_LABEL.test(unit.label.norm)) {
@@ -253,6 +263,8 @@ const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z0-9-]+,?\s+){0,4}?(?:${TUMOR
  * margin … 3 mm", "lymph node with metastatic carcinoma, 7 mm"); organ and location words are not among them.
  */
 const STRONG_OTHER = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|margins?|nodes?|lymph|deposits?|depth|thickness|breslow|thick|width|extent|from|away|distance|closest|nearest|stalk|cavity|clip|seed|aggregate|each|ranging|range)\b/i;
+/** A mass-forming tumour noun at most two words after a size: "3.8 x 3.1 cm ulcerated mass". */
+const MASS_AFTER = /^\s*(?:[a-z-]+\s+){0,2}?(?:mass|tumou?r|nodule|lesion)\b/i;
 /** A measurement followed by one of these is not a tumour size ("0.9 cm stalk", "3.0 x 2.0 cm piece of pericardium", "2.1 mm deposit"). */
 const OTHER_AFTER = /^\s*(?:[a-z-]+\s+)?(?:stalk|piece|segment|fragments?|cores?|ellipse|portion|deposits?|micrometasta\w*|macrometasta\w*|above|below)\b/i;
 const LUNG_SEGMENT = /\b(?:(?:posterior|anterior|lateral|medial|superior|inferior|apical|basal|apicoposterior|lingular)\s+)+segments?\b/gi;
@@ -272,7 +284,8 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
   for (const m of s.matchAll(SIZE_ALL)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
-    const clauseStart = Math.max(s.lastIndexOf(';', start), lastSentenceBreak(s, start));
+    const sentenceBreak = lastSentenceBreak(s, start);
+    const clauseStart = Math.max(s.lastIndexOf(';', start), sentenceBreak);
     const before = s.slice(clauseStart + 1, start);
     const after = s.slice(end, end + 40);
     // directly after: "2.1 x 1.9 cm tumor", "4.2 cm ill-defined mass", "1.2 cm area of ..."
@@ -283,19 +296,22 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     if (OTHER_AFTER.test(after) || BENIGN_FOCUS_AFTER.test(after)) continue;
     // in a statement about nodes or a margin ("one lymph node with metastatic carcinoma, 7 mm", "margin free of
     // tumor (1.0 cm)", "Margins free of carcinoma (closest: anterior, 3 mm)") a measurement is not the tumour's size
-    const sentence = s.slice(lastSentenceBreak(s, start) + 1, start);
-    if (/\b(?:lymph nodes?|nodes?|deposits?)\b/i.test(sentence) || /\bmargins?\b[^.;]{0,40}$/i.test(sentence)) continue;
+    const sentence = s.slice(sentenceBreak + 1, start);
+    // — unless a mass is named right after it: "2.0 cm proximal to the distal margin is a 3.8 x 3.1 cm ulcerated mass"
+    const massAfter = nounAfter && MASS_AFTER.test(after);
+    if (/\b(?:lymph nodes?|nodes?|deposits?)\b/i.test(sentence) || (/\bmargins?\b[^.;]{0,40}$/i.test(sentence) && !massAfter)) continue;
     // "mass at 25 cm" (from the anal verge) is where the tumour is, not its size
     if (/\b(?:at|from)\s+$/i.test(s.slice(Math.max(0, start - 6), start))) continue;
-    const tumorAt = lastMatchEnd(before, TUMOR_NOUN);
-    const tumorStart = lastMatchStart(before, TUMOR_NOUN);
+    const tumor = lastMatchOf(before, TUMOR_NOUN);
+    const tumorAt = tumor.end;
+    const tumorStart = tumor.start;
     // "in the posterior basal segment, 3.2 x 2.7 cm": a lung segment says where the tumour is
     const located = /segment/i.test(before) ? before.replace(LUNG_SEGMENT, (w) => ' '.repeat(w.length)) : before;
     const otherAt = lastMatchEnd(located, OTHER_MEASURE);
     // "carcinoma …, grade 2 (…), measuring 2.5 mm", "ADENOCARCINOMA, …, OF THE ASCENDING COLON, 5.5 CM": the tumour
     // noun leads a longer clause, with only grade/location words (no other measured thing) between
     const strongAt = lastMatchEnd(located, STRONG_OTHER);
-    const trailing = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+)?$|,\s*$|\b(?:maximum|greatest) (?:dimension|diameter)\s*(?:of\s*)?$/i.test(before);
+    const trailing = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+|at least\s+)?$|,\s*$|\b(?:maximum|greatest) (?:dimension|diameter)\s*(?:of\s*)?$/i.test(before);
     const nounBefore = tumorAt >= 0 && ((tumorAt > otherAt && before.length - tumorAt < 60) || (trailing && strongAt < tumorStart && before.length - tumorAt < 150));
     if (!nounBefore && !nounAfter) continue;
     const size = parseSize(m[0]);
@@ -307,18 +323,30 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
   return out;
 }
 
+/**
+ * Where the last match of /\.(?!\d)\s|\n/g in s.slice(0, before) starts, or -1: scanned backward by character code
+ * (the regex ran from the start of the unit for every measurement). A "." before a line break is that match's start.
+ */
 function lastSentenceBreak(s: string, before: number): number {
-  let at = -1;
-  for (const m of s.slice(0, before).matchAll(/\.(?!\d)\s|\n/g)) at = m.index ?? 0;
-  return at;
+  for (let i = Math.min(before, s.length) - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 10) return i > 0 && s.charCodeAt(i - 1) === 46 ? i - 1 : i;
+    if (c === 46 && i + 1 < before && isSpace(s.charCodeAt(i + 1))) return i;
+  }
+  return -1;
 }
 
-function lastMatchStart(s: string, re: RegExp): number {
+/** Where the last match of re in s starts and ends (-1, -1 when none): one scan for both. */
+function lastMatchOf(s: string, re: RegExp): { start: number; end: number } {
   let g = GLOBAL.get(re);
   if (!g) GLOBAL.set(re, (g = new RegExp(re.source, 'gi')));
-  let at = -1;
-  for (const m of s.matchAll(g)) at = m.index ?? 0;
-  return at;
+  let start = -1;
+  let end = -1;
+  for (const m of s.matchAll(g)) {
+    start = m.index ?? 0;
+    end = start + m[0].length;
+  }
+  return { start, end };
 }
 
 const GLOBAL = new Map<RegExp, RegExp>();
@@ -568,11 +596,13 @@ const GLOBAL_INVASION = new Map<RegExp, RegExp>([LVI, PNI].map((re) => [re, new 
 
 
 export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
+  const row = nodeTableRowOf(unit);
+  if (row) return [row];
   if (unit.label && unit.value) {
     const label = unit.label.norm;
     const count = /^(\d{1,3})\b/.exec(sliceOf(unit, unit.value).trim());
     const examined = /(?:lymph )?nodes? examined|^(?:number |total )?examined\b|number of (?:regional )?(?:lymph )?nodes? (?:examined|retrieved|submitted)|total (?:lymph )?nodes?/.test(label);
-    const involved = /(?:lymph )?nodes? (?:involved|positive|with (?:metastas[ie]s|tumou?r|carcinoma))|^(?:number |total )?(?:involved|positive)\b|^number with (?:metastas[ie]s|tumou?r)|number of (?:regional )?(?:lymph )?nodes? (?:involved|positive|with)/.test(label);
+    const involved = /(?:lymph )?nodes? (?:involved|positive|with (?:metastas[ie]s|tumou?r|carcinoma))|^(?:number |total )?(?:involved|positive)\b|^number with (?:(?:micro)?metastas[ie]s|tumou?r)|number of (?:regional )?(?:lymph )?nodes? (?:involved|positive|with)/.test(label);
     if ((examined || involved) && count) {
       const n = Number(count[1]);
       const sentinel = /sentinel/.test(label);
@@ -585,6 +615,42 @@ export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
   return nodeStatementsOf(unit);
 }
 
+/** Two counts on a table row: "9 / 2", "1/3", or two columns "14         1". */
+const TABLE_ROW_COUNTS = /(?<![\w./])(\d{1,3})(?:[ \t]*\/[ \t]*|[ \t]{2,})(\d{1,3})(?![\w/]|\.\d)/;
+/** A table header naming both count columns, in their order: "Site   Examined   Positive", "(positive/examined)". */
+const TABLE_COLUMNS = /\b(examined|positive|involved)\b[^\n\d]*?\b(examined|positive|involved)\b/i;
+
+/**
+ * A row of a lymph node table whose header names the count columns ("LYMPH NODE STATIONS (examined / positive):"
+ * then "Station 7 (left gastric artery): 4 / 0"; "Site   Examined   Positive" then "Pericolic   14   1"): the counts
+ * in the header's order (a table may put the examined count first). The rows sit directly under the header, which
+ * (or the line above it) speaks of lymph nodes or stations.
+ */
+function nodeTableRowOf(unit: ExtractionUnit): Candidate | undefined {
+  const s = sliceOf(unit);
+  // a row's counts are split by "/" or by column spaces (plain string tests first: this runs for every unit)
+  if (s.includes('\n') || (!s.includes('/') && !s.includes('  ') && !s.includes('\t'))) return undefined;
+  const counts = TABLE_ROW_COUNTS.exec(s);
+  if (!counts) return undefined;
+  const above = unit.text.slice(Math.max(0, unit.span.start - 600), unit.span.start).split('\n').slice(0, -1).reverse();
+  for (let k = 0; k < Math.min(above.length, 12); k++) {
+    const line = above[k] as string;
+    // the other rows hold counts; the first line without any is the header, or the table has none
+    if (/\d/.test(line)) continue;
+    const columns = TABLE_COLUMNS.exec(line);
+    if (!columns || (columns[1] as string).toLowerCase() === (columns[2] as string).toLowerCase()) return undefined;
+    if (!/\b(?:lymph|nodes?|nodal|stations?)\b/i.test(line) && !/\b(?:lymph|nodes?|nodal|stations?)\b/i.test(above[k + 1] ?? '')) return undefined;
+    const examinedFirst = /^examined$/i.test(columns[1] as string);
+    const first = Number(counts[1]);
+    const second = Number(counts[2]);
+    const value = examinedFirst ? { examined: first, positive: second } : { positive: first, examined: second };
+    if (value.examined === 0 || value.positive > value.examined) return undefined;
+    const start = counts.index;
+    return { kind: 'lymph-nodes', value, span: subSpan(unit, start, start + counts[0].length), key: 'lymph-nodes/ratio', source: 'prose', affirmedByValue: true };
+  }
+  return undefined;
+}
+
 const NODE_WORD = /\b(?:lymph[ -]?nodes?|nodes?|LNs?)\b/i;
 /** "a of b" (with "positive"/"involved" between or after), or "a positive of b examined". */
 const COUNT_OF = new RegExp(String.raw`\b(${COUNT})\s+(?:\(\d+\)\s+)?(?:positive\s+|involved\s+)?(?:of|out of)\s+(${COUNT})\b(?:\s+\(\d+\))?((?:\s+(?!of\b)[A-Za-z/-]+){0,4}?\s+(?:lymph[ -]?)?nodes?\b(?:\s*\(\d{1,3}\s*\/\s*\d{1,3}\))?)?`, 'gi');
@@ -593,7 +659,7 @@ const POSITIVE_THEN_EXAMINED = /\b(\d{1,3})\s+(?:positive|involved)\s*(?:\/|,|;|
 const RATIO = /(?<![\d/.])\(?(\d{1,3})\s*\/\s*(\d{1,3})(?![\d/]|\.\d)\)?/g;
 /** "Twelve lymph nodes", "All 16 lymph nodes", "two nodes", "lymph nodes (2)". */
 const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(${COUNT})\s+((?:(?!(?:cm|mm|with|largest|smallest)\b)[A-Za-z/-]+\s+){0,3}?)(?:lymph[ -]?)?nodes?\b(?:\s+candidates)?|\b(?:lymph[ -]?)?nodes?\s*\((\d{1,3})\)`, 'gi');
-const NAMED_COUNT = new RegExp(String.raw`\bnumber (?:of (?:regional |sentinel )?(?:lymph )?nodes? )?(examined|involved|positive|with metastas[ie]s|with tumou?r)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b|\bnodes?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|cm\b|mm\b|positive|involved|sentinel|lymph|nodes?))`, 'gi');
+const NAMED_COUNT = new RegExp(String.raw`\bnumber (?:of (?:regional |sentinel )?(?:lymph )?nodes? )?(examined|involved|positive|with (?:micro)?metastas[ie]s|with tumou?r)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b|\bnodes?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|cm\b|mm\b|positive|involved|sentinel|lymph|nodes?))`, 'gi');
 /** Counts read from a pN or a heading above are ratios ("pN1 (3/23)", "Station 7: 1/4"). */
 const HAS_RATIO = /\d\s*\/\s*\d/;
 const SIDE_COUNTS = /^\s*\(\s*(?:right|left)\s+\d{1,3}\s*,\s*(?:left|right)\s+\d{1,3}\s*\)/i;
