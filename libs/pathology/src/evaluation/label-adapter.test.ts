@@ -16,7 +16,7 @@ describe('grade labels (the labelling guideline)', () => {
 const finding = <K extends Finding['kind']>(kind: K, value: Finding<K>['value'], section: Finding['section'] = 'diagnosis'): Finding =>
   ({ id: 0, kind, value, span: { start: 0, end: 5 }, section, sectionIndex: 0, source: 'prose', context: { negated: false, uncertain: false, historical: false, hypothetical: false, experiencer: 'patient' }, contextTriggers: [], key: kind }) as Finding;
 
-describe('gene alteration, margin distance and in-situ labels (fifth session)', () => {
+describe('gene alteration, margin distance and in-situ labels (session 7, round 1)', () => {
   it('names fusions as rearrangement and an unspecified alteration by the gene (fusion gene or not)', () => {
     expect(predictionsOfFinding(finding('gene-alteration', { gene: 'ROS1', alteration: 'fusion', detected: false }))[0]?.value).toEqual({ gene: 'ROS1', alteration: 'rearrangement' });
     expect(predictionsOfFinding(finding('gene-alteration', { gene: 'ALK', alteration: 'EML4::ALK fusion', detected: true }))[0]?.value).toEqual({ gene: 'ALK', alteration: 'rearrangement' });

@@ -34,7 +34,7 @@ describe('breast core biopsy (prose diagnosis + CAP biomarker synoptic)', () => 
 
   it('reads histologic type with its ICD-O-3 code, grade with the Nottingham components, and size', () => {
     expect(table(report, 'histologic-type')).toEqual([
-      ['ductal carcinoma', { name: 'ductal carcinoma' }, 'clinical-history', 'other'], // a relative's disease is not the patient's past (fifth session)
+      ['ductal carcinoma', { name: 'ductal carcinoma' }, 'clinical-history', 'other'], // a relative's disease is not the patient's past (session 7, round 1)
       ['INVASIVE DUCTAL CARCINOMA (ICD-O-3 8500/3)', { name: 'invasive ductal carcinoma', behavior: 'invasive', icdO3: '8500/3' }, 'diagnosis', ''],
       ['DUCTAL CARCINOMA IN SITU, CRIBRIFORM TYPE', { name: 'ductal carcinoma in situ cribriform type', behavior: 'in situ' }, 'diagnosis', ''],
       ['Invasive carcinoma', { name: 'invasive carcinoma', behavior: 'invasive' }, 'diagnosis', ''],
@@ -94,7 +94,7 @@ describe('colon resection (MMR, MSI, nodes, margins, pTNM)', () => {
 
   it('reads lymph nodes from prose (words and ratio) and from the synoptic counts', () => {
     expect(table(report, 'lymph-nodes')).toEqual([
-      // a count in words and its restatement in digits are two statements (fifth session)
+      // a count in words and its restatement in digits are two statements (session 7, round 1)
       ['TWO OF SEVENTEEN LYMPH NODES', { examined: 17, positive: 2 }, 'diagnosis', ''],
       ['2/17', { examined: 17, positive: 2 }, 'diagnosis', ''],
       ['Number of Lymph Nodes Examined: 17', { examined: 17 }, 'synoptic', ''],

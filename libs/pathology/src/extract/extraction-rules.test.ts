@@ -408,7 +408,7 @@ describe('DCIS and numbered part lines with the diagnosis inline (fourth session
 
 // Fifth session: rules found on the melanoma, prostate and lung reports that joined the tuning split; every sentence
 // below was written for the test.
-describe('histologic type: melanoma subtypes, lung and prostate wording, a denial after the type (fifth session)', () => {
+describe('histologic type: melanoma subtypes, lung and prostate wording, a denial after the type (session 7, round 1)', () => {
   const types = (text: string) => found(text, 'histologic-type').map(([s, v, c]) => [s, v, c]);
   it('names a melanoma subtype stated after the type, and "melanoma in situ" / "lentigo maligna" as in situ', () => {
     expect(types('DIAGNOSIS:\nInvasive melanoma, nodular type.\n')).toEqual([['Invasive melanoma, nodular type', { name: 'invasive nodular melanoma', behavior: 'invasive' }, '']]);
@@ -431,7 +431,7 @@ describe('histologic type: melanoma subtypes, lung and prostate wording, a denia
   });
 });
 
-describe('tumour size: skin lesions, lung total and invasive size, other measures (fifth session)', () => {
+describe('tumour size: skin lesions, lung total and invasive size, other measures (session 7, round 1)', () => {
   const sizes = (text: string) => found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm]);
   it('reads the size of a macule, papule, plaque or patch', () => {
     expect(sizes('GROSS:\nA shave of skin with a dark brown macule 0.6 x 0.5 cm.\n')).toEqual([['macule 0.6 x 0.5 cm', 6]]);
@@ -451,7 +451,7 @@ describe('tumour size: skin lesions, lung total and invasive size, other measure
   });
 });
 
-describe('margins (fifth session)', () => {
+describe('margins (session 7, round 1)', () => {
   const margins = (text: string) => found(text, 'margin').map(([s, v, c]) => [s, v, c]);
   it('reads "transected", "appears to abut" (uncertain) and no goal ("to obtain a clear margin")', () => {
     expect(margins('DIAGNOSIS:\nBreslow thickness at least 0.7 mm (the deep margin is transected).\n')).toEqual([['deep margin is transected', { status: 'positive' }, '']]);
@@ -475,7 +475,7 @@ describe('margins (fifth session)', () => {
   });
 });
 
-describe('UICC invasion codes, node counts (fifth session)', () => {
+describe('UICC invasion codes, node counts (session 7, round 1)', () => {
   it('reads L, V and Pn beside a stage or an invasion statement, 0 as absent', () => {
     expect(found('SUMMARY:\npT2 pN0 L1 V0 Pn0 R0\n', 'lymphovascular-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['L1', { status: 'present' }, ''], ['V0', { status: 'absent' }, 'negated']]);
     expect(found('SUMMARY:\npT2 pN0 L1 V0 Pn0 R0\n', 'perineural-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['Pn0', { status: 'absent' }, 'negated']]);
@@ -497,7 +497,7 @@ describe('UICC invasion codes, node counts (fifth session)', () => {
   });
 });
 
-describe('gene alterations (fifth session)', () => {
+describe('gene alterations (session 7, round 1)', () => {
   const genes = (text: string) => found(text, 'gene-alteration').map(([s, v, c]) => [s, (v as { alteration?: string }).alteration, c]);
   it('reads a codon before "mutation", a promoter cDNA change, a pathogenic classification and "-mutant"', () => {
     expect(genes('MOLECULAR:\nBRAF: no V600 mutation detected.\n')).toEqual([['BRAF: no V600 mutation detected', 'V600', 'negated']]);
@@ -510,7 +510,7 @@ describe('gene alterations (fifth session)', () => {
   });
 });
 
-describe('specimen, procedure, site and side of melanoma, prostate and lung reports (fifth session)', () => {
+describe('specimen, procedure, site and side of melanoma, prostate and lung reports (session 7, round 1)', () => {
   it('reads the side of a synoptic tumour-site line', () => {
     expect(found('SYNOPTIC\nTumor Site: Skin of left lower leg\n', 'laterality').map(([s, v]) => [s, v])).toEqual([['left', { laterality: 'left' }]]);
   });
@@ -548,13 +548,13 @@ describe('specimen, procedure, site and side of melanoma, prostate and lung repo
   });
 });
 
-describe('pTNM hedge (fifth session)', () => {
+describe('pTNM hedge (session 7, round 1)', () => {
   it('reads "at least pT1a" as uncertain', () => {
     expect(found('DIAGNOSIS:\nPreliminary stage: at least pT1a.\n', 'tnm').map(([s, , c]) => [s, c])).toEqual([['pT1a', 'uncertain']]);
   });
 });
 
-describe('HER2 ISH result stated after the ratio (fifth session)', () => {
+describe('HER2 ISH result stated after the ratio (session 7, round 1)', () => {
   it('takes "Result: AMPLIFIED" after the ratio\'s sentence as the ISH result, and "positive by ISH" as amplified', () => {
     const text = 'ANCILLARY STUDIES:\nHER2 dual-probe ISH: HER2/CEP17 ratio 2.6; average HER2 copy number 5.5 signals/cell. Result: AMPLIFIED.\n';
     const her2 = found(text, 'her2').map(([s, v]) => [s, (v as { result?: string; ratio?: number }).result, (v as { ratio?: number }).ratio]);
@@ -563,14 +563,14 @@ describe('HER2 ISH result stated after the ratio (fifth session)', () => {
   });
 });
 
-describe('family history is not the patient\'s history (fifth session)', () => {
+describe('family history is not the patient\'s history (session 7, round 1)', () => {
   it('reads a relative\'s cancer as another experiencer, not historical; the patient\'s past cancer stays historical', () => {
     expect(found('CLINICAL HISTORY:\nFamily history: father with prostate cancer.\n', 'primary-site').map(([s, , c]) => [s, c])).toEqual([['prostate', 'other']]);
     expect(found('CLINICAL HISTORY:\nHistory of prostate cancer treated in 2015.\n', 'primary-site').map(([s, , c]) => [s, c])).toEqual([['prostate', 'historical']]);
   });
 });
 
-describe('part lines: skin sites, test blocks (fifth session)', () => {
+describe('part lines: skin sites, test blocks (session 7, round 1)', () => {
   it('reads a skin site as the part\'s specimen, and not a block sent for biomarkers', () => {
     expect(found('SPECIMENS:\nA. Right heel, wide local excision\n', 'specimen').map(([s]) => s)).toEqual(['Right heel']);
     expect(found('SPECIMENS:\nB. Breast biomarkers (block 2C), core biopsy\n', 'specimen')).toEqual([]);
