@@ -87,8 +87,7 @@ const PROSTATE_REGION = /^(?:right|left)\s+(?:(?:anterior|posterior|lateral|medi
 export function partDiagnosis(diagnosis: string): 'tumour' | 'suspicious' | 'benign' | undefined {
   const named = /carcinom|melanom|malignan|tumou?r|neoplasm|sarcoma|lymphoma/i.test(diagnosis);
   if (/suspicious|cannot be excluded|atypical/i.test(diagnosis) && !/^\s*(?:[a-z-]+\s+){0,3}(?:adeno)?carcinoma\b/i.test(diagnosis)) return 'suspicious';
-  if (/\b(?:negative for|no|without|free of)\s+(?:\w+\s+){0,2}(?:carcinom|malignan|tumou?r|melanom|neoplasm)/i.test(diagnosis) || (/^\s*benign\b/i.test(diagnosis) && !named)) return 'benign';
-  if (/^\s*benign\b/i.test(diagnosis)) return 'benign';
+  if (/\b(?:negative for|no|without|free of)\s+(?:\w+\s+){0,2}(?:carcinom|malignan|tumou?r|melanom|neoplasm)/i.test(diagnosis) || /^\s*benign\b/i.test(diagnosis)) return 'benign';
   return named ? 'tumour' : undefined;
 }
 

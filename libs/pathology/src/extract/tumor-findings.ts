@@ -307,10 +307,10 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     const tumorStart = tumor.start;
     // "in the posterior basal segment, 3.2 x 2.7 cm": a lung segment says where the tumour is
     const located = /segment/i.test(before) ? before.replace(LUNG_SEGMENT, (w) => ' '.repeat(w.length)) : before;
-    const otherAt = lastMatchEnd(located, OTHER_MEASURE);
+    const otherAt = lastMatchOf(located, OTHER_MEASURE).end;
     // "carcinoma …, grade 2 (…), measuring 2.5 mm", "ADENOCARCINOMA, …, OF THE ASCENDING COLON, 5.5 CM": the tumour
     // noun leads a longer clause, with only grade/location words (no other measured thing) between
-    const strongAt = lastMatchEnd(located, STRONG_OTHER);
+    const strongAt = lastMatchOf(located, STRONG_OTHER).end;
     const trailing = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+|at least\s+)?$|,\s*$|\b(?:maximum|greatest) (?:dimension|diameter)\s*(?:of\s*)?$/i.test(before);
     const nounBefore = tumorAt >= 0 && ((tumorAt > otherAt && before.length - tumorAt < 60) || (trailing && strongAt < tumorStart && before.length - tumorAt < 150));
     if (!nounBefore && !nounAfter) continue;
@@ -336,6 +336,8 @@ function lastSentenceBreak(s: string, before: number): number {
   return -1;
 }
 
+/** The global (matchAll) twin of each pattern, made once. */
+const GLOBAL = new Map<RegExp, RegExp>();
 /** Where the last match of re in s starts and ends (-1, -1 when none): one scan for both. */
 function lastMatchOf(s: string, re: RegExp): { start: number; end: number } {
   let g = GLOBAL.get(re);
@@ -347,15 +349,6 @@ function lastMatchOf(s: string, re: RegExp): { start: number; end: number } {
     end = start + m[0].length;
   }
   return { start, end };
-}
-
-const GLOBAL = new Map<RegExp, RegExp>();
-function lastMatchEnd(s: string, re: RegExp): number {
-  let g = GLOBAL.get(re);
-  if (!g) GLOBAL.set(re, (g = new RegExp(re.source, 'gi')));
-  let at = -1;
-  for (const m of s.matchAll(g)) at = (m.index ?? 0) + m[0].length;
-  return at;
 }
 
 // ------------------------------------------------------------------ margins
