@@ -1,12 +1,12 @@
 // npm run eval:pathology  (node --import tsx libs/pathology/scripts/eval-pathology.ts)
 //
-// Runs the rule-based extractor over every report of fixtures/eval (77 synthetic reports, 1,809 labels), maps its
+// Runs the rule-based extractor over every report of fixtures/eval (synthetic reports with span labels), maps its
 // findings to the label schema (src/evaluation/label-adapter.ts), matches them to the gold labels (field equal,
 // spans overlap, normalised value equal; specimen/procedure/histologic_type by field + span only — see
 // src/evaluation/score-labels.ts) and prints per-field TP/FP/FN, P/R/F1, micro P/R/F1 and context accuracy, for the
-// tuning split (every report not in fixtures/eval/held-out.json), the held-out split (the reports named there, in
-// two sets, never inspected while tuning; each set is also scored on its own) and all. The last line is one JSON
-// object.
+// tuning split (every report not in a held-out set of fixtures/eval/held-out.json), the held-out split (the reports
+// of its sets, never inspected while tuning; each set is also scored on its own, as is each set released to tuning)
+// and all. The last line is one JSON object.
 //
 // Options: --errors   list the tuning split's false positives / negatives (the held-out split is never listed)
 //          --strict   also score specimen/procedure/histologic_type by value (case-insensitive equality)
@@ -36,7 +36,11 @@ const reports: EvalReport[] = index
     labels: (JSON.parse(readFileSync(join(EVAL_DIR, e.labels), 'utf8')) as { labels: EvalLabel[] }).labels,
   }))
   .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-const heldOutSets = (JSON.parse(readFileSync(join(EVAL_DIR, 'held-out.json'), 'utf8')) as { sets: { name: string; ids: string[] }[] }).sets;
+type ReportSet = { name: string; ids: string[] };
+const heldOutFile = JSON.parse(readFileSync(join(EVAL_DIR, 'held-out.json'), 'utf8')) as { sets: ReportSet[]; released?: ReportSet[] };
+const heldOutSets = heldOutFile.sets;
+// Sets that were held out once and have since joined the tuning split: scored on their own for the record.
+const releasedSets = heldOutFile.released ?? [];
 const heldOutIds = new Set(heldOutSets.flatMap((s) => s.ids));
 const splitOf = (id: string) => (heldOutIds.has(id) ? 'held-out' : 'tuning');
 const tuningCount = reports.filter((r) => splitOf(r.id) === 'tuning').length;
@@ -60,6 +64,7 @@ const strictResults = args.has('--strict')
 const f3 = (x: number) => x.toFixed(3);
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const padEnd = (s: string, n: number) => s.padEnd(n);
+const OVERALL_NAME_WIDTH = 36;
 
 console.log(`Pathology extraction vs fixtures/eval: ${reports.length} reports, ${reports.reduce((a, r) => a + r.labels.length, 0)} labels`);
 console.log(`Splits: held-out = the ${reports.length - tuningCount} reports named in fixtures/eval/held-out.json (frozen, never inspected while tuning), tuning = the other ${tuningCount}`);
@@ -76,16 +81,19 @@ for (const field of EVAL_FIELDS) {
   console.log(`${padEnd(field, 24)}${pad(c.tp + c.fn, 6)}${pad(c.tp, 6)}${pad(c.fp, 6)}${pad(c.fn, 6)}${pad(f3(all.precision), 7)}${pad(f3(all.recall), 7)}${pad(f3(all.f1), 7)}  | ${pad(cell(results.tuning, t.f1), 10)}${pad(cell(results['held-out'], h.f1), 12)}`);
 }
 console.log('');
-console.log(`${padEnd('overall (micro)', 24)}${pad('reports', 8)}${pad('TP', 6)}${pad('FP', 6)}${pad('FN', 6)}${pad('P', 7)}${pad('R', 7)}${pad('F1', 7)}`);
+console.log(`${padEnd('overall (micro)', OVERALL_NAME_WIDTH)}${pad('reports', 8)}${pad('TP', 6)}${pad('FP', 6)}${pad('FN', 6)}${pad('P', 7)}${pad('R', 7)}${pad('F1', 7)}`);
 const overallRow = (name: string, count: number, o: SetScore['overall']) =>
-  console.log(`${padEnd(name, 24)}${pad(count, 8)}${pad(o.tp, 6)}${pad(o.fp, 6)}${pad(o.fn, 6)}${pad(f3(o.precision), 7)}${pad(f3(o.recall), 7)}${pad(f3(o.f1), 7)}`);
+  console.log(`${padEnd(name, OVERALL_NAME_WIDTH)}${pad(count, 8)}${pad(o.tp, 6)}${pad(o.fp, 6)}${pad(o.fn, 6)}${pad(f3(o.precision), 7)}${pad(f3(o.recall), 7)}${pad(f3(o.f1), 7)}`);
 for (const split of SPLITS) overallRow(`${split} split`, inSplit(split).length, results[split].overall);
-const heldOutSetResults = heldOutSets.map((set) => {
+const scoreSet = (set: ReportSet) => {
   const ids = new Set(set.ids);
   const members = scored.filter((s) => ids.has(s.report.id));
   return { name: set.name, reports: members.length, score: aggregate(members.map((s) => s.score), members.map((s) => s.report.labels)) };
-});
+};
+const heldOutSetResults = heldOutSets.map(scoreSet);
+const releasedSetResults = releasedSets.map(scoreSet);
 for (const set of heldOutSetResults) overallRow(`  ${set.name}`, set.reports, set.score.overall);
+for (const set of releasedSetResults) overallRow(`  ${set.name} (released: tuning)`, set.reports, set.score.overall);
 if (strictResults) {
   console.log('\nstrict variant (specimen/procedure/histologic_type also by value):');
   for (const split of SPLITS) console.log(`${padEnd(`${split} split`, 24)} F1 ${f3(strictResults[split].overall.f1)}`);
@@ -138,6 +146,7 @@ console.log(
     tuning: summary(results.tuning),
     heldOut: summary(results['held-out']),
     heldOutSets: heldOutSetResults.map((set) => ({ name: set.name, reports: set.reports, ...summary(set.score) })),
+    releasedSets: releasedSetResults.map((set) => ({ name: set.name, reports: set.reports, ...summary(set.score) })),
     all: summary(results.all),
     perFieldF1: Object.fromEntries(EVAL_FIELDS.map((f) => [f, +f3(prf(results.all.perField[f]).f1)])),
     target: { f1: 0.95, met: results.all.overall.f1 >= 0.95 },
