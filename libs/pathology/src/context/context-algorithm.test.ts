@@ -146,3 +146,11 @@ describe('lexicon parsing', () => {
     expect(expandMedspacyPattern({ category: 'POSSIBLE_EXISTENCE', literal: 'rule out', direction: 'FORWARD', pattern: [{ LOWER: 'rule' }, { LOWER: { IN: ['him', 'her'] }, OP: '?' }, { LOWER: 'out' }] })).toEqual(['rule out', 'rule him out', 'rule her out']);
   });
 });
+
+describe('pathology triggers (session 8, round 3)', () => {
+  it('marks what "is recommended" hypothetical and what is "not feasible" negated (backward triggers)', () => {
+    expect(flags(ctx('Wide local excision with 1 cm margins and sentinel node biopsy are recommended.', 'Wide local excision'))).toEqual({ ...AFFIRMED, hypothetical: true });
+    expect(flags(ctx('Germline testing is recommended.', 'Germline testing'))).toEqual({ ...AFFIRMED, hypothetical: true });
+    expect(flags(ctx('Poor pulmonary reserve; lobectomy not feasible.', 'lobectomy'))).toEqual({ ...AFFIRMED, negated: true });
+  });
+});

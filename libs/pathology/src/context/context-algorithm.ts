@@ -134,14 +134,20 @@ export class ConTextAnalyzer {
     }
     if (cached.empty) return affirmed();
     const { tokens } = cached;
+    // the tokens the target overlaps: tokens are in text order and do not overlap, so they are one run, found by a
+    // binary search for the first token ending after the target's start
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((tokens[mid] as Token).end > target.start) hi = mid;
+      else lo = mid + 1;
+    }
     let ts = -1;
     let te = -1;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i] as Token;
-      if (t.start < target.end && target.start < t.end) {
-        if (ts < 0) ts = i;
-        te = i;
-      }
+    for (let i = lo; i < tokens.length && (tokens[i] as Token).start < target.end; i++) {
+      if (ts < 0) ts = i;
+      te = i;
     }
     const result = affirmed();
     if (ts < 0) return result;
@@ -221,7 +227,6 @@ export class ConTextAnalyzer {
   /** The scope (in text offsets) of a trigger when it covers all of target tokens [ts, te]; else undefined. */
   private scopeOf(t: Tagged, tokens: Token[], triggerAt: Uint8Array, punctuation: Uint8Array | undefined, ts: number, te: number): Span | undefined {
     // a scope stops at another trigger of the pass and, for negation, at ":", ")" or "}" outside the target
-    const stops = (i: number) => triggerAt[i] === 1 || (punctuation !== undefined && punctuation[i] === 1 && (i < ts || i > te));
     const { direction } = t.rule;
     const window = this.options.window;
     const forward = direction === 'forward' || direction === 'both' || direction === 'one-word';
@@ -231,7 +236,7 @@ export class ConTextAnalyzer {
       const limit = direction === 'one-word' ? Infinity : (window ?? Infinity);
       let end = t.last + 1;
       let words = 0;
-      while (end < tokens.length && !stops(end)) {
+      while (end < tokens.length && !stopsAt(end, triggerAt, punctuation, ts, te)) {
         if ((tokens[end] as Token).word && ++words > limit) break;
         end++;
       }
@@ -241,7 +246,7 @@ export class ConTextAnalyzer {
       const limit = window ?? Infinity;
       let start = t.first - 1;
       let words = 0;
-      while (start >= 0 && !stops(start)) {
+      while (start >= 0 && !stopsAt(start, triggerAt, punctuation, ts, te)) {
         if ((tokens[start] as Token).word && ++words > limit) break;
         start--;
       }
@@ -249,6 +254,11 @@ export class ConTextAnalyzer {
     }
     return undefined;
   }
+}
+
+/** Whether a scope stops at token i: another trigger of the pass, or (negation) ":", ")", "}" outside the target [ts, te]. */
+function stopsAt(i: number, triggerAt: Uint8Array, punctuation: Uint8Array | undefined, ts: number, te: number): boolean {
+  return triggerAt[i] === 1 || (punctuation !== undefined && punctuation[i] === 1 && (i < ts || i > te));
 }
 
 /** A fresh affirmed assessment (a literal: spreading the frozen AFFIRMED_CONTEXT per finding cost more). */

@@ -62,6 +62,18 @@ export const FAMILY_EXPERIENCER_TRIGGERS: readonly string[] = [
   'cousin', 'cousins', 'grandmother', 'niece', 'nephew', 'sibling', 'siblings', 'maternal', 'paternal', 'parents',
 ];
 
+/**
+ * Pathology-specific triggers, added here (not in the verbatim lists; source "oncoboard:pathology"): a procedure or
+ * test a comment recommends has not been done ("Wide local excision with 1-2 cm margins ... is recommended":
+ * hypothetical, backward), and one the history calls not feasible was not done ("lobectomy not feasible": negated,
+ * backward).
+ */
+export const PATHOLOGY_TRIGGERS: readonly { phrase: string; pass: ContextPass; category: ContextCategory; direction: TriggerDirection }[] = [
+  { phrase: 'is recommended', pass: 'hypothetical', category: 'hypothetical', direction: 'backward' },
+  { phrase: 'are recommended', pass: 'hypothetical', category: 'hypothetical', direction: 'backward' },
+  { phrase: 'not feasible', pass: 'negation', category: 'negated', direction: 'backward' },
+];
+
 const NEGEX_TAGS: Record<string, { direction: TriggerDirection; category?: ContextCategory }> = {
   '[PREN]': { direction: 'forward', category: 'negated' },
   '[POST]': { direction: 'backward', category: 'negated' },
@@ -168,6 +180,7 @@ export function loadDefaultLexicon(): ContextLexicon {
     ...parseTriggerFile(read('hypothetical_triggers.txt'), 'hypothetical_triggers.txt', 'hypothetical', 'hypothetical'),
     ...parseTriggerFile(read('experiencer_triggers.txt'), 'experiencer_triggers.txt', 'experiencer', 'experiencer'),
     ...FAMILY_EXPERIENCER_TRIGGERS.map((phrase): TriggerRule => ({ phrase, tokens: phraseTokens(phrase), pass: 'experiencer', direction: 'both', category: 'experiencer', source: 'oncoboard:family' })),
+    ...PATHOLOGY_TRIGGERS.map((t): TriggerRule => ({ ...t, tokens: phraseTokens(t.phrase), source: 'oncoboard:pathology' })),
   ];
   const seen = new Set<string>();
   const rules = all.filter((r) => {

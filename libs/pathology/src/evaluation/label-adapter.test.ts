@@ -34,3 +34,28 @@ describe('gene alteration, margin distance and in-situ labels (session 7, round 
     expect(predictionsOf([finding('histologic-type', { name: 'melanoma' }, 'clinical-history'), inSitu]).map((p) => p.value)).toEqual(['melanoma', 'melanoma in situ']);
   });
 });
+
+describe('past procedures (session 8, round 3: the guideline\'s rule C4)', () => {
+  it('labels a past procedure of the patient (historical), not a past specimen nor a relative\'s procedure', () => {
+    const past = (kind: 'procedure' | 'specimen', experiencer: 'patient' | 'other' = 'patient'): Finding =>
+      ({ ...finding(kind, kind === 'procedure' ? { procedure: 'lumpectomy' } : { description: 'right breast' }, 'clinical-history'), context: { negated: false, uncertain: false, historical: experiencer === 'patient', hypothetical: false, experiencer } }) as Finding;
+    expect(predictionsOf([past('procedure')]).map((p) => [p.field, p.value])).toEqual([['procedure', 'lumpectomy']]);
+    expect(predictionsOf([past('specimen')])).toEqual([]);
+    expect(predictionsOf([past('procedure', 'other')])).toEqual([]);
+  });
+});
+
+describe('results that name no specific change (session 8, round 3: the guideline\'s rule C5)', () => {
+  const value = (gene: string, alteration: string | undefined) => predictionsOfFinding(finding('gene-alteration', { gene, ...(alteration ? { alteration } : {}), detected: false }))[0]?.value;
+  it('values them by the gene: rearrangement, pathogenic variant (hereditary genes, germline results) or mutation', () => {
+    expect(value('MSH6', 'germline variant')).toEqual({ gene: 'MSH6', alteration: 'pathogenic variant' });
+    expect(value('BRCA2', 'mutation')).toEqual({ gene: 'BRCA2', alteration: 'pathogenic variant' });
+    expect(value('TP53', 'germline variant')).toEqual({ gene: 'TP53', alteration: 'pathogenic variant' });
+    expect(value('POLE', 'pathogenic variant')).toEqual({ gene: 'POLE', alteration: 'mutation' });
+    expect(value('KRAS', 'exon 2 mutation')).toEqual({ gene: 'KRAS', alteration: 'mutation' });
+    expect(value('RET', undefined)).toEqual({ gene: 'RET', alteration: 'rearrangement' });
+    // a specific change keeps its name
+    expect(value('EGFR', 'exon 19 deletion')).toEqual({ gene: 'EGFR', alteration: 'exon 19 deletion' });
+    expect(value('MLH1', 'promoter hypermethylation')).toEqual({ gene: 'MLH1', alteration: 'promoter hypermethylation' });
+  });
+});

@@ -63,14 +63,22 @@ function gradeLabel(v: Finding<'grade'>['value']): string | undefined {
   return v.grade !== undefined ? `G${v.grade}` : undefined;
 }
 
+/** Hereditary-predisposition genes: a result that names no specific change is a pathogenic variant (rule C5). */
+const HEREDITARY_GENES: ReadonlySet<string> = new Set(['BRCA', 'BRCA1', 'BRCA2', 'ATM', 'CHEK2', 'PALB2', 'HOXB13', 'NF1', 'CDH1', 'MLH1', 'MSH2', 'MSH6', 'PMS2', 'EPCAM']);
+/** Results that name no specific change: "alteration", "germline variant", "pathogenic variant", a tested exon's "exon 2 mutation". */
+const NO_SPECIFIC_CHANGE = /^(?:(?:germline |somatic )?(?:alteration|variant|mutation)|(?:likely )?pathogenic variant|exons? \d{1,2} (?:alteration|variant|mutation))$/;
+
 /**
- * The guideline's alteration vocabulary: fusions and translocations (with or without a partner) are
- * "rearrangement"; an unspecified alteration or variant is a fusion gene's rearrangement, any other gene's mutation.
+ * The guideline's alteration vocabulary (rule C5): fusions and translocations (with or without a partner) are
+ * "rearrangement"; a result that names no specific change is a fusion gene's rearrangement, a germline result's or
+ * a hereditary-predisposition gene's pathogenic variant, any other gene's mutation ("alteration" is never a value,
+ * nor is a tested exon).
  */
 function alterationLabel(gene: string, alteration: string | undefined): string {
-  if (alteration === undefined || /^(?:alteration|variant)$/.test(alteration)) return FUSION_GENES.has(gene) ? 'rearrangement' : 'mutation';
-  if (/\b(?:fusion|translocation)$/.test(alteration)) return 'rearrangement';
-  return alteration;
+  if (alteration !== undefined && /\b(?:fusion|translocation)$/.test(alteration)) return 'rearrangement';
+  if (alteration !== undefined && !NO_SPECIFIC_CHANGE.test(alteration)) return alteration;
+  if (FUSION_GENES.has(gene)) return 'rearrangement';
+  return HEREDITARY_GENES.has(gene) || /^germline\b/.test(alteration ?? '') ? 'pathogenic variant' : 'mutation';
 }
 
 /** The label-schema predictions of one finding. */
@@ -163,8 +171,10 @@ export function predictionsOfFinding(f: Finding): EvalLabel[] {
 /**
  * The label-schema predictions of a report. Two conventions of the set are applied here, not in the extractor:
  * an in-situ component that accompanies an invasive carcinoma (the report also states an invasive type of the
- * patient's current tumour) is not a histologic_type label, and `procedure`/`specimen` name only the current
- * specimen (a procedure the history mentions as past, or someone else's, is not labeled).
+ * patient's current tumour) is not a histologic_type label; `specimen` names only the current specimen (not a past
+ * one, nor someone else's), and `procedure` the patient's procedures: this specimen's, and (historical) the named
+ * procedures of earlier tumour episodes (the guideline's rule C4), not a relative's, nor a recommended, conditional
+ * or denied one.
  */
 export function predictionsOf(findings: readonly Finding[]): EvalLabel[] {
   const current = (f: Finding) => !f.context.negated && !f.context.historical && !f.context.hypothetical && f.context.experiencer === 'patient';
@@ -174,6 +184,9 @@ export function predictionsOf(findings: readonly Finding[]): EvalLabel[] {
   return findings
     // (also a denied one: "No ductal carcinoma in situ is seen" beside an invasive carcinoma is not a type label)
     .filter((f) => !(invasive && f.kind === 'histologic-type' && (current(f) || f.context.negated) && !f.context.historical && f.value.behavior === 'in situ'))
-    .filter((f) => !((f.kind === 'procedure' || f.kind === 'specimen') && (f.context.historical || f.context.experiencer === 'other')))
+    .filter((f) => !((f.kind === 'procedure' || f.kind === 'specimen') && f.context.experiencer === 'other'))
+    .filter((f) => !(f.kind === 'specimen' && f.context.historical))
+    // (a recommended, conditional or denied procedure has not been done: "If a radical prostatectomy is performed")
+    .filter((f) => !(f.kind === 'procedure' && (f.context.hypothetical || f.context.negated)))
     .flatMap(predictionsOfFinding);
 }

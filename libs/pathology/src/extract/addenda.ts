@@ -8,6 +8,10 @@ import type { Finding } from './finding';
  * else). Work is per key and linear in the number of findings (a very long text has many).
  */
 export function markSupersededFindings(findings: Finding[]): void {
+  // only an addendum's statement supersedes: a report without one (most) needs no grouping
+  let addendum = false;
+  for (const f of findings) if (f.addendum !== undefined) addendum = true;
+  if (!addendum) return;
   const eligible = (f: Finding) => !f.context.hypothetical && !f.context.historical && f.context.experiencer === 'patient';
   const byKey = new Map<string, Finding[]>();
   for (const f of findings) {

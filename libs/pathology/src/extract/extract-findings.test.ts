@@ -94,9 +94,9 @@ describe('colon resection (MMR, MSI, nodes, margins, pTNM)', () => {
 
   it('reads lymph nodes from prose (words and ratio) and from the synoptic counts', () => {
     expect(table(report, 'lymph-nodes')).toEqual([
-      // a count in words and its restatement in digits are two statements (session 7, round 1)
-      ['TWO OF SEVENTEEN LYMPH NODES', { examined: 17, positive: 2 }, 'diagnosis', ''],
-      ['2/17', { examined: 17, positive: 2 }, 'diagnosis', ''],
+      // a count in words and its restatement in digits are one statement (the labelling guideline's rule C1,
+      // session 8, round 3; session 7 had read two)
+      ['TWO OF SEVENTEEN LYMPH NODES (2/17)', { examined: 17, positive: 2 }, 'diagnosis', ''],
       ['Number of Lymph Nodes Examined: 17', { examined: 17 }, 'synoptic', ''],
       ['Number of Lymph Nodes Involved: 2', { positive: 2 }, 'synoptic', ''],
       ['Seventeen\nlymph nodes', { examined: 17 }, 'gross', ''],

@@ -10,7 +10,7 @@ import { biomarkerFromLabel, biomarkersFromProse } from './biomarker-findings';
 import { labelledPieces, labelledUnit, labelWithValueBelow, type ExtractionUnit } from './extraction-unit';
 import type { Candidate, Finding, FindingKind, FindingValues } from './finding';
 import { geneAlterationsOf, mayNameGene } from './gene-alteration-findings';
-import { lateralityMentionsOf, organMentionsOf, organOfSite, specimenOf } from './specimen-findings';
+import { lateralityMentionsOf, organMentionsOf, organOfSite, specimenOf, withoutMetastasisParts } from './specimen-findings';
 import { correctSpelling } from './spelling';
 import { gradeOf, histologyOf, invasionOf, lymphNodesOf, marginsOf, reportEditionOf, stagingEditionsOf, tnmOf, tumorSizeOf } from './tumor-findings';
 
@@ -41,6 +41,7 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
   const contextSentences = splitSentences(text);
   const edition = reportEditionOf(text);
   const candidates: { candidate: Candidate; unit: ExtractionUnit }[] = [];
+  const titleEnd = reportTitleEnd(text);
   for (const section of sections) {
     const spans = boundedUnits(text, splitSentences(text, section.bodySpan.start, section.bodySpan.end, { semicolons: false }));
     for (let n = 0; n < spans.length; n++) {
@@ -48,7 +49,12 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
       const joined = labelWithValueBelow(text, spans[n] as Span, spans[n + 1], section);
       if (joined) n++;
       for (const unit of labelledPieces(text, joined ?? labelledUnit(text, spans[n] as Span, section))) {
-        for (const candidate of keptCandidates(unitCandidates(unit, edition), unit)) candidates.push({ candidate, unit });
+        for (const candidate of keptCandidates(unitCandidates(unit, edition), unit)) {
+          // the report's title names the kind of report ("SURGICAL PATHOLOGY REPORT — MELANOMA, RE-EXCISION"), not
+          // the tumour's type, site, specimen or procedure
+          if (candidate.span.start < titleEnd && TITLE_SKIPS.has(candidate.kind)) continue;
+          candidates.push({ candidate, unit });
+        }
       }
     }
     // a heading may name the staging edition: "SYNOPTIC REPORT (CAP ..., AJCC 8th Edition)"
@@ -58,7 +64,7 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
       for (const candidate of stagingEditionsOf(unit)) candidates.push({ candidate, unit });
     }
   }
-  const unique = withoutRepeats(candidates);
+  const unique = withoutRepeats(withoutMetastasisParts(candidates));
   unique.sort((a, b) => a.candidate.span.start - b.candidate.span.start || a.candidate.span.end - b.candidate.span.end);
   const findings = unique.map(({ candidate, unit }, id) => toFinding(candidate, unit, id, text, contextSentences, analyzer));
   assignReportOrgan(findings);
@@ -96,7 +102,8 @@ function withoutRepeats<T extends { candidate: Candidate }>(candidates: T[]): T[
  * side, a type or a stage ("Tumor Site: Skin of right calf", "Specimen: block A3 (skin, right shoulder, wide local
  * excision; nodular melanoma, pT4b)"), on a size line, which may state the side ("Dominant Tumor Nodule: Right
  * posterior mid gland, 1.8 cm"), and on a "Diagnosis:" line, which may hold a whole report ("Diagnosis: <type>, grade
- * 1. Total size 2.2 cm; ... margin negative, 18 mm. pT1a pN0"): there a prose reading of another kind stays.
+ * 1. Total size 2.2 cm; ... margin negative, 18 mm. pT1a pN0"): there a prose reading of another kind stays (on a
+ * specimen line also a node count: "Specimen: Prostate, radical prostatectomy (no lymph nodes submitted)").
  */
 function keptCandidates(found: Candidate[], unit: ExtractionUnit): Candidate[] {
   let synoptic: Set<FindingKind> | undefined;
@@ -115,7 +122,7 @@ function keptCandidates(found: Candidate[], unit: ExtractionUnit): Candidate[] {
 }
 
 const SITE_LINE_KINDS = new Set<FindingKind>(['specimen', 'procedure', 'primary-site', 'laterality']);
-const ALSO_ON_SITE_LINES = new Set<FindingKind>(['laterality', 'histologic-type', 'grade', 'tnm', 'ajcc-edition', 'gene-alteration']);
+const ALSO_ON_SITE_LINES = new Set<FindingKind>(['laterality', 'histologic-type', 'grade', 'tnm', 'ajcc-edition', 'gene-alteration', 'lymph-nodes']);
 
 /** No report sentence is this long; longer runs (junk, text without punctuation) are read in windows so work stays linear. */
 export const MAX_UNIT_CHARS = 4000;
@@ -143,6 +150,21 @@ function boundedUnits(text: string, spans: Span[]): Span[] {
   return out;
 }
 
+const TITLE_SKIPS = new Set<FindingKind>(['histologic-type', 'primary-site', 'specimen', 'procedure']);
+
+/**
+ * Where the report's title ends, or -1 when the first line is no title: a first line without a label's colon, at
+ * most 120 characters, written in capitals or naming a report ("Pathology Report - Breast Core Biopsy").
+ */
+function reportTitleEnd(text: string): number {
+  let end = text.indexOf('\n');
+  if (end < 0) end = text.length;
+  if (end > 120) return -1;
+  const line = text.slice(0, end);
+  if (line.includes(':') || !(/\breport\b/i.test(line) || !/[a-z]/.test(line))) return -1;
+  return end;
+}
+
 /** A site statement that names no organ ("Tumor Site: 7 o'clock") is in the organ the report's other sites name. */
 function assignReportOrgan(findings: Finding[]): void {
   const counts = new Map<string, number>();
@@ -158,9 +180,9 @@ function assignReportOrgan(findings: Finding[]): void {
 
 /** Cheap tests that a unit may hold a kind of finding at all (each extractor runs only where its words occur). */
 const MAY_HOLD = {
-  histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom|malignan|[DL]CIS|lentigo maligna/i,
+  histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom|malignan|[DL]CIS|lentigo maligna|history of cancer|carcinoid/i,
   grade: /grade|differentiat|gleason|\bG[1-4]\b|\bGG\s*[1-5]/i,
-  invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop/i,
+  invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop|nerve/i,
   /** UICC's L / V / Pn codes ("pT3 L1 V0 Pn1"), case as written. */
   invasionCodes: /\b(?:[LV]|Pn)[012]\b/,
   edition: /AJCC|UICC|TNM/,
@@ -204,19 +226,14 @@ function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text:
     experiencer: assessed.experiencer,
   };
   const value = adjustValue(candidate.kind, candidate.value, context);
-  return {
-    id,
-    kind: candidate.kind,
-    value,
-    span: candidate.span,
-    section: unit.section.kind,
-    sectionIndex: unit.section.index,
-    ...(unit.section.ordinal !== undefined ? { addendum: unit.section.ordinal } : {}),
-    source: candidate.source,
-    context,
-    contextTriggers: assessed.triggers.length === 0 ? [] : assessed.triggers.filter((t) => !(candidate.affirmedByValue && t.category === 'negated')).map((t) => ({ category: t.category, phrase: t.phrase, span: t.span })),
-    key: candidate.key,
-  } as Finding;
+  const contextTriggers = assessed.triggers.length === 0 ? [] : assessed.triggers.filter((t) => !(candidate.affirmedByValue && t.category === 'negated')).map((t) => ({ category: t.category, phrase: t.phrase, span: t.span }));
+  const section = unit.section;
+  // two literals (the addendum's ordinal only in an addendum), not a spread of a conditional object per finding
+  return (
+    section.ordinal !== undefined
+      ? { id, kind: candidate.kind, value, span: candidate.span, section: section.kind, sectionIndex: section.index, addendum: section.ordinal, source: candidate.source, context, contextTriggers, key: candidate.key }
+      : { id, kind: candidate.kind, value, span: candidate.span, section: section.kind, sectionIndex: section.index, source: candidate.source, context, contextTriggers, key: candidate.key }
+  ) as Finding;
 }
 
 /** The value must agree with the context: a negated invasion is absent; a negated alteration is not detected. */

@@ -90,10 +90,8 @@ describe('lymph node counts', () => {
 describe('tumour size in prose', () => {
   it('takes a measurement of the tumour, not of the specimen, a margin or a location', () => {
     const text = 'GROSS:\nThe specimen measures 18 x 12 x 4 cm. A firm nodule, 2.7 x 2.0 cm, is 0.6 cm from the deep margin. A 1.1 cm satellite lesion is noted. Colonoscopy: mass at 18 cm.\n';
-    expect(found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([
-      ['nodule, 2.7 x 2.0 cm', 27],
-      ['1.1 cm', 11],
-    ]);
+    // (a satellite lesion is another focus, not the tumour: session 8, round 3)
+    expect(found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm])).toEqual([['nodule, 2.7 x 2.0 cm', 27]]);
   });
 });
 
@@ -488,8 +486,9 @@ describe('UICC invasion codes, node counts (session 7, round 1)', () => {
     expect(counts('GROSS:\nHilar lymph nodes: three (station 10R).\n')).toEqual([['nodes: three', { examined: 3 }]]);
     expect(counts('SYNOPTIC\nRegional Lymph Nodes: Number of lymph nodes examined: 9; Number of lymph nodes involved: 0\n')).toEqual([['Number of lymph nodes examined: 9', { examined: 9 }], ['Number of lymph nodes involved: 0', { positive: 0 }]]);
   });
-  it('reads a count in words and its ratio in digits as two statements, a count after a bullet, not "the two largest nodes"', () => {
-    expect(counts('DIAGNOSIS:\nMetastatic melanoma in one of two lymph nodes (1/2).\n')).toEqual([['one of two lymph nodes', { positive: 1, examined: 2 }], ['1/2', { positive: 1, examined: 2 }]]);
+  // (session 8, round 3: the guideline's rule C1 reads words and digits as one statement; session 7 read two)
+  it('reads a count in words and its ratio in digits as one statement, a count after a bullet, not "the two largest nodes"', () => {
+    expect(counts('DIAGNOSIS:\nMetastatic melanoma in one of two lymph nodes (1/2).\n')).toEqual([['one of two lymph nodes (1/2)', { positive: 1, examined: 2 }]]);
     expect(counts('DIAGNOSIS:\n- Nine lymph nodes, negative.\n')).toEqual([['Nine lymph nodes', { examined: 9 }]]);
     expect(counts('DIAGNOSIS:\nC. One lymph node with metastatic carcinoma.\n')).toEqual([['One lymph node', { positive: 1 }]]);
     expect(counts('GROSS:\nTissue 4.0 x 3.0 x 1.5 cm with six lymph nodes.\n')).toEqual([['six lymph nodes', { examined: 6 }]]);
@@ -737,5 +736,266 @@ describe('tests ordered, pelvic sentinel node sides (session 7, round 2)', () =>
 describe('primary site at a colonic flexure (session 7, round 2)', () => {
   it('reads "hepatic flexure" near a tumour word as the colon', () => {
     expect(found('GROSS:\nAt the splenic flexure there is a 3 cm ulcerated mass.\n', 'primary-site').map(([s, v]) => [s, v])).toEqual([['splenic flexure', { site: 'splenic flexure', organ: 'colon' }]]);
+  });
+});
+
+describe('node counts in words with a ratio, counts of containers (session 8, round 3)', () => {
+  it('reads a count in words and a ratio after it in the sentence as one statement (rule C1)', () => {
+    expect(found('DIAGNOSIS:\nB. Axillary dissection: Eleven lymph nodes, all negative for carcinoma (0/11).\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['Eleven lymph nodes, all negative for carcinoma (0/11)', { positive: 0, examined: 11 }],
+    ]);
+    expect(found('DIAGNOSIS:\nC. One lymph node with metastatic carcinoma, 4 mm (1/1).\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['One lymph node with metastatic carcinoma, 4 mm (1/1)', { positive: 1, examined: 1 }],
+    ]);
+    expect(found('DIAGNOSIS:\nB. Micrometastasis in one of three lymph nodes (0.9 mm; 1/3).\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['one of three lymph nodes (0.9 mm; 1/3)', { positive: 1, examined: 3 }],
+    ]);
+  });
+
+  it('reads nodes the tumour "is present in" as positive, and ", negative for metastatic melanoma" as none positive', () => {
+    expect(found('MICROSCOPIC:\nMetastatic adenocarcinoma is present in one peribronchial lymph node.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['one peribronchial lymph node', { positive: 1 }]]);
+    expect(found('DIAGNOSIS:\nC. One lymph node, negative for metastatic melanoma.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['One lymph node', { examined: 1 }],
+      ['negative for metastatic melanoma', { positive: 0 }],
+    ]);
+    expect(found('DIAGNOSIS:\nB. One lymph node with a subcapsular metastatic deposit.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['One lymph node', { positive: 1 }]]);
+    expect(found('COMMENT:\nAll 12 lymph nodes are therefore negative.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['All 12 lymph nodes are therefore negative', { examined: 12, positive: 0 }]]);
+  });
+
+  it('reads no count from "lymph nodes (4)" in a specimen list, but does in the gross and the diagnosis', () => {
+    expect(found('SPECIMENS:\n1. Right breast, lumpectomy\n2. Right axillary sentinel lymph nodes (4)\n', 'lymph-nodes')).toEqual([]);
+    expect(found('GROSS:\nLeft pelvic lymph nodes (5) are entirely submitted.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['lymph nodes (5)', { examined: 5 }]]);
+    expect(found('DIAGNOSIS:\nLeft axillary sentinel lymph nodes (2): negative for metastatic carcinoma.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['lymph nodes (2)', { examined: 2, sentinel: true }]]);
+  });
+});
+
+describe('specimen parts: metastasis sites, prose after a label (session 8, round 3)', () => {
+  it('drops the specimen and procedure of a distant-metastasis part when another part is the primary\'s', () => {
+    const text = 'SPECIMENS:\n(1) Left lung, lower lobe, CT-guided core biopsy; (2) Liver, segment 4, core biopsy\n';
+    expect(found(text, 'specimen').map(([s]) => s)).toEqual(['Left lung, lower lobe']);
+    expect(found(text, 'procedure').map(([s]) => s)).toEqual(['CT-guided core biopsy']);
+    expect(found('DIAGNOSIS:\n1. Right breast, core biopsy: invasive carcinoma.\n2. Adrenal gland, left, core biopsy: metastatic carcinoma.\n', 'procedure').map(([s]) => s)).toEqual(['core biopsy']);
+  });
+
+  it('keeps a metastasis-site part that is the only specimen', () => {
+    expect(found('Specimen: Liver, segment 2, core biopsy\n', 'specimen').map(([s]) => s)).toEqual(['Liver, segment 2']);
+  });
+
+  it('reads no part from a sentence that starts inside a line of the specimen list', () => {
+    const text = 'Specimens:\n1. Breast, right, core biopsy\n\nClinical history: 60-year-old woman. Sister with breast cancer at 50.\n';
+    expect(found(text, 'specimen').map(([s]) => s)).toEqual(['Breast, right']);
+  });
+});
+
+describe('tumour size: depths, distances, heights and other foci (session 8, round 3)', () => {
+  const sizes = (text: string) => found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm]);
+  it('reads no size from a Breslow depth, "invasive to", "extends to within" or "elevated"', () => {
+    expect(sizes('MICROSCOPIC:\nA dermal invasive component (0.6 mm Breslow) is present.\n')).toEqual([]);
+    expect(sizes('DIAGNOSIS: Nodular melanoma, invasive to 1.2 mm, pT2a.\n')).toEqual([]);
+    expect(sizes('MICROSCOPIC:\nMelanoma in situ extends to within 0.4 mm of the peripheral margin.\n')).toEqual([]);
+    expect(sizes('GROSS:\nA pigmented papule measuring 1.2 x 1.0 cm and elevated 0.2 cm.\n')).toEqual([['papule measuring 1.2 x 1.0 cm', 12]]);
+  });
+
+  it('reads no size of a separate, second or satellite nodule, nor of a tumour bed', () => {
+    expect(sizes('GROSS:\nA 3.0 cm mass is present. A separate, firm 0.7 cm nodule is in the lower lobe.\n')).toEqual([['3.0 cm', 30]]);
+    expect(sizes('GROSS:\nA second, 0.5 cm nodule is noted in the transition zone.\n')).toEqual([]);
+    expect(sizes('CLINICAL HISTORY:\nA 4.0 cm lung mass and a 0.8 cm satellite nodule on CT.\n')).toEqual([['4.0 cm', 40]]);
+    expect(sizes('DIAGNOSIS:\nResidual carcinoma, 0.5 cm, within a 2.5 cm tumor bed.\n')).toEqual([['carcinoma, 0.5 cm', 5]]);
+    // "measuring up to" is still a size
+    expect(sizes('GROSS:\nThe tumor measures up to 2.2 cm.\n')).toEqual([['tumor measures up to 2.2 cm', 22]]);
+  });
+});
+
+describe('the side of a prostate tumour in prose (session 8, round 3)', () => {
+  const sides = (text: string) => found(text, 'laterality').map(([s, v]) => [s, (v as { laterality: string }).laterality]);
+  it('reads "right-sided tumor" and a nodule\'s side before or after it', () => {
+    expect(sides('MICROSCOPIC:\nThe left-sided tumor is an acinar adenocarcinoma.\n')).toEqual([['left', 'left']]);
+    expect(sides('MICROSCOPIC:\nThe right anterior nodule is Gleason 3+3=6.\n')).toEqual([['right', 'right']]);
+    expect(sides('DIAGNOSIS:\n- Prostatic adenocarcinoma, dominant nodule left posterior, 1.6 cm.\n')).toEqual([['left', 'left']]);
+    // a side-sided margin is not the tumour's side
+    expect(sides('DIAGNOSIS:\nThe right-sided margins are free.\n')).toEqual([]);
+  });
+
+  it('reads "all on the left", "(all right side)" and "cores, bilateral" after cores or the tumour', () => {
+    expect(sides('SUMMARY: Adenocarcinoma in 4 of 12 cores, all on the right; Gleason 3+4=7.\n')).toEqual([['right', 'right']]);
+    expect(sides('SUMMARY:\nCores involved: 2 of 12 (all left side).\n')).toEqual([['left', 'left']]);
+    expect(sides('CLINICAL HISTORY: Biopsy: adenocarcinoma in 7/12 cores, bilateral.\n')).toEqual([['bilateral', 'bilateral']]);
+    expect(sides('DIAGNOSIS:\n- Tumor involves bilateral lobes.\n')).toEqual([['bilateral', 'bilateral']]);
+    expect(sides('CLINICAL HISTORY: Radical prostatectomy, nerve sparing on the right.\n')).toEqual([]);
+  });
+
+  it('reads no laterality of an adrenal mass (a metastasis site)', () => {
+    expect(sides('CLINICAL HISTORY: Lung mass and a 2.0 cm left adrenal mass on PET-CT.\n')).toEqual([]);
+  });
+});
+
+describe('codon-level and exon results (session 8, round 3)', () => {
+  const genes = (text: string) => found(text, 'gene-alteration').map(([, v, c]) => [(v as { gene: string }).gene, (v as { alteration?: string }).alteration, c]);
+  it('reads a codon without the amino acid it changes to: "BRAF V600 not detected", "if BRAF V600 mutant"', () => {
+    expect(genes('MOLECULAR:\nBRAF V600 not detected.\n')).toEqual([['BRAF', 'V600', 'negated']]);
+    expect(genes('COMMENT:\nKRAS G12 mutation detected.\n')).toEqual([['KRAS', 'G12', '']]);
+  });
+
+  it('reads "KIT exon 11: no mutation" as a negated KIT mutation (the exon is what was tested)', () => {
+    expect(genes('MOLECULAR:\nKIT exon 11: no mutation.\n')).toEqual([['KIT', 'mutation', 'negated']]);
+    expect(genes('MOLECULAR:\nEGFR exon 19 deletion: not detected.\n')).toEqual([['EGFR', 'exon 19 deletion', 'negated']]);
+  });
+});
+
+describe('a margins line naming several margins (session 8, round 3)', () => {
+  const statuses = (text: string) => found(text, 'margin').filter(([, v]) => (v as { status?: string }).status).map(([s, v]) => [s, (v as { status: string }).status]);
+  it('reads each named margin\'s status; the line\'s status (the whole line) is its first statement\'s', () => {
+    expect(statuses('DIAGNOSIS:\nMargins: deep margin CLOSE (0.8 mm); peripheral margins negative (>4 mm).\n')).toEqual([
+      ['Margins: deep margin CLOSE (0.8 mm); peripheral margins negative (>4 mm)', 'close'],
+      ['peripheral margins negative (>4 mm)', 'negative'],
+    ]);
+    expect(statuses('SYNOPTIC:\nMargins: Proximal clear, distal clear, radial margin CLEAR at 2 mm (close)\n')).toEqual([
+      ['Margins: Proximal clear, distal clear, radial margin CLEAR at 2 mm (close)', 'negative'],
+      ['radial margin CLEAR at 2 mm (close)', 'close'],
+    ]);
+  });
+
+  it('reads a bracketed "(close)" after a distance, and no status from a length of margin', () => {
+    expect(statuses('DIAGNOSIS:\n- Surgical margins: negative; tumor is 0.4 mm from the left apical inked margin (close).\n')).toEqual([
+      ['Surgical margins: negative; tumor is 0.4 mm from the left apical inked margin (close)', 'negative'],
+      ['close', 'close'],
+    ]);
+    expect(statuses('SYNOPTIC:\nMargins: Positive at right apex; length of positive margin 3 mm\n')).toEqual([['Margins: Positive at right apex; length of positive margin 3 mm', 'positive']]);
+  });
+});
+
+describe('tumour words that count nodes or title the report (session 8, round 3)', () => {
+  const types = (text: string) => found(text, 'histologic-type').map(([s]) => s);
+  it('reads no type from the words of a node count', () => {
+    expect(types('DIAGNOSIS:\n- Sentinel lymph nodes, left pelvic: 0 of 2 nodes with carcinoma.\n')).toEqual([]);
+    expect(types('DIAGNOSIS:\nB. Sentinel lymph nodes: Micrometastatic carcinoma in one of three lymph nodes (1/3).\n')).toEqual([]);
+    expect(types('DIAGNOSIS:\n2. PELVIC LYMPH NODES: METASTATIC PROSTATIC ADENOCARCINOMA IN 2/9 NODES.\n')).toEqual([]);
+    expect(types('DIAGNOSIS:\nA. Prostate, left base, needle biopsy: Prostatic adenocarcinoma, Gleason 3+4=7.\n')).toEqual(['adenocarcinoma']);
+  });
+
+  it('reads no type, site or procedure from the report\'s title', () => {
+    const text = 'SURGICAL PATHOLOGY REPORT — MELANOMA, WIDE LOCAL EXCISION\n\nDIAGNOSIS:\nSkin, left calf: residual melanoma in situ.\n';
+    expect(types(text)).toEqual(['melanoma in situ']);
+    expect(found(text, 'procedure')).toEqual([]);
+    expect(found('RADICAL PROSTATECTOMY\n\nDIAGNOSIS:\nProstatic adenocarcinoma.\n', 'procedure')).toEqual([]);
+    expect(found('MOLECULAR PATHOLOGY — PROSTATE CANCER (METASTATIC)\nResults: AR amplification detected.\n', 'primary-site')).toEqual([]);
+  });
+});
+
+describe('benign parts, cores and nodes not received (session 8, round 3)', () => {
+  it('drops the specimen and procedure of a benign part when another part holds the tumour', () => {
+    const text = 'FINAL DIAGNOSIS:\nA. Prostate, right base, needle biopsy: Benign prostatic tissue.\nB. Prostate, left mid, needle biopsy: Prostatic adenocarcinoma, Gleason 3+3=6.\n';
+    expect(found(text, 'specimen').map(([s]) => s)).toEqual(['Prostate, left mid']);
+    expect(found(text, 'procedure').map(([s]) => s)).toEqual(['needle biopsy']);
+    // a benign part that is the only part stays the specimen
+    expect(found('FINAL DIAGNOSIS:\nA. Breast, left, core biopsy: Benign breast tissue with fibrocystic change.\n', 'specimen').map(([s]) => s)).toEqual(['Breast, left']);
+  });
+
+  it('reads no node count from a count of biopsy cores', () => {
+    expect(found('SUMMARY:\nTotal positive cores: 5 of 12.\n', 'lymph-nodes')).toEqual([]);
+  });
+
+  it('reads "no nodes received" and "no lymph nodes submitted" on a specimen line as 0 examined', () => {
+    expect(found('DIAGNOSIS:\nOrgan-confined (pT2). pNX (no nodes received).\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['no nodes received', { examined: 0 }]]);
+    expect(found('SPECIMEN: Prostate, radical prostatectomy (no lymph nodes submitted)\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['no lymph nodes submitted', { examined: 0 }]]);
+  });
+});
+
+describe('node stations and a total line with both counts (session 8, round 3)', () => {
+  it('reads the ratios of a "STATIONS ..." line and both counts of "Total lymph nodes: 2 positive of 12 examined"', () => {
+    expect(found('FINAL DIAGNOSIS:\nB-C. STATIONS 7 AND 10R: NEGATIVE (0/3, 0/2).\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['0/3', { positive: 0, examined: 3 }],
+      ['0/2', { positive: 0, examined: 2 }],
+    ]);
+    expect(found('FINAL DIAGNOSIS:\nTOTAL LYMPH NODES: 2 POSITIVE OF 12 EXAMINED.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['2 POSITIVE OF 12', { positive: 2, examined: 12 }]]);
+  });
+});
+
+describe('procedures named in a labelled sentence (session 8, round 3)', () => {
+  it('reads a past resection in a "Prior history:" or "Clinical history:" sentence, as historical', () => {
+    expect(found('Specimens: (1) Left breast, core biopsy\nPrior history: DCIS of the left breast treated with lumpectomy and radiation (2015).\n', 'procedure').map(([s, , c]) => [s, c])).toEqual([
+      ['core biopsy', ''],
+      ['lumpectomy', 'historical'],
+    ]);
+  });
+});
+
+describe('designations in the gross, counts given per packet (session 8, round 3)', () => {
+  it('drops the gross description\'s specimen and procedure when a part designation names the specimen (rule C2)', () => {
+    const text = 'SPECIMEN: Left upper lobe, lobectomy\n\nGROSS:\nLeft upper lobe, 18 x 12 x 4 cm, received fresh; a left upper lobectomy specimen.\n';
+    expect(found(text, 'specimen').map(([s]) => s)).toEqual(['Left upper lobe']);
+    expect(found(text, 'procedure').map(([s]) => s)).toEqual(['lobectomy']);
+    // the gross description's designation stays where it is the only one
+    expect(found('GROSS:\nProstate with seminal vesicles, 42 g, 4.5 x 4.0 x 3.5 cm.\n', 'specimen').map(([s]) => s)).toEqual(['Prostate']);
+  });
+
+  it('reads "8 and 7 nodes" as two counts (rule C3)', () => {
+    expect(found('GROSS:\nRight and left pelvic lymph node packets contain 8 and 7 nodes, respectively.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['8', { examined: 8 }],
+      ['7 nodes', { examined: 7 }],
+    ]);
+  });
+});
+
+describe('denied history of cancer without an organ (session 8, round 3: rule C7)', () => {
+  it('reads "No prior history of malignancy" and "no family history of cancer" as denied types', () => {
+    const text = 'CLINICAL HISTORY: 70-year-old man with a rectal mass. No prior history of malignancy. No family history of cancer.\n';
+    expect(found(text, 'histologic-type').map(([s, , c]) => [s, c])).toEqual([
+      ['No prior history of malignancy', 'negated,historical'],
+      ['No family history of cancer', 'negated,other'],
+    ]);
+    // an organ's cancer is a site statement, not a type
+    expect(found('CLINICAL HISTORY: No family history of colon cancer.\n', 'histologic-type')).toEqual([]);
+  });
+});
+
+describe('procedures in the history and in comments (session 8, round 3: rule C4)', () => {
+  const procs = (text: string) => found(text, 'procedure').map(([s, , c]) => [s, c]);
+  it('reads "Now wide excision", "Elected bilateral mastectomies", "TURBT 2020" and a tumour "excised in 2017"', () => {
+    expect(procs('CLINICAL HISTORY: History of melanoma of the right arm excised in 2016 (pT1a). Now wide excision and sentinel node biopsy.\n')).toEqual([
+      ['excised', 'historical'],
+      ['wide excision', ''],
+    ]);
+    expect(procs('CLINICAL HISTORY: Elected bilateral mastectomies with sentinel node biopsies.\n')).toEqual([['bilateral mastectomies', '']]);
+    expect(procs('CLINICAL HISTORY: History of bladder urothelial carcinoma (TURBT 2020, pTa), surveilled.\n')).toEqual([['TURBT', 'historical']]);
+    expect(procs('DIAGNOSIS:\nMelanoma in situ, completely excised.\n')).toEqual([]);
+  });
+
+  it('reads no procedure a comment plans or recommends; marks recommended and infeasible ones', () => {
+    expect(procs('COMMENT: A re-excision of the superior margin may be considered clinically.\n')).toEqual([]);
+    expect(procs('COMMENT: Re-excision to obtain a clear deep margin is advised.\n')).toEqual([]);
+    expect(procs('CLINICAL HISTORY: Poor pulmonary reserve; lobectomy not feasible.\n')).toEqual([['lobectomy', 'negated']]);
+  });
+});
+
+describe('tumour size before a long run of adjectives (session 8, round 3)', () => {
+  it('reads a size four adjectives (one with a slash) before the tumour noun', () => {
+    const sizes = (text: string) => found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm]);
+    expect(sizes('CLINICAL HISTORY:\n60-year-old man with a 1.2 cm asymmetric, variegated, raised pigmented lesion on the back.\n')).toEqual([['1.2 cm', 12]]);
+    expect(sizes('GROSS:\nA well-circumscribed, tan-yellow, 1.1 x 1.0 x 0.9 cm endobronchial/parenchymal nodule.\n')).toEqual([['1.1 x 1.0 x 0.9 cm', 11]]);
+  });
+});
+
+describe('carcinoid tumours (session 8, round 3)', () => {
+  it('reads "Typical carcinoid tumor (ICD-O-3 8240/3)" and "carcinoid tumor, favor typical" as types', () => {
+    expect(found('DIAGNOSIS:\nTypical carcinoid tumor (ICD-O-3 8240/3), 1.3 cm.\n', 'histologic-type').map(([s, v]) => [s, v])).toEqual([['Typical carcinoid tumor (ICD-O-3 8240/3)', { name: 'typical carcinoid tumor', icdO3: '8240/3' }]]);
+    expect(found('CLINICAL HISTORY: Biopsy: carcinoid tumor, favor typical.\n', 'histologic-type').map(([s]) => s)).toEqual(['carcinoid tumor']);
+  });
+});
+
+describe('margins and invasion wording (session 8, round 3)', () => {
+  it('reads a margins statement with a long bracketed list, and distances listed after "margins are free:"', () => {
+    expect(found('DIAGNOSIS:\n5. MARGINS (BRONCHIAL, VASCULAR, PARENCHYMAL) NEGATIVE.\n', 'margin').map(([s, v]) => [s, v])).toEqual([['MARGINS (BRONCHIAL, VASCULAR, PARENCHYMAL) NEGATIVE', { status: 'negative' }]]);
+    expect(found('DIAGNOSIS:\nAll margins are free: peripheral 12 mm, deep 7 mm.\n', 'margin').map(([s, v]) => [s, v])).toEqual([
+      ['All margins are free', { status: 'negative' }],
+      ['12 mm', { distanceMm: 12 }],
+      ['7 mm', { distanceMm: 7 }],
+    ]);
+  });
+
+  it('reads "tumor surrounds a nerve" as perineural invasion and "no lymphovascular or visceral pleural invasion" as denied LVI', () => {
+    expect(found('MICROSCOPIC:\nTumor surrounds a nerve in core B2.\n', 'perineural-invasion').map(([s, v]) => [s, v])).toEqual([['Tumor surrounds a nerve', { status: 'present' }]]);
+    expect(found('MICROSCOPIC:\nTumor cells surround and infiltrate multiple nerves in the deep dermis.\n', 'perineural-invasion').map(([s]) => s)).toEqual(['Tumor cells surround and infiltrate multiple nerves']);
+    expect(found('DIAGNOSIS:\nNo lymphovascular or visceral pleural invasion; no STAS.\n', 'lymphovascular-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['lymphovascular', { status: 'absent' }, 'negated']]);
   });
 });

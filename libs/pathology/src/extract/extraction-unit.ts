@@ -117,8 +117,12 @@ export function normalizeLabel(label: string): string {
 }
 
 export function sliceOf(unit: ExtractionUnit, span: Span = unit.span): string {
-  return unit.text.slice(span.start, span.end);
+  if (span !== unit.span) return unit.text.slice(span.start, span.end);
+  // every extractor reads the unit's whole text in turn: the last unit's is kept (one slice per unit, not one per call)
+  if (unit !== lastSliced.unit) lastSliced = { unit, text: unit.text.slice(span.start, span.end) };
+  return lastSliced.text;
 }
+let lastSliced: { unit: ExtractionUnit | undefined; text: string } = { unit: undefined, text: '' };
 
 /** The span [start+from, start+to) of the unit, trimmed of spaces and trailing , ; . */
 export function subSpan(unit: ExtractionUnit, from: number, to: number, base: Span = unit.span): Span {

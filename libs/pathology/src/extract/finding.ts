@@ -126,6 +126,16 @@ export interface Candidate<K extends FindingKind = FindingKind> {
   negatedByValue?: boolean;
   /** The value states presence ("Present"): a negation trigger elsewhere on the line does not apply. */
   affirmedByValue?: boolean;
+  /**
+   * A specimen or procedure of a part taken from a distant-metastasis site ("Bone, T10 vertebral body, CT-guided core
+   * biopsy"): it is the tumour's specimen only when the report names no part from another site.
+   */
+  metastasisSite?: boolean;
+  /**
+   * A specimen or procedure of a part whose diagnosis is benign ("A. Prostate, right base, needle biopsy: Benign
+   * prostatic tissue"): not the tumour's specimen when another part is.
+   */
+  benignPart?: boolean;
   /** The value itself hedges ("LVI: suspicious", "equivocal for perineural invasion"): context.uncertain is set. */
   uncertainByValue?: boolean;
 }

@@ -14,7 +14,7 @@ export const REPORTED_GENES = [
 ] as const;
 
 /** Genes whose report names germline variants or promoter methylation (their protein IHC is read as MMR). */
-const GERMLINE_ONLY_GENES = ['MLH1', 'MSH2', 'MSH6', 'PMS2', 'EPCAM', 'CDH1'] as const;
+const GERMLINE_ONLY_GENES = ['MLH1', 'MSH2', 'MSH6', 'PMS2', 'EPCAM', 'CDH1', 'BRCA'] as const;
 /** Genes whose actionable alteration is a fusion: a bare positive/negative result (IHC, FISH, NGS) is about rearrangement. */
 export const FUSION_GENES: ReadonlySet<string> = new Set(['ALK', 'ROS1', 'RET', 'NTRK1', 'NTRK2', 'NTRK3', 'NTRK', 'NRG1']);
 /** "NTRK1-3 fusions": the NTRK family, read as the gene NTRK. */
@@ -28,7 +28,7 @@ export function mayNameGene(s: string): boolean {
 }
 const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)?|homozygous deletions?|germline (?:variants?|alterations?|mutations?)|(?:promoter )?(?:hyper)?methylat(?:ion|ed)|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|mutant|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
-const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?)\b))(?:\b|(?<=\*))\)?/;
+const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?|mutant|mutated|not detected|detected|negative|positive)\b))(?:\b|(?<=\*))\)?/;
 const CDNA = /\bc\.([-*]?(?:\d+[_+\-*]?)+(?:[ACGT]>[ACGT]|del[ACGT]*|dup[ACGT]*|ins[ACGT]+))/;
 const TYPE_BEFORE_LIST = new RegExp(String.raw`\b(${TYPE_WORDS})\s+(?:in|of|for|involving|affecting)\s+(?:the\s+)?$`, 'i');
 const TYPE = new RegExp(String.raw`\b(${TYPE_WORDS})\b`, 'i');
@@ -56,7 +56,8 @@ function parseSegment(segment: string, gene: string, partner: string | undefined
   const notDetectedEarly = NOT_DETECTED.exec(rest);
   let exon = EXON.exec(rest.replace(/\bex(\d{1,2})\b/gi, 'exon$1'));
   // exons listed as what was tested ("NRAS wild type (exons 2, 3, 4)") are not the alteration
-  if (exon && notDetectedEarly && /\bexons\b|\(\s*exons?/i.test(rest) && !exon[2]) exon = null;
+  // (also one exon whose result is a denial: "KIT exon 11: no mutation" denies a KIT mutation)
+  if (exon && notDetectedEarly && (/\bexons\b|\(\s*exons?/i.test(rest) || /^\s*[:-]?\s*no\b/i.test(rest.slice((exon.index ?? 0) + exon[0].length))) && !exon[2]) exon = null;
   const protein = PROTEIN.exec(rest);
   if (exon) {
     value.exon = Number(exon[1]);

@@ -4,7 +4,7 @@ import type { Span } from '../span';
 import type { Candidate, FindingValues } from './finding';
 import { lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 
-export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectomy(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide local excision|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|turp|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)\b/i;
+export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:bilateral )?(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectom(?:y|ies)(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide (?:local )?excision|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|turbt|turp|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)\b/i;
 
 export const SITE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|(?:right|left) (?:upper|middle|lower) lobe|(?:upper|middle|lower) lobe|central portion|subareolar|retroareolar|nipple|breast|lung|bronch(?:us|ial)|cecum|appendix|ascending colon|hepatic flexure|transverse colon|splenic flexure|descending colon|sigmoid colon|rectosigmoid(?: junction)?|rectum|colon|esophag(?:us|eal)|gastroesophageal junction|stomach|gastric (?:antrum|body|cardia)|duodenum|pancreas(?: (?:head|body|tail))?|liver|gallbladder|prostate|kidney|bladder|ovary|fallopian tube|endometrium|uterus|cervix|thyroid|skin|axilla|lymph node|(?:plantar |palmar )?(?:heel|sole|palm)|scalp|cheek|forehead|temple|ear|nose|chin|neck|shoulder|(?:upper |lower )?(?:arm|back|leg)|forearm|thigh|calf|shin|knee|ankle|foot|toe|finger|thumb|hand|wrist|elbow|buttock|flank|trunk|chest wall)\b/i;
 
@@ -51,13 +51,16 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
     const nested = /^(?:final )?(?:diagnosis|dx)$/.test(label) ? /^([^:\n]{3,80}?):\s/.exec(sliceOf(unit, unit.value)) : null;
     if (nested) return partsOf(unit, { start: unit.value.start, end: unit.value.start + (nested[1] as string).length }, 'prose');
     if (/^(?:gross(?: description)?|macroscopic(?: description)?|macroscopy)$/.test(label)) return grossSpecimenOf(unit, unit.value);
-    if (!partSection) return out;
+    // "Clinical history: ... treated with lumpectomy (2012)": a resection named in a labelled sentence
+    if (!partSection) return procedureMentionsOf(unit);
     // " A: Breast, left, wide local excision" in a specimen list — the label is only the part's letter or number
     if (unit.section.kind === 'specimen' && /^(?:[a-z]\d?|\d{1,2})$/.test(label)) return partsOf(unit, unit.value, 'prose');
     // "(1) Right breast, 8 o'clock, core biopsy: Invasive ductal carcinoma ..." — the label is the part
     const labelText = sliceOf(unit, unit.label.span);
     if (/,|^\(?\d+[.)]|^[A-Z]\d?[.)]\s/.test(labelText) || PROSTATE_REGION.test(labelText)) {
       const parts = partsOf(unit, unit.label.span, 'prose');
+      // "A. Prostate, right base, needle biopsy: Benign prostatic tissue": a benign part's specimen and procedure
+      if (partDiagnosis(sliceOf(unit, unit.value)) === 'benign') for (const c of parts) if (c.kind === 'specimen' || c.kind === 'procedure') c.benignPart = true;
       // "G. Left base, lateral: Prostatic adenocarcinoma, ...": a prostate biopsy site names no organ; it is the
       // tumour's specimen when its diagnosis names the tumour
       const region = parts.length === 0 && partDiagnosis(sliceOf(unit, unit.value)) === 'tumour' ? PROSTATE_REGION.exec(labelText.replace(PART_ID, '')) : null;
@@ -67,15 +70,24 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
       }
       return parts;
     }
-    return out;
+    return procedureMentionsOf(unit);
   }
   // Part lines: a line ending with ":" in the diagnosis, any line of the specimen section
   const s = sliceOf(unit);
   if (unit.section.kind === 'gross') return [...grossSpecimenOf(unit, unit.span), ...procedureMentionsOf(unit)];
-  const isPartLine = unit.section.kind === 'specimen' || (partSection && /:\s*$/.test(s) && s.length < 160);
+  // (a sentence that starts inside a line is prose that follows a label, "Clinical history: 74-year-old man ... . Father
+  // and uncle both had lung cancer.", not a part of the specimen list)
+  const isPartLine = (unit.section.kind === 'specimen' && startsLine(unit)) || (partSection && /:\s*$/.test(s) && s.length < 160);
   if (isPartLine) return partsOf(unit, lineSpan(unit), 'prose');
   return procedureMentionsOf(unit);
 }
+
+/** Whether only spaces or a part's letter or number ("1. ", "B) ") stand between the start of the unit's line and the unit. */
+function startsLine(unit: ExtractionUnit): boolean {
+  const lineStart = unit.text.lastIndexOf('\n', unit.span.start - 1) + 1;
+  return lineStart === unit.span.start || PART_PREFIX.test(unit.text.slice(lineStart, unit.span.start));
+}
+const PART_PREFIX = /^[ \t]*(?:(?:part[ \t]+)?[A-Za-z0-9]{1,2}[.):][ \t]*|\(\w{1,2}\)[ \t]*|[-•*][ \t]*)*$/i;
 
 /** Prostate biopsy sites (sextant and zone): "Right base, lateral", "left apex", "Left mid-gland". */
 const PROSTATE_REGION = /^(?:right|left)\s+(?:(?:anterior|posterior|lateral|medial)\s+)?(?:base|mid(?:-?gland)?|apex|transition zone|peripheral zone)\b/i;
@@ -151,16 +163,45 @@ function partsOf(unit: ExtractionUnit, within: Span, source: 'synoptic' | 'prose
     if (/\bmargins?\b|\bbiomarkers?\b/i.test(head)) continue;
     const base = pieceStart - unit.span.start + leadAt;
     const specimenEnd = head.replace(/[\s,;]+$/, '').length;
-    if (site && specimenEnd > 0) out.push({ kind: 'specimen', value: { description: head.slice(0, specimenEnd) }, span: subSpan(unit, base, base + specimenEnd), key: 'specimen', source });
+    // a part from a distant-metastasis site (liver, bone, adrenal): the tumour's specimen only when no other part is
+    const metastasis = METASTASIS_SITE.test(head) && !PRIMARY_ORGAN_WORD.test(head) ? { metastasisSite: true } : {};
+    if (site && specimenEnd > 0) out.push({ kind: 'specimen', value: { description: head.slice(0, specimenEnd) }, span: subSpan(unit, base, base + specimenEnd), key: 'specimen', source, ...metastasis });
     // the part's side ("LEFT BREAST", "Breast, left"), also where the part line is a synoptic "Specimen:" value
     const side = site && PAIRED_SITE.test(head) ? LATERALITY.exec(head.slice(0, specimenEnd)) : null;
     if (side) out.push({ kind: 'laterality', value: { laterality: laterality(side[1] as string) }, span: subSpan(unit, base + (side.index ?? 0), base + (side.index ?? 0) + side[0].length), key: 'laterality', source });
     if (proc && !/lymph node|dissection/i.test(proc[0])) {
       const start = base + (proc.index ?? 0);
-      out.push({ kind: 'procedure', value: { procedure: proc[0].toLowerCase() }, span: subSpan(unit, start, start + proc[0].length), key: 'procedure', source });
+      out.push({ kind: 'procedure', value: { procedure: proc[0].toLowerCase() }, span: subSpan(unit, start, start + proc[0].length), key: 'procedure', source, ...metastasis });
     }
   }
   return out;
+}
+
+/** Sites of distant metastases (not of the primary tumours the vocabulary names). */
+export const METASTASIS_SITE = /\b(?:liver|bone|vertebra[el]?|vertebral body|adrenal(?: gland)?|brain|omentum|omental|peritoneum|peritoneal)\b/i;
+const PRIMARY_ORGAN_WORD = /\b(?:breast|lung|lobe|colon|rectum|stomach|prostate|uterus|endometrium|skin)\b/i;
+
+/**
+ * Drops the specimen and procedure candidates of distant-metastasis parts, of benign parts and of the gross
+ * description when the report designates the primary's specimen elsewhere (rule C2: they go on the part
+ * designations): "(1) Right breast, core biopsy; (2) Bone, T10 vertebral body, CT-guided core biopsy"; "A. Prostate,
+ * right base, needle biopsy: Benign prostatic tissue. B. Prostate, right mid, ...: adenocarcinoma"; "GROSS: A. Right
+ * lower lobe, 16.5 x 11.0 cm".
+ */
+export function withoutMetastasisParts<T extends { candidate: Candidate; unit: ExtractionUnit }>(items: T[]): T[] {
+  let secondary = false;
+  let primary = false;
+  for (const { candidate: c, unit } of items) {
+    if (c.kind !== 'specimen' && c.kind !== 'procedure') continue;
+    if (c.metastasisSite || c.benignPart || inGrossProse(c, unit)) secondary = true;
+    else if (c.kind === 'specimen') primary = true;
+  }
+  return secondary && primary ? items.filter(({ candidate: c, unit }) => !((c.kind === 'specimen' || c.kind === 'procedure') && (c.metastasisSite || c.benignPart || inGrossProse(c, unit)))) : items;
+}
+
+/** A designation read from the gross description's prose (a "Specimen:" line there is a designation of its own). */
+function inGrossProse(c: Candidate, unit: ExtractionUnit): boolean {
+  return unit.section.kind === 'gross' && c.source === 'prose';
 }
 
 const PROCEDURE_ALL = new RegExp(PROCEDURE.source, 'gi');
@@ -169,18 +210,28 @@ const PROCEDURE_ALL = new RegExp(PROCEDURE.source, 'gi');
 function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  if (!/ectom|resection|excision|turp/i.test(s)) return out;
+  if (!/ectom|resection|excis|turp|turbt/i.test(s)) return out;
+  // "A re-excision of the superior margin may be considered", "Re-excision ... is advised": a planned procedure (rule C4)
+  if (PLANNED.test(s)) return out;
   for (const m of s.matchAll(PROCEDURE_ALL)) {
     const words = m[0].toLowerCase();
-    if (!/ectomy|ectomies|anterior resection|abdominoperineal|wedge resection|wide local excision|mesorectal excision|transurethral resection|^turp$/.test(words)) continue;
+    if (!/ectomy|ectomies|anterior resection|abdominoperineal|wedge resection|wide (?:local )?excision|re-excision|mesorectal excision|transurethral resection|^turb?t$|^turp$/.test(words)) continue;
     if (/lymph node|dissection/.test(words)) continue;
     const start = m.index ?? 0;
     // a container's label quoted in the gross ('labeled "right breast lumpectomy"') names no procedure of its own
     if (unit.section.kind === 'gross' && insideOpenQuote(s, start)) continue;
     out.push({ kind: 'procedure', value: { procedure: words }, span: subSpan(unit, start, start + m[0].length), key: 'procedure', source: 'prose' });
   }
+  // "melanoma of the left shoulder excised in 2017", "squamous cell carcinoma of the left ear (2022), excised": an
+  // excision of a tumour told in the past tense ("completely excised" states a margin, "should be excised" a plan)
+  if (/excised/i.test(s)) for (const m of s.matchAll(TUMOUR_EXCISED)) {
+    const start = (m.index ?? 0) + m[0].length - 'excised'.length;
+    out.push({ kind: 'procedure', value: { procedure: 'excision' }, span: subSpan(unit, start, start + 'excised'.length), key: 'procedure', source: 'prose' });
+  }
   return out;
 }
+const PLANNED = /\b(?:may|might|should|could|would|will)\s+(?:be\s+)?(?:considered|upgraded|performed|indicated|needed|required|advised|recommended|warranted)\b|\b(?:is|are)\s+(?:advised|recommended|suggested|planned|scheduled)\b|\bif\s+(?:an?\s+)?(?:[a-z-]+\s+){0,2}(?:is|are)\s+performed\b/i;
+const TUMOUR_EXCISED = /\b(?:carcinoma|melanoma|lesion|nevus|naevus|macule|papule|tumou?r)\b[^.;:]{0,60}?(?<!\b(?:completely|incompletely|entirely|widely|narrowly|not|be|been|being|to be)\s)\bexcised\b/gi;
 
 // ------------------------------------------------------------------ organs and laterality in prose
 
@@ -275,7 +326,7 @@ function insideOpenQuote(s: string, at: number): boolean {
 }
 
 /** What "left"/"right" may qualify in a laterality statement: paired organs, lobes, limbs and skin sites, sides. */
-const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobe|kidney|ovary|fallopian tube|adrenal|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-?gland)?|(?:peripheral|transition|central) zone|lateral|hemithorax|pleural|hil(?:um|ar) (?:mass|tumou?r|lesion)|parotid|thyroid lobe|\d{1,2}(?::\d\d)? ?o'?clock|primar(?:y|ies))\b/i;
+const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobes?|kidney|ovary|fallopian tube|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-?gland)?|(?:peripheral|transition|central) zone|lateral|hemithorax|pleural|hil(?:um|ar) (?:mass|tumou?r|lesion)|parotid|thyroid lobe|\d{1,2}(?::\d\d)? ?o'?clock|primar(?:y|ies))\b/i;
 /** Pelvic sentinel node sites: their side is a laterality statement (a non-sentinel node packet's is not). */
 const PELVIC_NODE_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:pelvic|obturator|(?:external |internal |common )?iliac)\b/i;
 /** "right and left obturator": both sides in one statement. */
@@ -333,10 +384,31 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
       !/^(?:[a-z-]+ ){0,3}bronch/i.test(after);
     // "Breast, right", "breast cancer (left, 2017)"
     const afterSite = /\b(?:breast|lung|lobe|kidney|ovary|thigh|arm|forearm|leg|shoulder|back|cheek|ear|scalp|flank|foot|hand)(?:\s+(?:cancer|carcinoma|mass|tumou?r))?\s*[,(]\s*$/i.test(before);
-    if (!qualifies && !afterSite) continue;
+    if (!qualifies && !afterSite && !statesTumourSide(s, start, end, after, before, side)) continue;
     out.push({ kind: 'laterality', value: { laterality: side }, span: subSpan(unit, start, end), key: 'laterality', source: 'prose', ...(diagnosis === 'suspicious' ? { uncertainByValue: true } : {}) });
   }
   return out;
+}
+
+/** "right-sided tumor", "Right-sided disease". */
+const SIDED_TUMOUR = /^-?sided\s+(?:tumou?r|disease|carcinoma|adenocarcinoma|cancer|nodule|lesion|mass)\b/i;
+/** "The left anterior nodule", "dominant nodule right posterior": a prostate nodule's side. */
+const SIDE_OF_NODULE_AFTER = /^(?:anterior|posterior|lateral|dominant)\s+(?:nodule|tumou?r|lesion)\b/i;
+const NODULE_BEFORE = /\b(?:nodule|tumou?r|lesion)\s+$/i;
+const REGION_AFTER = /^(?:anterior|posterior|lateral)\b/i;
+const TUMOUR_OR_CORES = /\b(?:tumou?rs?|carcinoma|adenocarcinoma|cancer|disease|cores?)\b/i;
+
+/**
+ * A side stated of the tumour without a site word after it: "right-sided tumor", "The left anterior nodule",
+ * "DOMINANT NODULE RIGHT POSTERIOR", "adenocarcinoma in 5 of 14 cores, all on the left", "3 of 12 cores (all right
+ * side)", "in 9/12 cores, bilateral".
+ */
+function statesTumourSide(s: string, start: number, end: number, after: string, before: string, side: string): boolean {
+  if (side !== 'bilateral' && (SIDED_TUMOUR.test(s.slice(end)) || SIDE_OF_NODULE_AFTER.test(after) || (NODULE_BEFORE.test(before) && REGION_AFTER.test(after)))) return true;
+  const earlier = s.slice(Math.max(0, start - 80), start);
+  if (side !== 'bilateral' && /\bon the\s+$/i.test(before) && /^\s*(?:[;.),]|$)/.test(s.slice(end)) && TUMOUR_OR_CORES.test(earlier)) return true;
+  if (side !== 'bilateral' && /\ball\s+$/i.test(before) && /^\s+sides?\b/i.test(s.slice(end)) && TUMOUR_OR_CORES.test(earlier)) return true;
+  return side === 'bilateral' && /\bcores?,\s*$/i.test(before);
 }
 
 /** Whether position `at` of the unit lies in a part designation label ("D. Right mid, medial: <diagnosis>"). */

@@ -18,6 +18,8 @@ const HISTOLOGY = new RegExp(
       // melanoma subtypes (WHO / CAP): "superficial spreading melanoma", "lentigo maligna melanoma", "melanoma in situ"
       String.raw`(?:(?:superficial spreading|nodular|lentigo maligna|acral lentiginous|desmoplastic|spitzoid|nevoid) )?(?:malignant )?melanoma(?: in situ)?|lentigo maligna`,
       String.raw`(?:neuroendocrine|gastrointestinal stromal|phyllodes) tumou?r`,
+      // well-differentiated lung neuroendocrine tumours (WHO): "typical carcinoid tumor", "atypical carcinoid"
+      String.raw`(?:(?:typical|atypical) )?carcinoid(?: tumou?r)?`,
       String.raw`glioblastoma|mesothelioma|(?:leiomyo|liposarcoma|rhabdomyo|osteo|angio)?sarcoma|lymphoma`,
     ].join('|') +
     String.raw`)(?:,?\s+((?:classic|pleomorphic|cribriform|solid|mixed|acinar|superficial spreading|nodular|lentigo maligna|acral lentiginous|desmoplastic) type))?\b`,
@@ -42,6 +44,8 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
     if (!base && modifier === 'metastatic' && aboutNodes && (NODE_COUNT_STATEMENT.test(s) || unit.section.kind !== 'diagnosis')) continue;
     const clause = clauseAround(s, start, start + m[0].length);
     if (!base && /\bmargins?\b/i.test(clause)) continue;
+    // "0 of 1 node with carcinoma", "Micrometastatic carcinoma in one of three lymph nodes": a node count's words
+    if (!base && aboutNodes && (NODES_WITH_BEFORE.test(s.slice(Math.max(0, start - 40), start)) || IN_NODES_AFTER.test(s.slice(start + m[0].length, start + m[0].length + 60)))) continue;
     // intraductal carcinoma (of the prostate) is a finding of its own (a CAP item), not the tumour's type
     if (!modifier && /^carcinoma$/i.test(m[2] as string) && /\bintraductal\s+$/i.test(s.slice(Math.max(0, start - 14), start))) continue;
     if (!base && !modifier && /^(?:carcinoma|adenocarcinoma)$/i.test(m[2] as string) && /\b(?:the|this|that)\s+(?:residual\s+)?$/i.test(s.slice(Math.max(0, start - 10), start))) continue;
@@ -77,12 +81,17 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   // ("all negative for malignancy (0/20)", "Station 4L: negative for malignancy" are node statements)
   if (aboutNodes || /\bstation\b/i.test(s)) return out;
   for (const m of s.matchAll(DENIED_MALIGNANCY)) {
-    const start = (m.index ?? 0) + m[0].length - 'malignancy'.length;
-    const span = subSpan(unit, m.index ?? 0, start + 'malignancy'.length);
-    out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span, target: subSpan(unit, start, start + 'malignancy'.length), key: 'histologic-type/unspecified', source: 'prose' });
+    const word = /cancer$/i.test(m[0]) ? 'cancer' : 'malignancy';
+    const start = (m.index ?? 0) + m[0].length - word.length;
+    const span = subSpan(unit, m.index ?? 0, start + word.length);
+    out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span, target: subSpan(unit, start, start + word.length), key: 'histologic-type/unspecified', source: 'prose' });
   }
   return out;
 }
+/** "... nodes with (metastatic) ", "... node positive for ": the tumour words after them count nodes. */
+const NODES_WITH_BEFORE = /\bnodes?\s+(?:with|positive for|involved by|containing)\s+(?:[a-z]+\s+)?$/i;
+/** " in one of three lymph nodes", " in 2 of 15 nodes" after a tumour word. */
+const IN_NODES_AFTER = new RegExp(String.raw`^\s+in\s+(?:(?:${COUNT})\s+(?:of|out of)\s+(?:${COUNT})|\d{1,3}\s*\/\s*\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:lymph\s+)?nodes?\b`, 'i');
 /** A denial right after a type (NegEx has no post-trigger for pathology's "not identified"). */
 const DENIED_AFTER = /^\s*(?::\s*|(?:is|are|was|were)\s+)?(?:not (?:identified|seen|present|detected)|absent)\b/i;
 
@@ -101,7 +110,8 @@ function typeWords(type: string, subtype: string | undefined): (string | undefin
 
 /** A statement that counts nodes: "(0/3)", "2 of 15", "three lymph nodes". */
 const NODE_COUNT_STATEMENT = new RegExp(String.raw`\d\s*\/\s*\d|\b${COUNT}\s+(?:of|out of)\s+${COUNT}\b|\b${COUNT}\s+(?:[a-z-]+\s+){0,2}(?:lymph\s+)?nodes?\b|\bnegative\b`, 'i');
-const DENIED_MALIGNANCY = /\b(?:negative for|no|without|free of)\s+(?:(?:prior|previous|evidence of)\s+)?(?:[a-z]+\s+(?:and|or)\s+)?malignancy\b/gi;
+/** "Negative for malignancy", "No prior malignancy", "No prior history of malignancy", "no family history of cancer" (rule C7). */
+const DENIED_MALIGNANCY = /\b(?:negative for|no|without|free of)\s+(?:(?:prior|previous|personal|past|known|other)\s+)?(?:(?:(?:family|medical)\s+)?history\s+of\s+)?(?:evidence of\s+)?(?:[a-z]+\s+(?:and|or)\s+)?(?:malignancy|cancer)\b/gi;
 
 /** The clause (between , ; . : and parentheses) around [start, end) of s. */
 function clauseAround(s: string, start: number, end: number): string {
@@ -256,7 +266,7 @@ const SIZE_ALL = new RegExp(SIZE.source, 'gi');
 /** Words naming the tumour a size belongs to. */
 const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|macules?|papules?|plaques?|patch(?:es)?|neoplasm|polyps?|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
 /** A tumour noun within the next four words: "2.1 x 1.9 cm tumor", "2.4 cm right upper lobe spiculated nodule". */
-const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z0-9-]+,?\s+){0,4}?(?:${TUMOR_NOUN.source})`, 'i');
+const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z0-9/-]+,?\s+){0,4}?(?:${TUMOR_NOUN.source})`, 'i');
 /** Words naming something else that is measured: the specimen, margins, depth, nodes, distances. */
 /**
  * Words that make a measurement something other than the tumour's size even after a tumour noun ("carcinoma …
@@ -266,11 +276,16 @@ const STRONG_OTHER = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|port
 /** A mass-forming tumour noun at most two words after a size: "3.8 x 3.1 cm ulcerated mass". */
 const MASS_AFTER = /^\s*(?:[a-z-]+\s+){0,2}?(?:mass|tumou?r|nodule|lesion)\b/i;
 /** A measurement followed by one of these is not a tumour size ("0.9 cm stalk", "3.0 x 2.0 cm piece of pericardium", "2.1 mm deposit"). */
-const OTHER_AFTER = /^\s*(?:[a-z-]+\s+)?(?:stalk|piece|segment|fragments?|cores?|ellipse|portion|deposits?|micrometasta\w*|macrometasta\w*|above|below)\b/i;
+const OTHER_AFTER = /^\s*(?:[a-z-]+\s+)?(?:stalk|piece|segment|fragments?|cores?|ellipse|portion|deposits?|micrometasta\w*|macrometasta\w*|above|below|breslow|thick(?:ness)?|tumou?r bed)\b/i;
+/** Words before a measurement that make it the size of another focus than the tumour ("A separate, firm 0.9 cm nodule"). */
+const ANOTHER_FOCUS_BEFORE = /\b(?:separate|second|satellite)\b,?(?:\s+[a-z-]+,?){0,3}\s*$/i;
+const ANOTHER_FOCUS_AFTER = /^\s*(?:[a-z-]+\s+)?satellite\b/i;
 const LUNG_SEGMENT = /\b(?:(?:posterior|anterior|lateral|medial|superior|inferior|apical|basal|apicoposterior|lingular)\s+)+segments?\b/gi;
 /** "a 0.3 mm focus of atypical junctional melanocytic hyperplasia" measures something that is not the tumour. */
 const BENIGN_FOCUS_AFTER = /^\s*(?:[a-z-]+\s+){0,2}?(?:focus|foci|area)\s+of\s+(?:atypical|benign|reactive)\b/i;
 const OTHER_MEASURE = /\b(?:closest|nearest|specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|skin|fat|tissue|mucosa|wall|length|circumference|lobes?|gland|uterus|breast|lung|colon|bowel|stomach|prostate|nodes?|lymph|margins?|mesentery|mesorectum|depth|thickness|breslow|thick|width|extent|deep|invad\w*|myometri\w*|from|away|distance|proximal|distal|radial|crm|cavity|clip|seed|vessels?|artery|vein|bronchus|ileum|appendix|attached|up to|apex|base|ranging|range|aggregate|each)\b/i;
+
+const TRAILING_BEFORE_SIZE = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+|at least\s+)?$|,\s*$|\b(?:maximum|greatest) (?:dimension|diameter)\s*(?:of\s*)?$/i;
 
 /**
  * Tumour sizes in prose: a measurement whose nearest noun (before it in the clause, or right after it) names the
@@ -287,7 +302,7 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     const sentenceBreak = lastSentenceBreak(s, start);
     const clauseStart = Math.max(s.lastIndexOf(';', start), sentenceBreak);
     const before = s.slice(clauseStart + 1, start);
-    const after = s.slice(end, end + 40);
+    const after = s.slice(end, end + 60);
     // directly after: "2.1 x 1.9 cm tumor", "4.2 cm ill-defined mass", "1.2 cm area of ..."
     const afterWords = NOUN_AFTER.exec(after);
     // "a 1.5 cm right breast mass": organ words may qualify the tumour noun after the size
@@ -300,19 +315,24 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     // — unless a mass is named right after it: "2.0 cm proximal to the distal margin is a 3.8 x 3.1 cm ulcerated mass"
     const massAfter = nounAfter && MASS_AFTER.test(after);
     if (/\b(?:lymph nodes?|nodes?|deposits?)\b/i.test(sentence) || (/\bmargins?\b[^.;]{0,40}$/i.test(sentence) && !massAfter)) continue;
-    // "mass at 25 cm" (from the anal verge) is where the tumour is, not its size
-    if (/\b(?:at|from)\s+$/i.test(s.slice(Math.max(0, start - 6), start))) continue;
+    // "mass at 25 cm" (from the anal verge) is where the tumour is, not its size; "invasive to 0.45 mm", "extends to
+    // within 0.5 mm of the margin" are a depth and a distance; "elevated 0.3 cm" a height
+    if (/\b(?:at|from|within|(?<!\bup\s)to|elevated|raised)\s+$/i.test(s.slice(Math.max(0, start - 10), start))) continue;
+    // "A separate 0.6 cm nodule", "a second, 0.6 cm nodule", "a 0.9 cm satellite nodule": another focus, not the tumour
+    if (ANOTHER_FOCUS_BEFORE.test(s.slice(Math.max(0, clauseStart + 1, start - 40), start)) || ANOTHER_FOCUS_AFTER.test(after)) continue;
     const tumor = lastMatchOf(before, TUMOR_NOUN);
     const tumorAt = tumor.end;
     const tumorStart = tumor.start;
-    // "in the posterior basal segment, 3.2 x 2.7 cm": a lung segment says where the tumour is
-    const located = /segment/i.test(before) ? before.replace(LUNG_SEGMENT, (w) => ' '.repeat(w.length)) : before;
-    const otherAt = lastMatchOf(located, OTHER_MEASURE).end;
-    // "carcinoma …, grade 2 (…), measuring 2.5 mm", "ADENOCARCINOMA, …, OF THE ASCENDING COLON, 5.5 CM": the tumour
-    // noun leads a longer clause, with only grade/location words (no other measured thing) between
-    const strongAt = lastMatchOf(located, STRONG_OTHER).end;
-    const trailing = /\bmeasur(?:es|ing|ed)\s+(?:up to\s+|at least\s+)?$|,\s*$|\b(?:maximum|greatest) (?:dimension|diameter)\s*(?:of\s*)?$/i.test(before);
-    const nounBefore = tumorAt >= 0 && ((tumorAt > otherAt && before.length - tumorAt < 60) || (trailing && strongAt < tumorStart && before.length - tumorAt < 150));
+    let nounBefore = false;
+    // (no tumour noun before: the other nouns before need no scan)
+    if (tumorAt >= 0) {
+      // "in the posterior basal segment, 3.2 x 2.7 cm": a lung segment says where the tumour is
+      const located = /segment/i.test(before) ? before.replace(LUNG_SEGMENT, (w) => ' '.repeat(w.length)) : before;
+      const otherAt = lastMatchOf(located, OTHER_MEASURE).end;
+      // "carcinoma …, grade 2 (…), measuring 2.5 mm", "ADENOCARCINOMA, …, OF THE ASCENDING COLON, 5.5 CM": the tumour
+      // noun leads a longer clause, with only grade/location words (no other measured thing) between
+      nounBefore = (tumorAt > otherAt && before.length - tumorAt < 60) || (TRAILING_BEFORE_SIZE.test(before) && before.length - tumorAt < 150 && lastMatchOf(located, STRONG_OTHER).end < tumorStart);
+    }
     if (!nounBefore && !nounAfter) continue;
     const size = parseSize(m[0]);
     if (!size) continue;
@@ -377,8 +397,29 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
     const value = sliceOf(unit, unit.value);
     if (/length|extent|linear|location/.test(label)) return out;
     if (/^margins?(?: status)?(?: \(.*\))?$|^(?:surgical |resection )margins?$/.test(label) || (/\bmargins?(?: \([^)]*\))?$|^crm$/.test(label) && !/distance|closest|nearest/.test(label))) {
-      const status = /\bclose\b/i.test(value) ? 'close' : marginStatus(value);
-      if (status) out.push({ kind: 'margin', value: { status }, span: lineSpan(unit), target: unit.label.span, key: 'margin/status', source: 'synoptic', affirmedByValue: true });
+      const clauses = marginClauses(value);
+      if (clauses.length > 1 && clauseStatus((clauses[0] as { text: string }).text)) {
+        // "Margins: deep margin CLOSE (1 mm); peripheral margins negative (>5 mm)": each margin named with its own
+        // status is a statement of its own; the line's status is its first clause's
+        const first = clauses[0] as { at: number; text: string };
+        const status = clauseStatus(first.text);
+        if (status) out.push({ kind: 'margin', value: { status }, span: lineSpan(unit), target: unit.label.span, key: 'margin/status', source: 'synoptic', affirmedByValue: true });
+        for (const clause of clauses.slice(1)) {
+          const at = unit.value.start - unit.span.start + clause.at;
+          // "...; tumor is 0.5 mm from the posterolateral margin (close)": the bracketed word states the status
+          const bracketed = MARGIN_NAMED_FIRST.test(clause.text) ? null : /\((close)\)/i.exec(clause.text);
+          if (bracketed) {
+            const w = at + bracketed.index + 1;
+            out.push({ kind: 'margin', value: { status: 'close' }, span: subSpan(unit, w, w + 5), key: `margin/status/${clause.at}`, source: 'synoptic', affirmedByValue: true });
+            continue;
+          }
+          const own = MARGIN_NAMED_FIRST.test(clause.text) && !/^(?:length|extent|linear)\b/i.test(clause.text) ? clauseStatus(clause.text) : undefined;
+          if (own) out.push({ kind: 'margin', value: { status: own }, span: subSpan(unit, at, at + clause.text.length), key: `margin/status/${clause.at}`, source: 'synoptic', affirmedByValue: true });
+        }
+      } else {
+        const status = /\bclose\b/i.test(value) ? 'close' : marginStatus(value);
+        if (status) out.push({ kind: 'margin', value: { status }, span: lineSpan(unit), target: unit.label.span, key: 'margin/status', source: 'synoptic', affirmedByValue: true });
+      }
       // every distance the value states: "Negative; closest (medial) 8 mm; melanoma in situ 6 mm from the medial margin"
       if (!/\bx\b|×/.test(value)) {
         for (const d of value.matchAll(DISTANCE_ALL)) {
@@ -453,6 +494,31 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
   return [...out, ...marginDistancesOf(unit, out), ...uiccResidualOf(unit)];
 }
 
+/** A margin named before its status: "deep margin negative", "radial margin CLEAR at 1 mm (close)". */
+const MARGIN_NAMED_FIRST = /^(?:[a-z-]+\s+){0,3}margins?\b/i;
+/** Where a margins value is cut into statements: at ";" and at a comma before another named margin. */
+const MARGIN_CLAUSE_CUT = /;\s*|,\s*(?=(?:[a-z-]+\s+){0,2}margins?\b)/gi;
+
+/** The statements of a margins value (text and offset in the value), when it has several. */
+function marginClauses(value: string): { at: number; text: string }[] {
+  if (!value.includes(';') && !value.includes(',')) return [{ at: 0, text: value }];
+  const out: { at: number; text: string }[] = [];
+  let at = 0;
+  for (const m of value.matchAll(MARGIN_CLAUSE_CUT)) {
+    const end = m.index ?? 0;
+    const text = value.slice(at, end).trimEnd();
+    if (text) out.push({ at, text });
+    at = end + m[0].length;
+  }
+  const rest = value.slice(at).trimEnd();
+  if (rest) out.push({ at, text: rest });
+  return out;
+}
+
+function clauseStatus(clause: string): FindingValues['margin']['status'] | undefined {
+  return /\bclose\b/i.test(clause) ? 'close' : marginStatus(clause);
+}
+
 function uiccResidualOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   if (!/\b(?:y?p|c)[TN][0-4X]/.test(s)) return [];
@@ -463,7 +529,7 @@ function uiccResidualOf(unit: ExtractionUnit): Candidate[] {
 }
 
 const MARGIN_WORDS = String.raw`(?:(?:all|surgical|resection|(?!(?:the|a|an|and|or|are|is|of|at|to|with)\b)[a-z]+)\s+){0,3}?(?:margins?|CRM)`;
-const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,30}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|transected|close)\b`, 'gi');
+const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,60}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|transected|close)\b`, 'gi');
 const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved|uninvolved|close|clear|present at|extends? to|extending to|reach(?:es)?|abut(?:s|ting)?)\s+(?:the\s+)?(?:inked\s+)?(${MARGIN_WORDS})\b`, 'gi');
 
 /**
@@ -473,6 +539,8 @@ const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved
  * (or CRM, the staple line) and the measurement is not a size (no "x", no tumour noun right after it).
  */
 const NOT_MARGIN_DISTANCE_AFTER = /^\s*(?:(?:from|to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?:skin|nipple|verge|dentate line|pleura|serosa|scar|tattoo)\b|(?:linear|in (?:linear )?(?:extent|length))\b|(?:beyond|into)\b)/i;
+
+const LISTED_AFTER_STATUS = /\bmargins?\b[^.;:]{0,30}\b(?:negative|clear|free|uninvolved)\s*:\s*(?:[a-z]+\s+\d+(?:\.\d+)?\s*(?:mm|cm)\s*,\s*){0,3}[a-z]+\s*$/i;
 
 /** The sentence up to a distance is about a scar or other non-tumour thing ("The scar is 1.1 cm from the margin"). */
 function measuresOtherThing(before: string): boolean {
@@ -505,7 +573,8 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
     const fromMargin = /^\s*(?:\([^)]*\)\s*)?(?:from|to|of|away from)\s+(?:the\s+)?(?:[a-z()/-]+\s+){0,3}?(?:margins?|CRM|staple line|it)\b/i.test(after);
     // "Margins clear (peripheral 19 mm, deep 16 mm)": every distance in a parenthesis after a margin word
     // "margin negative, 18 mm": the distance right after a margin's status
-    const afterStatus = /\bmargins?\b[^.;]{0,30}\b(?:negative|clear|free|uninvolved|close)\s*,\s*(?:at\s+)?$/i.test(s.slice(Math.max(0, start - 60), start));
+    // ("All margins are free: peripheral 15 mm, deep 9 mm": the distances listed after the status, each named)
+    const afterStatus = /\bmargins?\b[^.;]{0,30}\b(?:negative|clear|free|uninvolved|close)\s*,\s*(?:at\s+)?$/i.test(s.slice(Math.max(0, start - 60), start)) || LISTED_AFTER_STATUS.test(s.slice(Math.max(0, start - 90), start));
     const inMarginClause = (/\bmargins?\b|\bCRM\b|\bclosest\b/i.test(clause) || /\bmargins?\b[^().;]*\([^()]*$/i.test(s.slice(0, start)) || afterStatus) && !/\b(?:tumou?r|mass|nodule|polyp|lesion)\s+(?:size|measur\w*)/i.test(clause);
     if (!fromMargin && !inMarginClause && !afterClosest) continue;
     if ([...already, ...out].some((c) => c.span.start - unit.span.start < end && start < c.span.end - unit.span.start && ((c.value as FindingValues['margin']).closestDistanceMm !== undefined || (c.value as FindingValues['margin']).distanceMm !== undefined))) continue;
@@ -517,8 +586,8 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
 
 // ------------------------------------------------------------------ lymphovascular / perineural invasion
 
-const LVI = /\b(?:lympho-?vascular(?: space)? invasion|lympho-?vascular tumou?r emboli|lympho-?vascular(?= (?:and|or|\/) perineu?ral invasion)|angiolymphatic invasion|lymphatic(?:\/vascular| and vascular)? invasion|(?:extramural )?(?:venous|vascular) invasion|\bEMVI\b|\bLVSI\b|\bLVI\b)/i;
-const PNI = /\b(?:perineu?rial invasion|perineural invasion|perineu?ral(?= (?:and|or|\/) (?:lympho-?vascular|venous|vascular|angiolymphatic) invasion)|neurotropism|\bPNI\b)/i;
+const LVI = /\b(?:lympho-?vascular(?: space)? invasion|lympho-?vascular tumou?r emboli|lympho-?vascular(?= (?:and|or|\/) perineu?ral invasion)|lympho-?vascular(?= (?:or|nor) (?:visceral )?pleural invasion)|angiolymphatic invasion|lymphatic(?:\/vascular| and vascular)? invasion|(?:extramural )?(?:venous|vascular) invasion|\bEMVI\b|\bLVSI\b|\bLVI\b)/i;
+const PNI = /\b(?:perineu?rial invasion|perineural invasion|perineu?ral(?= (?:and|or|\/) (?:lympho-?vascular|venous|vascular|angiolymphatic) invasion)|neurotropism|\bPNI\b|(?:tumou?r|carcinoma|melanoma)(?: cells)? (?:surround(?:s|ing)?|encircl(?:es|ing)|infiltrat(?:es|ing))(?: and (?:surround|encircle|infiltrate)s?)? (?:an?|multiple|several|small|the) (?:small )?nerves?\b)/i;
 /** What is said right after an invasion term: presence, absence, or a hedge. */
 const INVASION_STATED = /^\s*(?:[:=]\s*)?(?:(?:is|are|was|were)\s+)?(?:(?:also|focally|definitely)\s+)?(not identified|not seen|not present|not detected|absent|negative|none|present|identified|seen|detected|positive|extensive|substantial|conspicuous|prominent|focal|suspicious(?: but not definitive)?|equivocal|indeterminate|possible|probable|cannot be (?:excluded|ruled out)|not definitive)\b|^([+-])(?![\w+])/i;
 const HEDGE = /suspicious|equivocal|possible|probable|cannot be (?:excluded|ruled out)|not definitive/i;
@@ -596,7 +665,10 @@ export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
     const count = /^(\d{1,3})\b/.exec(sliceOf(unit, unit.value).trim());
     const examined = /(?:lymph )?nodes? examined|^(?:number |total )?examined\b|number of (?:regional )?(?:lymph )?nodes? (?:examined|retrieved|submitted)|total (?:lymph )?nodes?/.test(label);
     const involved = /(?:lymph )?nodes? (?:involved|positive|with (?:metastas[ie]s|tumou?r|carcinoma))|^(?:number |total )?(?:involved|positive)\b|^number with (?:(?:micro)?metastas[ie]s|tumou?r)|number of (?:regional )?(?:lymph )?nodes? (?:involved|positive|with)/.test(label);
-    if ((examined || involved) && count) {
+    // "Total lymph nodes: 2 positive of 12 examined" states both counts: read as prose
+    if ((examined || involved) && /\d\s*(?:\/|of|out of)\s*\d|\d\s+(?:positive|involved)\s*(?:\/|,|;|of)\s*\d/i.test(sliceOf(unit, unit.value))) return nodeStatementsOf(unit);
+    // "Total positive cores: 6 of 15" counts biopsy cores, not nodes
+    if ((examined || involved) && count && !/\b(?:cores?|fragments?|blocks?|slides?|cassettes?)\b/.test(label)) {
       const n = Number(count[1]);
       const sentinel = /sentinel/.test(label);
       const value: FindingValues['lymph-nodes'] = examined ? { examined: n } : { positive: n };
@@ -663,7 +735,7 @@ const PN_WITH_COUNT = /\b(?:y?p)N[0-3X][a-c]?(?:\([a-z+-]+\))?\s*\(\d{1,3}\s*\/\
  * 0/3", "Right: external iliac 0/4"), or naming a nodal station, speaks of lymph nodes.
  */
 function underNodeHeading(unit: ExtractionUnit): boolean {
-  if (/\b(?:station|obturator|(?:external|internal|common) iliac)\b/i.test(sliceOf(unit))) return true;
+  if (/\b(?:stations?|obturator|(?:external|internal|common) iliac)\b/i.test(sliceOf(unit))) return true;
   const before = unit.text.slice(Math.max(0, unit.span.start - 300), unit.span.start);
   const lines = before.split('\n').slice(0, -1).reverse();
   for (const line of lines.slice(0, 8)) {
@@ -673,7 +745,50 @@ function underNodeHeading(unit: ExtractionUnit): boolean {
   }
   return false;
 }
-const NO_NODES = /\bno (?:regional )?lymph nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b/gi;
+/** The words after a count of nodes say they are involved: "one lymph node with metastatic carcinoma", "with a subcapsular metastatic deposit". */
+const NODES_INVOLVED_AFTER = /^\s*(?:(?:is|are|was|were)\s+)?(?:positive|involved|with (?:an?\s+)?(?:[a-z-]+\s+)?(?:metasta|carcinoma|tumou?r|micrometasta|macrometasta))/i;
+/** "<tumour> is present in " before a count of nodes. */
+const TUMOUR_PRESENT_IN_BEFORE = /\b(?:carcinoma|adenocarcinoma|melanoma|metastas[ie]s|metastatic \w+|tumou?r)\s+(?:is|are|was|were)\s+(?:present|identified|seen|found)\s+in\s+$/i;
+/** ", negative for metastatic melanoma" right after a count of nodes. */
+const NODES_DENIED_AFTER = /^,?\s*(?:negative for|free of)\s+(?:metastatic\s+)?(?:carcinoma|adenocarcinoma|melanoma|malignancy|tumou?r|metastas[ie]s)\b/i;
+/** "8 and " right before a count of nodes ("8 and 7 nodes"). */
+const COUNT_AND_BEFORE = new RegExp(String.raw`(?<![\d.])\b(${COUNT})\s+and\s+$`, 'i');
+/** Bracketed words ("(largest focus 1.4 mm; no extranodal extension)"). */
+const BRACKETED = /\([^()]*\)/g;
+/** Sections where "lymph nodes (3)" lists what was received rather than reporting a count. */
+const NODES_RECEIVED_SECTIONS = new Set(['specimen', 'header']);
+const NO_NODES = /\bno (?:regional )?(?:lymph )?nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b/gi;
+
+/** Whether the unit's section heading speaks of nodes ("LYMPH NODES:"), answered once per section. */
+function headingSpeaksOfNodes(unit: ExtractionUnit): boolean {
+  const section = unit.section;
+  if (section.headingSpan === undefined) return false;
+  if (section !== lastHeading.section) lastHeading = { section, nodes: /\bnodes?\b|\blymph/i.test(sliceOf(unit, section.headingSpan)) };
+  return lastHeading.nodes;
+}
+let lastHeading: { section: ExtractionUnit['section'] | undefined; nodes: boolean } = { section: undefined, nodes: false };
+
+/** The counts of one unit and the spans they take (methods on the prototype, not two closures per unit). */
+class NodeCounts {
+  readonly out: Candidate[] = [];
+  readonly taken: [number, number][] = [];
+  constructor(
+    private readonly unit: ExtractionUnit,
+    private readonly s: string,
+  ) {}
+
+  free(a: number, b: number): boolean {
+    return this.taken.every(([x, y]) => b <= x || a >= y);
+  }
+
+  push(start: number, end: number, value: FindingValues['lymph-nodes']): void {
+    if (value.positive !== undefined && value.examined !== undefined && value.positive > value.examined) return;
+    this.taken.push([start, end]);
+    const sentinel = /sentinel/i.test(this.s);
+    const key = value.positive !== undefined && value.examined !== undefined ? 'ratio' : value.examined !== undefined ? 'examined' : 'positive';
+    this.out.push({ kind: 'lymph-nodes', value: { ...value, ...(sentinel ? { sentinel: true } : {}) }, span: subSpan(this.unit, start, end), key: `lymph-nodes/${key}${sentinel ? '/sentinel' : ''}`, source: 'prose', affirmedByValue: true });
+  }
+}
 
 /**
  * Node counts in a sentence that speaks of lymph nodes: "2 of 17 lymph nodes (2/17)", "4 OF 11 HILAR NODES",
@@ -683,31 +798,22 @@ const NO_NODES = /\bno (?:regional )?lymph nodes? (?:(?:are|were|was|is) )?(?:su
  */
 export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || underNodeHeading(unit))) || /node|nodal/.test(unit.label?.norm ?? '') || (unit.section.headingSpan !== undefined && /\bnodes?\b|\blymph/i.test(sliceOf(unit, unit.section.headingSpan)));
+  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || underNodeHeading(unit))) || /node|nodal/.test(unit.label?.norm ?? '') || headingSpeaksOfNodes(unit);
   if (!aboutNodes) return [];
-  const out: Candidate[] = [];
-  const taken: [number, number][] = [];
-  const free = (a: number, b: number) => taken.every(([x, y]) => b <= x || a >= y);
-  /** Counts written in words: a ratio after one is a statement of its own. */
-  const spelled: Candidate[] = [];
-  const push = (start: number, end: number, value: FindingValues['lymph-nodes']) => {
-    if (value.positive !== undefined && value.examined !== undefined && value.positive > value.examined) return;
-    taken.push([start, end]);
-    const sentinel = /sentinel/i.test(s);
-    const key = value.positive !== undefined && value.examined !== undefined ? 'ratio' : value.examined !== undefined ? 'examined' : 'positive';
-    out.push({ kind: 'lymph-nodes', value: { ...value, ...(sentinel ? { sentinel: true } : {}) }, span: subSpan(unit, start, end), key: `lymph-nodes/${key}${sentinel ? '/sentinel' : ''}`, source: 'prose', affirmedByValue: true });
-  };
+  const counts = new NodeCounts(unit, s);
+  const out = counts.out;
+  const taken = counts.taken;
   // "Regional Lymph Nodes: Number examined: 23; Number involved: 2", "Nodes: 16 identified"
   for (const m of s.matchAll(NAMED_COUNT)) {
     const start = m.index ?? 0;
     const n = m[4] !== undefined ? parseCount(m[4]) : Number(m[2] ?? m[3]);
     if (n === undefined) continue;
-    push(start, start + m[0].length, m[1] && /involved|positive|with/i.test(m[1]) ? { positive: n } : { examined: n });
+    counts.push(start, start + m[0].length, m[1] && /involved|positive|with/i.test(m[1]) ? { positive: n } : { examined: n });
     // "Number of lymph nodes examined: 11 (right 5, left 6)": the count of each side
     const sides = m[1] && /examined/i.test(m[1]) ? SIDE_COUNTS.exec(s.slice(start + m[0].length)) : null;
     if (sides) {
       const at = start + m[0].length + sides.index;
-      for (const side of (sides[0] as string).matchAll(/\b(?:right|left)\s+(\d{1,3})\b/gi)) push(at + (side.index ?? 0), at + (side.index ?? 0) + side[0].length, { examined: Number(side[1]) });
+      for (const side of (sides[0] as string).matchAll(/\b(?:right|left)\s+(\d{1,3})\b/gi)) counts.push(at + (side.index ?? 0), at + (side.index ?? 0) + side[0].length, { examined: Number(side[1]) });
     }
   }
   for (const m of s.matchAll(COUNT_OF)) {
@@ -717,32 +823,32 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     if (positive === undefined || examined === undefined) continue;
     // isolated tumour cells in a node are not a positive node (pN0(i+)): "isolated tumor cells in one of two nodes"
     if (/isolated tumou?r cells?\s+(?:\(ITCs?\)\s+)?in\s*$/i.test(s.slice(Math.max(0, start - 40), start))) {
-      push(start, start + m[0].length, { positive: 0, examined });
+      counts.push(start, start + m[0].length, { positive: 0, examined });
       continue;
     }
     // "a of b" must be about nodes: node words after it, or a node sentence without other counted things
     if (!m[3] && !/^\s*(?:positive|involved|examined|with|showed|show|contain|are|were|harbou?r)/i.test(s.slice(start + m[0].length)) && !/node/i.test(s.slice(Math.max(0, start - 40), start))) continue;
-    // a count in words restated in digits ("one of one lymph node (1/1)") is two statements; "3 of 17 nodes (3/17)" one
-    const restated = /^\d/.test(m[1] as string) ? undefined : /\s*\(\d{1,3}\s*\/\s*\d{1,3}\)$/.exec(m[0]);
-    push(start, start + m[0].length - (restated?.[0].length ?? 0), { positive, examined });
-    if (restated) spelled.push(out.at(-1) as Candidate);
+    // a count restated in digits, "one of one lymph node (1/1)" as "3 of 17 nodes (3/17)", is one statement (rule C1)
+    counts.push(start, start + m[0].length, { positive, examined });
   }
   // "3 positive / 17 examined", "2 involved, 14 retrieved"
   for (const m of s.matchAll(POSITIVE_THEN_EXAMINED)) {
     const start = m.index ?? 0;
-    if (free(start, start + m[0].length)) push(start, start + m[0].length, { positive: Number(m[1]), examined: Number(m[2]) });
+    if (counts.free(start, start + m[0].length)) counts.push(start, start + m[0].length, { positive: Number(m[1]), examined: Number(m[2]) });
   }
   for (const m of s.matchAll(RATIO)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
-    if (!free(start, end)) continue;
+    if (!counts.free(start, end)) continue;
     const positive = Number(m[1]);
     const examined = Number(m[2]);
     if (examined === 0 || positive > examined) continue;
     // "one of three sentinel lymph nodes positive for carcinoma (1/3)": the ratio restates the count before it
     const same = out.find((c) => {
       const v = c.value as FindingValues['lymph-nodes'];
-      return !spelled.includes(c) && v.positive === positive && v.examined === examined && c.span.end - unit.span.start <= start && !/[.;]/.test(s.slice(c.span.end - unit.span.start, start));
+      // (bracketed words between may hold decimals and ";": "one of three nodes (largest focus 1.4 mm; no ENE) (1/3)",
+      // "one of three lymph nodes (1.1 mm; 1/3)")
+      return v.positive === positive && v.examined === examined && c.span.end - unit.span.start <= start && !/;|\.(?!\d)/.test(s.slice(c.span.end - unit.span.start, start).replace(BRACKETED, '').replace(/\([^()]*$/, ''));
     });
     if (same) {
       same.span = subSpan(unit, same.span.start - unit.span.start, end);
@@ -751,25 +857,46 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     }
     // a ratio right after a count of nodes ("ONE LYMPH NODE, NEGATIVE ... (0/1)") joins it in one statement
     const count = [...s.slice(0, start).matchAll(COUNT_NODES)].at(-1);
-    if (count && /\d/.test((count[1] ?? count[3]) as string) && free(count.index ?? 0, start) && parseCount((count[1] ?? count[3]) as string) === examined && !/[.;]/.test(s.slice((count.index ?? 0) + count[0].length, start))) push(count.index ?? 0, end, { positive, examined });
-    else push(start + (m[0].startsWith('(') ? 1 : 0), end - (m[0].endsWith(')') && m[0].startsWith('(') ? 1 : 0), { positive, examined });
+    // ("Twenty lymph nodes examined, all negative for malignancy (0/20)", "One lymph node with metastatic carcinoma,
+    // 7 mm (1/1)", "Three lymph nodes, one with carcinoma (2.1 mm deposit) (1/3)": words and digits are one statement,
+    // rule C1)
+    const countStates = count !== undefined && counts.free(count.index ?? 0, start) && parseCount((count[1] ?? count[3]) as string) === examined;
+    if (count && countStates && !/;|\.(?!\d)/.test(s.slice((count.index ?? 0) + count[0].length, start))) counts.push(count.index ?? 0, end - (m[0].endsWith(')') && !m[0].startsWith('(') ? 1 : 0), { positive, examined });
+    else counts.push(start + (m[0].startsWith('(') ? 1 : 0), end - (m[0].endsWith(')') ? 1 : 0), { positive, examined });
   }
   for (const m of s.matchAll(COUNT_NODES)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
-    if (!free(start, end)) continue;
+    if (!counts.free(start, end)) continue;
     const n = parseCount((m[1] ?? m[3]) as string);
     if (n === undefined || /(?:^|\s)(?:cm|mm)\b/i.test(m[2] ?? '')) continue;
+    // "2. Left axillary sentinel lymph nodes (3)": in a specimen list or a header the number in brackets counts what
+    // the container holds
+    if (m[3] !== undefined && NODES_RECEIVED_SECTIONS.has(unit.section.kind)) continue;
     // not the decimals of a measurement ("1.5 cm"), not after a range's dash ("0.3-1.6 cm"); "C. One lymph node" counts
     if (/[\d.]$/.test(s.slice(Math.max(0, start - 1), start)) || /\d\s*[-x×]\s*$/.test(s.slice(Math.max(0, start - 4), start))) continue;
     const after = s.slice(end, end + 40);
-    const involved = /^\s*(?:(?:is|are|was|were)\s+)?(?:positive|involved|with (?:metasta|carcinoma|tumou?r|micrometasta|macrometasta))/i.test(after);
-    // "All 16 lymph nodes are free of tumour": examined, none positive
-    const allNegative = /^\s*(?:(?:is|are|was|were)\s+)?(?:all\s+)?(?:negative|free of|uninvolved|benign|without)/i.test(after) && /^all\b|^\w+\s+of\s+\w+/i.test(m[0]) === /^all\b/i.test(m[0]) && /^all\b/i.test(m[0]);
-    const freeEnd = allNegative ? end + (/^\s*(?:(?:is|are|was|were)\s+)?(?:all\s+)?(?:negative|free of \w+|uninvolved|benign)/i.exec(after)?.[0].length ?? 0) : end;
-    push(start, freeEnd, involved ? { positive: n } : allNegative ? { examined: n, positive: 0 } : { examined: n });
+    // "Metastatic adenocarcinoma is present in one peribronchial lymph node": the tumour is in the nodes counted
+    const involved = NODES_INVOLVED_AFTER.test(after) || TUMOUR_PRESENT_IN_BEFORE.test(s.slice(Math.max(0, start - 60), start));
+    // "All 16 lymph nodes are (therefore) free of tumour": examined, none positive
+    const allNegative = /^\s*(?:(?:is|are|was|were)\s+)?(?:(?:therefore|thus|also)\s+)?(?:all\s+)?(?:negative|free of|uninvolved|benign|without)/i.test(after) && /^all\b|^\w+\s+of\s+\w+/i.test(m[0]) === /^all\b/i.test(m[0]) && /^all\b/i.test(m[0]);
+    const freeEnd = allNegative ? end + (/^\s*(?:(?:is|are|was|were)\s+)?(?:(?:therefore|thus|also)\s+)?(?:all\s+)?(?:negative|free of \w+|uninvolved|benign)/i.exec(after)?.[0].length ?? 0) : end;
+    counts.push(start, freeEnd, involved ? { positive: n } : allNegative ? { examined: n, positive: 0 } : { examined: n });
+    // "the packets contain 8 and 7 nodes, respectively": each stated number is a count (rule C3), not an unstated sum
+    const pair = !involved && !allNegative ? COUNT_AND_BEFORE.exec(s.slice(Math.max(0, start - 24), start)) : null;
+    if (pair) {
+      const at = Math.max(0, start - 24) + (pair.index ?? 0);
+      const other = parseCount(pair[1] as string);
+      if (other !== undefined && counts.free(at, at + (pair[1] as string).length)) counts.push(at, at + (pair[1] as string).length, { examined: other });
+    }
+    // "C. One lymph node, negative for metastatic melanoma": the count examined, and the denial is none positive
+    const denial = !involved && !allNegative ? NODES_DENIED_AFTER.exec(after) : null;
+    if (denial) {
+      const at = end + denial.index + (denial[0].length - denial[0].trimStart().replace(/^,\s*/, '').length);
+      counts.push(at, end + denial.index + denial[0].length, { positive: 0 });
+    }
   }
-  for (const m of s.matchAll(NO_NODES)) push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
+  for (const m of s.matchAll(NO_NODES)) counts.push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
   return out;
 }
 
