@@ -66,12 +66,14 @@ export const FAMILY_EXPERIENCER_TRIGGERS: readonly string[] = [
  * Pathology-specific triggers, added here (not in the verbatim lists; source "oncoboard:pathology"): a procedure or
  * test a comment recommends has not been done ("Wide local excision with 1-2 cm margins ... is recommended":
  * hypothetical, backward), and one the history calls not feasible was not done ("lobectomy not feasible": negated,
- * backward).
+ * backward); "FH of" (family history) makes what follows a relative's (experiencer, forward).
  */
 export const PATHOLOGY_TRIGGERS: readonly { phrase: string; pass: ContextPass; category: ContextCategory; direction: TriggerDirection }[] = [
   { phrase: 'is recommended', pass: 'hypothetical', category: 'hypothetical', direction: 'backward' },
   { phrase: 'are recommended', pass: 'hypothetical', category: 'hypothetical', direction: 'backward' },
   { phrase: 'not feasible', pass: 'negation', category: 'negated', direction: 'backward' },
+  // "No FH of bowel cancer": FH is the usual abbreviation of family history ("FH of" is never fumarate hydratase)
+  { phrase: 'fh of', pass: 'experiencer', category: 'experiencer', direction: 'forward' },
 ];
 
 const NEGEX_TAGS: Record<string, { direction: TriggerDirection; category?: ContextCategory }> = {

@@ -27,8 +27,17 @@ export function parseReceptor(s: string): Receptor | undefined {
   if (intensity) out.intensity = intensity;
   const allred = /\ballred(?:\s+score)?\s*(?:of\s*|:|=)?\s*(\d)\b(?:\s*(?:\/|of|out of)\s*8)?/i.exec(s);
   if (allred) out.allred = Number(allred[1]);
+  // "ER 8/8 (Quick/Allred score)", "PR 6/8": a score out of 8 right after the marker is the Allred (Quick) score;
+  // 0-2 is negative, 3-8 positive
+  const quick = allred ? null : QUICK_SCORE.exec(s);
+  if (quick) {
+    out.allred = Number(quick[1]);
+    out.result ??= out.allred >= 3 ? 'positive' : 'negative';
+  }
   return Object.keys(out).length ? out : undefined;
 }
+
+const QUICK_SCORE = /^\s*(?:[:=–-]\s*)?([0-8])\s*\/\s*8\b/;
 
 /** A stain's control tissue and its result: "internal control positive", "positive controls", "external controls are negative". */
 const STAIN_CONTROL = /\b(?:internal|external|positive|negative)\s+controls?(?:\s+(?:is|are|was|were|stain(?:s|ed)?))?(?:\s+(?:appropriately\s+)?(?:positive|negative|reactive))?\b/g;
@@ -99,12 +108,12 @@ const PDL1_CLONE = /\b(22C3|SP263|SP142|28-8|73-10)\b/i;
 
 export function parsePdl1(s: string): FindingValues['pd-l1'] | undefined {
   const out: FindingValues['pd-l1'] = {};
-  const tps = /(?:tumou?r proportion score|\bTPS\b)(?:\s*\(TPS\))?\s*(?:of\s*|:|=)?\s*(<=|>=|[<>≤≥])?\s*(\d{1,3})\s*%/i.exec(s);
+  const tps = /(?:tumou?r proportion score|\bTPS\b)(?:\s*\(TPS\))?\s*(?:of\s*|:|=|(?:is|was)\s+)?\s*(<=|>=|[<>≤≥])?\s*(\d{1,3})\s*%/i.exec(s);
   if (tps) {
     out.tps = Number(tps[2]);
     if (tps[1]) out.comparator = normalizeComparator(tps[1]);
   }
-  const cps = /(?:combined positive score|\bCPS\b)(?:\s*\(CPS\))?\s*(?:of\s*|:|=)?\s*(<=|>=|[<>≤≥])?\s*(\d{1,3})\b/i.exec(s);
+  const cps = /(?:combined positive score|\bCPS\b)(?:\s*\(CPS\))?\s*(?:of\s*|:|=|(?:is|was)\s+)?\s*(<=|>=|[<>≤≥])?\s*(\d{1,3})\b/i.exec(s);
   if (cps) {
     out.cps = Number(cps[2]);
     if (cps[1]) out.comparator = normalizeComparator(cps[1]);
@@ -278,12 +287,16 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
 const MSI_STATEMENT = /\b(?:MSI-?H(?:igh)?|MSI-?L(?:ow)?|MSS|microsatellite (?:instability[- ](?:high|low)|stable)|(?:high|low)(?:[- ]level)? microsatellite instability)\b/gi;
 /** Microsatellite instability named as what a finding points to (not a test: "microsatellite instability testing"). */
 const SUGGESTED_MSI = /\b(?:suggestive|indicative) of microsatellite instability\b(?![- ](?:testing|analysis|status|studies|low))/i;
-const PDL1_SCORE = /(?:tumou?r proportion score|\bTPS\b|combined positive score|\bCPS\b)(?:\s*\((?:TPS|CPS)\))?\s*(?:of\s*|:|=)?\s*(?:<=|>=|[<>≤≥])?\s*\d{1,3}(?:\s*%)?/i;
+const PDL1_SCORE = /(?:tumou?r proportion score|\bTPS\b|combined positive score|\bCPS\b)(?:\s*\((?:TPS|CPS)\))?\s*(?:of\s*|:|=|(?:is|was)\s+)?\s*(?:<=|>=|[<>≤≥])?\s*\d{1,3}(?:\s*%)?/i;
 const MMR_PROTEIN = /\b(MLH1|PMS2|MSH2|MSH6)\b/g;
 const MMR_SIGN = /^([+-])(?![\w+])|^[ \t]([+-])(?=[ \t]*(?:[,;.)]|$))/;
 const LOSS_PATTERN_AFTER = /^\s+(?:loss\s+)?pattern\b/i;
 const MMR_STATUS_AFTER = /^\s*\)?\s*(?:[:–—-]\s*)?(?:(?:all|both|are|is|was|were|show|shows|showed|with|demonstrate|demonstrates)\s+)*(?:(?:intact|retained|preserved|present|positive|normal)\b|(?:loss|lost|absent|deficient|negative)\b)(?:\s+(?:nuclear\s+)?(?:expression|staining|immunoreactivity))?|^\s*\)?\s*(?:[:–—-]\s*)?(?:intact|retained|preserved|lost|absent)\s+(?:nuclear\s+)?expression/i;
 const MMR_STATUS_BEFORE = /\b(?:loss|lost|absence|absent|intact|retained|preserved)\s+(?:of\s+)?(?:(?:nuclear\s+)?(?:expression|staining|immunoreactivity)\s+)?(?:of|for)?\s*$/i;
+/** "all four proteins retained (MLH1, PMS2, ...", "MMR proteins all expressed (MLH1, ...": the status before a bracketed list. */
+const MMR_STATUS_BEFORE_LIST = /\b(?:(intact|retained|preserved|expressed)|(lost|absent))\s*\(\s*$/i;
+/** "(MLH1, PMS2, MSH2, MSH6): nuclear expression retained": the status after the bracketed list's label. */
+const MMR_EXPRESSION_AFTER_LIST = /^\s*\)\s*:\s*(?:nuclear\s+)?(?:expression|staining|immunoreactivity)\s+(?:is\s+|are\s+)?(?:(intact|retained|preserved)|(lost|absent))\b/i;
 
 /**
  * MMR proteins and their IHC status, one finding per protein: "MLH1 intact", "MLH1 – retained", "MLH1+",
@@ -316,6 +329,8 @@ export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): C
     const lossPattern = !after && LOSS_PATTERN_AFTER.exec(s.slice(groupEnd));
     const deficient = lossPattern && /\b(?:deficient|dMMR|loss|lost)\b/i.test(s.slice(0, first.index));
     const before = MMR_STATUS_BEFORE.exec(s.slice(Math.max(0, (first.index ?? 0) - 60), first.index));
+    // a bracketed list of two or more proteins with the status just before the bracket or after its label's colon
+    const listStatus = !after && !before && group.length > 1 ? bracketedListStatus(s, first.index ?? 0, groupEnd) : undefined;
     group.forEach((m, k) => {
       const at = m.index ?? 0;
       const sign = signs[k];
@@ -334,13 +349,22 @@ export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): C
       } else if (before) {
         status = mmrStatus(before[0]) as 'intact' | 'lost' | undefined;
         if (k === 0) spanStart = (first.index ?? 0) - before[0].length + (before[0].length - before[0].trimStart().length);
-      }
+      } else if (listStatus) status = listStatus;
       if (!status) return;
       const target = subSpan(unit, base + at, base + at + m[0].length);
       out.push({ kind: 'mmr', value: { protein: m[0] as MmrProtein, status }, span: subSpan(unit, base + spanStart, base + spanEnd), target, key: `mmr/${m[0]}`, source: 'prose', affirmedByValue: true });
     });
   }
   return out;
+}
+
+/** The status of a bracketed protein list: "retained (MLH1, PMS2)", "(MLH1, PMS2): nuclear expression retained". */
+function bracketedListStatus(s: string, start: number, end: number): 'intact' | 'lost' | undefined {
+  const open = MMR_STATUS_BEFORE_LIST.exec(s.slice(Math.max(0, start - 20), start));
+  const close = open ? null : MMR_EXPRESSION_AFTER_LIST.exec(s.slice(end, end + 60));
+  const m = open ?? close;
+  if (!m) return undefined;
+  return m[1] ? 'intact' : 'lost';
 }
 
 /**

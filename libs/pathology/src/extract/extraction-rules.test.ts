@@ -999,3 +999,179 @@ describe('margins and invasion wording (session 8, round 3)', () => {
     expect(found('DIAGNOSIS:\nNo lymphovascular or visceral pleural invasion; no STAS.\n', 'lymphovascular-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['lymphovascular', { status: 'absent' }, 'negated']]);
   });
 });
+
+describe('MMR proteins in a bracketed list (session 8, round 4)', () => {
+  it('gives each protein of "(MLH1, PMS2, MSH2, MSH6)" the status stated before the bracket or after its label', () => {
+    const mmr = (text: string) => found(text, 'mmr').map(([s, v]) => [s, v]);
+    expect(mmr('IMMUNOHISTOCHEMISTRY:\nMismatch repair: all four proteins preserved (MLH1, PMS2, MSH2, MSH6).\n')).toEqual([
+      ['MLH1', { protein: 'MLH1', status: 'intact' }],
+      ['PMS2', { protein: 'PMS2', status: 'intact' }],
+      ['MSH2', { protein: 'MSH2', status: 'intact' }],
+      ['MSH6', { protein: 'MSH6', status: 'intact' }],
+    ]);
+    expect(mmr('Prior biopsy: MMR proteins all expressed (MLH1, PMS2, MSH2, MSH6); microsatellite stable.\n').map(([, v]) => (v as { status: string }).status)).toEqual(['intact', 'intact', 'intact', 'intact']);
+    expect(mmr('IHC:\nMMR proteins (MLH1, PMS2): nuclear expression lost.\n')).toEqual([
+      ['MLH1', { protein: 'MLH1', status: 'lost' }],
+      ['PMS2', { protein: 'PMS2', status: 'lost' }],
+    ]);
+  });
+});
+
+describe('UK dataset lines with dotted leaders (session 8, round 4)', () => {
+  const text = [
+    'DATASET',
+    'Side ............................ Right',
+    'Site of tumour .................. Sigmoid colon',
+    'Invasive tumour type ............ No special type',
+    'Maximum tumour diameter ......... 31 mm',
+    'Residual tumour size ............ 12 x 8 mm',
+    'Invasive grade .................. 3 (T3 P3 M2)',
+    'Differentiation ................. Poor',
+    '',
+  ].join('\n');
+  it('reads side, site, type, sizes and grades from their labels', () => {
+    expect(found(text, 'laterality').map(([s, v]) => [s, v])).toEqual([['Side ............................ Right', { laterality: 'right' }]]);
+    expect(found(text, 'primary-site').map(([, v]) => (v as { organ?: string }).organ)).toEqual(['colon']);
+    expect(found(text, 'histologic-type').map(([s, v]) => [s, (v as { name: string }).name])).toEqual([['Invasive tumour type ............ No special type', 'invasive carcinoma of no special type']]);
+    expect(found(text, 'tumor-size').map(([, v]) => (v as { greatestDimensionMm: number }).greatestDimensionMm)).toEqual([31, 12]);
+    expect(found(text, 'grade').map(([, v]) => (v as { grade: number }).grade)).toEqual([3, 3]);
+  });
+  it('leaves a stated grade line as it was read before and ignores a Gleason line', () => {
+    expect(found('SUMMARY\nHistologic grade: G2\n', 'grade').map(([, v]) => v)).toEqual([{ grade: 2, system: 'G' }]);
+    expect(found('SUMMARY\nDifferentiation ....... Not applicable\n', 'grade')).toEqual([]);
+  });
+});
+
+describe('Quick (Allred) score written out of 8 (session 8, round 4)', () => {
+  it('reads "ER 8/8 (Quick/Allred score), PR 2/8" as Allred scores with the status they imply', () => {
+    const text = 'Receptors: ER 8/8 (Quick/Allred score), PR 2/8, HER2 1+.\n';
+    expect(found(text, 'er').map(([s, v]) => [s, v])).toEqual([['ER 8/8 (Quick/Allred score)', { allred: 8, result: 'positive' }]]);
+    expect(found(text, 'pr').map(([s, v]) => [s, v])).toEqual([['PR 2/8', { allred: 2, result: 'negative' }]]);
+  });
+});
+
+describe('node counts in British wording (session 8, round 4)', () => {
+  const nodes = (text: string) => found(text, 'lymph-nodes').map(([s, v]) => [s, v]);
+  it('reads "N nodes contain metastatic ..." as positive and "LNs" as nodes', () => {
+    expect(nodes('MICRO:\nThree nodes contain metastatic carcinoma.\n')).toEqual([['Three nodes', { positive: 3 }]]);
+    expect(nodes('MACRO:\nSpecimen 20 cm. 14 LNs found.\n')).toEqual([['14 LNs', { examined: 14 }]]);
+  });
+  it('reads "Both sentinel nodes are free of tumour" and "All nodes negative"', () => {
+    expect(nodes('MICRO:\nBoth sentinel nodes are free of tumour on levels.\n')).toEqual([
+      ['Both sentinel nodes', { examined: 2, sentinel: true }],
+      ['free of tumour', { positive: 0, sentinel: true }],
+    ]);
+    expect(nodes('MICRO:\nNo venous invasion. All nodes negative.\n')).toEqual([['All nodes negative', { positive: 0 }]]);
+  });
+});
+
+describe('"margins of resection" (session 8, round 4)', () => {
+  it('reads "Margins of resection uninvolved" and "margins of excision are clear"', () => {
+    expect(found('DIAGNOSIS:\nMargins of resection uninvolved.\n', 'margin').map(([s, v]) => [s, v])).toEqual([['Margins of resection uninvolved', { status: 'negative' }]]);
+    expect(found('DIAGNOSIS:\nThe margins of excision are clear.\n', 'margin').map(([, v]) => v)).toEqual([{ status: 'negative' }]);
+  });
+});
+
+describe('POLE subtype restatements (session 8, round 4: rule C6)', () => {
+  it('reads "-> POLE-mutant" after a result line and "Diagnosis of POLEmut ...", not "(POLEmut)" or a FIGO stage string', () => {
+    const genes = (text: string) => found(text, 'gene-alteration').map(([s, v]) => [s, (v as { alteration?: string }).alteration]);
+    expect(genes('MOLECULAR:\nPOLE (NGS): pathogenic variant p.P286R detected -> POLE-mutant (POLEmut) subtype.\n')).toEqual([
+      ['POLE (NGS): pathogenic variant p.P286R detected -> POLE-mutant (POLEmut) subtype', 'P286R'],
+      ['POLE-mutant', 'mutation'],
+    ]);
+    expect(genes('COMMENT:\nIn summary, POLEmut endometrioid carcinoma. FIGO 2023 stage IAm-POLEmut.\n')).toEqual([['POLEmut', 'mutation']]);
+  });
+});
+
+describe('resection abbreviations in the history (session 8, round 4: rule C4)', () => {
+  it('reads TME, TLH and TAH-BSO as procedures (capitals only)', () => {
+    const procedures = (text: string) => found(text, 'procedure').map(([s, v, c]) => [s, (v as { procedure: string }).procedure, c]);
+    expect(procedures('CLINICAL HISTORY:\nPlan: laparoscopic TME with ileostomy. Remote TAH-BSO for fibroids.\n')).toEqual([
+      ['TME', 'total mesorectal excision', ''],
+      ['TAH-BSO', 'hysterectomy', ''],
+    ]);
+    expect(procedures('CLINICAL HISTORY:\nEndometrial biopsy: carcinoma. TLH + BSO.\n').map(([s]) => s)).toEqual(['TLH']);
+    expect(procedures('CLINICAL HISTORY:\nThe tme and lar were discussed.\n')).toEqual([]);
+  });
+});
+
+describe('vessel invasion wording (session 8, round 4)', () => {
+  it('reads "Venous invasion: extramural, present" and "No lymphatic, vascular or pleural invasion"', () => {
+    expect(found('MICRO:\nPNI present. Venous invasion: extramural, present.\n', 'lymphovascular-invasion').map(([s, v]) => [s, v])).toEqual([['Venous invasion: extramural, present', { status: 'present' }]]);
+    expect(found('MICRO:\nNo lymphatic, vascular or pleural invasion; no STAS.\n', 'lymphovascular-invasion').map(([s, v, c]) => [s, v, c])).toEqual([['lymphatic, vascular or pleural invasion', { status: 'absent' }, 'negated']]);
+  });
+});
+
+describe('"Lymph nodes: None submitted" (session 8, round 4)', () => {
+  it('reads no nodes submitted as 0 examined, also where the next line joins the sentence', () => {
+    expect(found('SUMMARY:\nMargin: Clear, 8 mm\nLymph nodes: None submitted\npT1a pNX\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([['Lymph nodes: None submitted', { examined: 0 }]]);
+  });
+});
+
+describe('polyp sizes (session 8, round 4)', () => {
+  it('does not read the size of a polyp (even a malignant one) as the tumour size, but reads a polypoid tumour and the invasive focus', () => {
+    const sizes = (text: string) => found(text, 'tumor-size').map(([s, v]) => [s, (v as { greatestDimensionMm: number }).greatestDimensionMm]);
+    expect(sizes('CLINICAL HISTORY:\nColonoscopy: 25 mm pedunculated polyp in the sigmoid colon at 30 cm.\n')).toEqual([]);
+    expect(sizes('DIAGNOSIS:\nAdenocarcinoma arising in a tubulovillous adenoma.\n- Polyp 2.5 x 1.8 x 1.2 cm; invasive focus 4 mm.\n')).toEqual([['focus 4 mm', 4]]);
+    expect(sizes('GROSS:\nThe cavity contains a polypoid tan tumor measuring 3.1 x 2.0 x 1.0 cm.\n')).toEqual([['tumor measuring 3.1 x 2.0 x 1.0 cm', 31]]);
+  });
+});
+
+describe('"bowel cancer" and "FH of" (session 8, round 4)', () => {
+  it('reads "bowel cancer" as the colon (not the small bowel, not the bowel wall) and "FH of" as a relative\'s history', () => {
+    const sites = (text: string) => found(text, 'primary-site').map(([s, v, c]) => [s, (v as { organ?: string }).organ, c]);
+    expect(sites('CLINICAL HISTORY:\nNo FH of bowel cancer.\n')).toEqual([['bowel', 'colon', 'negated,other']]);
+    expect(sites('CLINICAL HISTORY:\nUncle with "bowel cancer" at 60.\n')).toEqual([['bowel', 'colon', 'other']]);
+    expect(sites('CLINICAL HISTORY:\nSmall bowel tumour excluded on CT. Bowel wall thickened by tumour.\n')).toEqual([]);
+  });
+});
+
+describe('counts by nodal station (session 8, round 4)', () => {
+  const nodes = (text: string) => found(text, 'lymph-nodes').map(([s, v]) => [s, v]);
+  it('reads "(station 10L: two; station 11L: three)" and "1 of 2 station 10L and 1 of 3 station 11L lymph nodes"', () => {
+    expect(nodes('GROSS:\nHilar nodes are dissected (station 10R: four; station 11R: one).\n')).toEqual([
+      ['four', { examined: 4 }],
+      ['one', { examined: 1 }],
+    ]);
+    expect(nodes('DIAGNOSIS:\nMetastatic carcinoma in 2 of 4 station 7 and 0 of 2 station 4R lymph nodes.\n')).toEqual([
+      ['2 of 4', { positive: 2, examined: 4 }],
+      ['0 of 2', { positive: 0, examined: 2 }],
+    ]);
+  });
+});
+
+describe('margins after therapy and along the mucosa (session 8, round 4)', () => {
+  it('reads distances from a "scar-like lesion" (the tumour after therapy) but not from a biopsy scar', () => {
+    const distances = (text: string) => found(text, 'margin').map(([s, v]) => [s, (v as { distanceMm?: number }).distanceMm]);
+    expect(distances('GROSS:\nUlcerated scar-like lesion 25 x 18 mm, 40 mm from the distal resection margin.\n')).toEqual([['40 mm from the distal resection margin', 40]]);
+    expect(distances('GROSS:\nThe biopsy scar is 11 mm from the deep margin.\n')).toEqual([]);
+  });
+  it('reads "extends along the bronchial mucosa to the bronchial resection margin" as involved, not "to within 1 mm of"', () => {
+    expect(found('MICRO:\nCarcinoma in situ extends along the bronchial mucosa to the bronchial resection margin.\n', 'margin').map(([s, v]) => [s, v])).toEqual([['extends along the bronchial mucosa to the bronchial resection margin', { status: 'positive' }]]);
+    expect(found('MICRO:\nTumour extends into fat to within 1 mm of the CRM.\n', 'margin').map(([, v]) => v)).toEqual([{ distanceMm: 1 }]);
+  });
+});
+
+describe('prostate core extent in a table (session 8, round 4)', () => {
+  it('does not read "4 mm / 30%" (linear extent of carcinoma in a core and its percentage) as a tumour size', () => {
+    expect(found('DIAGNOSIS:\nE  Left mid   2   Adenocarcinoma, acinar   3+4=7   2   4 mm / 30%\n', 'tumor-size')).toEqual([]);
+    expect(found('GROSS:\nA tumour measuring 14 mm is present.\n', 'tumor-size').map(([s]) => s)).toEqual(['tumour measuring 14 mm']);
+  });
+});
+
+describe('PD-L1 score stated with "is" (session 8, round 4)', () => {
+  it('reads "The correct TPS is 50%" and "The CPS was 12"', () => {
+    expect(found('ADDENDUM:\nThe correct TPS is 50%. The CPS was 12.\n', 'pd-l1').map(([s, v]) => [s, v])).toEqual([
+      ['TPS is 50%', { tps: 50 }],
+      ['CPS was 12', { cps: 12 }],
+    ]);
+  });
+});
+
+describe('a part label before a count in words and digits (session 8, round 4: rule C1)', () => {
+  it('reads "B. Right pelvic lymph nodes: six benign lymph nodes (0/6)" as one statement, "Lymph nodes: 3 identified" as before', () => {
+    const nodes = (text: string) => found(text, 'lymph-nodes').map(([s, v]) => [s, v]);
+    expect(nodes('DIAGNOSIS:\nB. Right pelvic lymph nodes: seven benign lymph nodes (0/7).\n')).toEqual([['seven benign lymph nodes (0/7)', { positive: 0, examined: 7 }]]);
+    expect(nodes('GROSS:\nLymph nodes: 3 identified.\n')).toEqual([['nodes: 3 identified', { examined: 3 }]]);
+  });
+});

@@ -24,7 +24,7 @@ const GENE_ONCE = new RegExp(GENE.source);
 
 /** Whether s names a gene geneAlterationsOf reads (a cheap test before it runs). */
 export function mayNameGene(s: string): boolean {
-  return GENE_ONCE.test(s);
+  return GENE_ONCE.test(s) || s.includes('POLEmut');
 }
 const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)?|homozygous deletions?|germline (?:variants?|alterations?|mutations?)|(?:promoter )?(?:hyper)?methylat(?:ion|ed)|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|mutant|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
@@ -122,6 +122,9 @@ function singular(word: string): string {
 }
 
 /** Gene alterations in a unit (synoptic line or prose sentence). */
+const RESTATED_MUTANT = /^E-mut(?:ant|ated)\b/;
+const POLEMUT = /\bPOLEmut\b/g;
+
 export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   // "Reflex BRAF V600E and MLH1 promoter methylation testing ordered": tests ordered, no result stated
@@ -164,6 +167,9 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
     if (!parsed.value.alteration && (/\bgermline\s+$/i.test(s.slice(Math.max(0, start - 12), start)) || /^[\/\d\s]*germline\b/i.test(s.slice(start + m[0].length, start + m[0].length + 30)))) parsed.value = { ...parsed.value, alteration: 'pathogenic variant' };
     const synoptic = unit.label !== undefined && start < unit.label.span.end - unit.span.start;
     const wordsSpan = subSpan(unit, start, start + parsed.end);
+    // "POLE: p.P286R detected -> POLE-mutant (POLEmut) subtype": the restatement after a label line's result is a
+    // statement of its own (rule C6), kept beside the line's synoptic reading
+    const restated = !synoptic && unit.label !== undefined && RESTATED_MUTANT.test(s.slice(start + m[0].length - 1, start + m[0].length + 9));
     const value: Gene = { ...parsed.value, detected: parsed.notDetectedWord ? false : parsed.detectedWord ? true : null };
     out.push({
       kind: 'gene-alteration',
@@ -171,9 +177,19 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
       span: synoptic ? lineSpan(unit) : wordsSpan,
       target: wordsSpan,
       key: `gene-alteration/${gene}/${value.alteration ?? 'any'}`,
-      source: synoptic ? 'synoptic' : 'prose',
+      source: synoptic || restated ? 'synoptic' : 'prose',
       ...(parsed.notDetectedWord ? { negatedByValue: true } : {}),
     });
   });
+  // "Diagnosis of POLEmut endometrioid carcinoma": the subtype's short name (not "(POLEmut)" after a restatement,
+  // not a FIGO stage string such as "IAm-POLEmut")
+  if (s.includes('POLEmut')) {
+    for (const m of s.matchAll(POLEMUT)) {
+      const start = m.index ?? 0;
+      if (/(?:[-\w]|\(\s*)$/.test(s.slice(Math.max(0, start - 2), start)) || /POLE-mut\w*\W{0,6}$/.test(s.slice(Math.max(0, start - 20), start))) continue;
+      const span = subSpan(unit, start, start + m[0].length);
+      out.push({ kind: 'gene-alteration', value: { gene: 'POLE', alteration: 'mutation', detected: true }, span, target: span, key: 'gene-alteration/POLE/mutation', source: 'prose' });
+    }
+  }
   return out;
 }

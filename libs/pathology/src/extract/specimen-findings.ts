@@ -36,13 +36,13 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
         }
       }
     } else if (/^(?:surgical )?procedure$/.test(label)) out.push({ kind: 'procedure', value: { procedure: value }, key: 'procedure', ...common });
-    else if (/^(?:tumou?r site|primary (?:tumou?r )?site|tumou?r location|site)$/.test(label)) {
+    else if (/^(?:tumou?r site|primary (?:tumou?r )?site|tumou?r location|site|site of (?:the )?(?:primary )?tumou?r)$/.test(label)) {
       // "Site: Lymph node, station 11L" names where a sample came from, not the primary tumour's site
       if (label === 'site' && /^(?:lymph nodes?|nodes?|station)\b/i.test(value)) return out;
       const site = value.replace(/\s+/g, ' ').toLowerCase();
       const organ = organOfSite(site);
       out.push({ kind: 'primary-site', value: { site, ...(organ ? { organ } : {}) }, key: 'primary-site', ...common });
-    } else if (/^(?:tumou?r |specimen )?laterality(?: of (?:disease|tumou?r))?$/.test(label)) {
+    } else if (/^(?:tumou?r |specimen )?laterality(?: of (?:disease|tumou?r))?$|^side$/.test(label)) {
       const l = LATERALITY.exec(value);
       if (l) out.push({ kind: 'laterality', value: { laterality: laterality(l[1] as string) }, key: 'laterality', ...common });
     }
@@ -210,9 +210,15 @@ const PROCEDURE_ALL = new RegExp(PROCEDURE.source, 'gi');
 function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  if (!/ectom|resection|excis|turp|turbt/i.test(s)) return out;
+  const abbreviated = ABBREVIATED_HINT.test(s);
+  if (!abbreviated && !/ectom|resection|excis|turp|turbt/i.test(s)) return out;
   // "A re-excision of the superior margin may be considered", "Re-excision ... is advised": a planned procedure (rule C4)
   if (PLANNED.test(s)) return out;
+  // "Op: laparoscopic TME / low anterior resection", "TLH + BSO + SLN": resections by their usual abbreviations
+  if (abbreviated) for (const m of s.matchAll(ABBREVIATED_PROCEDURE)) {
+    const start = m.index ?? 0;
+    out.push({ kind: 'procedure', value: { procedure: ABBREVIATIONS[m[1] as string] as string }, span: subSpan(unit, start, start + m[0].length), key: 'procedure', source: 'prose' });
+  }
   for (const m of s.matchAll(PROCEDURE_ALL)) {
     const words = m[0].toLowerCase();
     if (!/ectomy|ectomies|anterior resection|abdominoperineal|wedge resection|wide (?:local )?excision|re-excision|mesorectal excision|transurethral resection|^turb?t$|^turp$/.test(words)) continue;
@@ -230,6 +236,10 @@ function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   }
   return out;
 }
+/** Resection abbreviations (capitals only: "TME", "TLH", "TAH-BSO", "LAR", "APR"). */
+const ABBREVIATIONS: Record<string, string> = { TME: 'total mesorectal excision', TLH: 'hysterectomy', TAH: 'hysterectomy', LAVH: 'hysterectomy', LAR: 'low anterior resection', APR: 'abdominoperineal resection' };
+const ABBREVIATED_HINT = /\b(?:TME|TLH|TAH|LAVH|LAR|APR)\b/;
+const ABBREVIATED_PROCEDURE = /\b(TME|TLH|TAH|LAVH|LAR|APR)(?:[- ]BSO)?\b/g;
 const PLANNED = /\b(?:may|might|should|could|would|will)\s+(?:be\s+)?(?:considered|upgraded|performed|indicated|needed|required|advised|recommended|warranted)\b|\b(?:is|are)\s+(?:advised|recommended|suggested|planned|scheduled)\b|\bif\s+(?:an?\s+)?(?:[a-z-]+\s+){0,2}(?:is|are)\s+performed\b/i;
 const TUMOUR_EXCISED = /\b(?:carcinoma|melanoma|lesion|nevus|naevus|macule|papule|tumou?r)\b[^.;:]{0,60}?(?<!\b(?:completely|incompletely|entirely|widely|narrowly|not|be|been|being|to be)\s)\bexcised\b/gi;
 
@@ -238,7 +248,7 @@ const TUMOUR_EXCISED = /\b(?:carcinoma|melanoma|lesion|nevus|naevus|macule|papul
 /** Organ words (and their adjectives / subsites) → the organ, as the evaluation vocabulary names organs. */
 const ORGAN_WORDS: readonly [RegExp, string][] = [
   [/^(?:breasts?|(?:upper|lower) (?:outer|inner) quadrant|(?:upper|lower|inner|outer) (?:central|quadrant)|subareolar|retroareolar|periareolar|nipple|areola|\d{1,2}(?::\d\d)? ?o'?clock)$/i, 'breast'],
-  [/^(?:colon|colonic|colorectal|cecum|cecal|caecum|caecal|sigmoid(?: colon)?|(?:ascending|transverse|descending|sigmoid|right|left) colon|hepatic flexure|splenic flexure|ileocecal valve)$/i, 'colon'],
+  [/^(?:colon|colonic|colorectal|cecum|cecal|caecum|caecal|sigmoid(?: colon)?|(?:ascending|transverse|descending|sigmoid|right|left) colon|hepatic flexure|splenic flexure|ileocecal valve|bowel)$/i, 'colon'],
   [/^(?:rectum|rectal|mid-rectal|rectosigmoid(?: junction)?|upper rectum|anorectal)$/i, 'rectum'],
   [/^(?:lungs?|pulmonary|(?:(?:right|left) )?(?:upper|middle|lower) lobe|lingula|bronchus|bronchial|hilar mass|LUL|LLL|RUL|RML|RLL)$/i, 'lung'],
   [/^(?:skin|cutaneous)$/i, 'skin'],
@@ -277,9 +287,9 @@ function organOfWords(words: string): string | undefined {
 }
 
 /** A cheap test before ORGAN_MENTION: a stem of each of its words ("flexure" was missing: "mass at the hepatic flexure"). */
-const ORGAN_HINT = /breast|colo|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid|flexure/i;
+const ORGAN_HINT = /breast|colo|bowel|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid|flexure/i;
 const ORGAN_IN_TEXT = /\b(?:breast|colon|rectum|rectal|lung|lobe|skin|prostate|stomach|gastric|endometrium|endometrial|uterus|ovary|cecum|sigmoid|liver|bone|pleural fluid|lymph node)\b/i;
-const ORGAN_MENTION = /\b(?:(?:(?:right|left) )?(?:upper|middle|lower) lobe|LUL|LLL|RUL|RML|RLL|(?:ascending|transverse|descending|sigmoid) colon|(?:hepatic|splenic) flexure|gastric (?:antrum|body|cardia)|rectosigmoid(?: junction)?|mid-rectal|uterine corpus|breasts?|colon|colonic|colorectal|cecum|cecal|caecum|sigmoid|rectum|rectal|lungs?|pulmonary|skin|cutaneous|prostate|prostatic|stomach|gastric|antrum|endometrium|endometrial|uterus|uterine|ovary|ovaries|ovarian|pancreas|pancreatic|kidney|renal|esophagus|esophageal|bladder|thyroid)\b/gi;
+const ORGAN_MENTION = /\b(?:(?<!small |large )bowel(?="? (?:cancers?|carcinomas?|tumou?rs?)\b)|(?:(?:right|left) )?(?:upper|middle|lower) lobe|LUL|LLL|RUL|RML|RLL|(?:ascending|transverse|descending|sigmoid) colon|(?:hepatic|splenic) flexure|gastric (?:antrum|body|cardia)|rectosigmoid(?: junction)?|mid-rectal|uterine corpus|breasts?|colon|colonic|colorectal|cecum|cecal|caecum|sigmoid|rectum|rectal|lungs?|pulmonary|skin|cutaneous|prostate|prostatic|stomach|gastric|antrum|endometrium|endometrial|uterus|uterine|ovary|ovaries|ovarian|pancreas|pancreatic|kidney|renal|esophagus|esophageal|bladder|thyroid)\b/gi;
 /** In a site phrase, a quadrant or clock position places the site in the breast. */
 const SITE_PHRASE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|\d{1,2}(?::\d\d)? ?o'?clock|subareolar|retroareolar|nipple)\b/gi;
 /** Words saying a tumour is there (or is denied, or was): the organ named with one is the tumour's organ. */

@@ -29,9 +29,13 @@ const ICDO3 = /\b(?:ICD-?O-?3?\s*(?:code\s*)?:?\s*)?([89]\d{3})\/([0-369])\b/;
 
 export function histologyOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const base = unit.label && /^(?:histologic(?:al)? type|histology|tumou?r type|diagnosis)\b/.test(unit.label.norm) ? unit.value : undefined;
+  const base = unit.label && /^(?:histologic(?:al)? type|histology|(?:invasive )?tumou?r type|diagnosis)\b/.test(unit.label.norm) ? unit.value : undefined;
   const from = base ? base.start - unit.span.start : 0;
   const out: Candidate[] = [];
+  // "Invasive tumour type ..... No special type (ductal NST)": the type named by "no special type" alone
+  if (base && NO_SPECIAL_TYPE_VALUE.test(s.slice(from))) {
+    return [{ kind: 'histologic-type', value: { name: 'invasive carcinoma of no special type', behavior: 'invasive' }, span: lineSpan(unit), target: subSpan(unit, from, s.length), key: 'histologic-type/invasive', source: 'synoptic' }];
+  }
   const matches = [...s.slice(from).matchAll(HISTOLOGY)];
   const aboutNodes = /\blymph nodes?\b|\bnodes?\b|\(\d+\/\d+\)/i.test(s);
   for (const m of matches) {
@@ -88,6 +92,8 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   }
   return out;
 }
+/** A type value that is only "No special type" / "NST" (UK datasets: invasive carcinoma of no special type). */
+const NO_SPECIAL_TYPE_VALUE = /^\s*(?:no special type|NST)\b/i;
 /** "... nodes with (metastatic) ", "... node positive for ": the tumour words after them count nodes. */
 const NODES_WITH_BEFORE = /\bnodes?\s+(?:with|positive for|involved by|containing)\s+(?:[a-z]+\s+)?$/i;
 /** " in one of three lymph nodes", " in 2 of 15 nodes" after a tumour word. */
@@ -181,6 +187,30 @@ function prostateGradeOf(unit: ExtractionUnit, scope: string, labelled: boolean 
   }
   return out;
 }
+/** "2 (T3 P2 M2)", "G2", "Grade 3" as the whole start of a grade line's value. */
+const BARE_GRADE_VALUE = /^(?:g(?:rade)?\s*)?([1-4])\b(?!\s*[+/.,]\s*\d)(?!\s*%)/i;
+/** "Moderate", "Well differentiated", "Poor" as the value of a "Differentiation" line. */
+const DIFFERENTIATION_VALUE = /^(well|moderate|moderately|poor|poorly)\b/i;
+
+function datasetGradeOf(unit: ExtractionUnit, labelled: boolean): Candidate | undefined {
+  const value = sliceOf(unit, unit.value).trim();
+  const label = (unit.label as { norm: string }).norm;
+  if (labelled && !/gleason/.test(label)) {
+    const m = BARE_GRADE_VALUE.exec(value);
+    if (!m) return undefined;
+    const grade = Number(m[1]) as 1 | 2 | 3 | 4;
+    return { kind: 'grade', value: { grade, ...(/nottingham/.test(label) ? { system: 'Nottingham' as const } : {}) }, span: lineSpan(unit), key: 'grade', source: 'synoptic', affirmedByValue: true };
+  }
+  if (/^(?:(?:degree of |tumou?r )?differentiation)$/.test(label)) {
+    const m = DIFFERENTIATION_VALUE.exec(value);
+    if (!m) return undefined;
+    const word = (m[1] as string).toLowerCase();
+    const differentiation = word.startsWith('well') ? 'well' : word.startsWith('moderate') ? 'moderately' : 'poorly';
+    const grade = ({ well: 1, moderately: 2, poorly: 3 } as const)[differentiation];
+    return { kind: 'grade', value: { grade, differentiation }, span: lineSpan(unit), key: 'grade', source: 'synoptic', affirmedByValue: true };
+  }
+  return undefined;
+}
 const GRADE_NUMBER = /\b(?:(nottingham|histologic(?:al)?|combined histologic|overall|elston[- ]ellis|modified bloom[- ]richardson|sbr|fnclcc|who|fuhrman|isup(?:\/who)?)\s+)?(?<!nuclear )grade\s*(?:\(nottingham\)\s*)?(?::\s*)?(?:g\s*)?(1|2|3|4|iv|iii|ii|i)\b(?:\s*(?:of|\/)\s*(?:3|4|iii))?|\bG([1-4])\b/i;
 const NOT_HISTOLOGIC_GRADE_BEFORE = /\b(?:becker|regression|mandard|dworak|ryan|plane|nuclei|nuclear|budding)\b[^.;]{0,25}$/i;
 const IN_SITU = /\bDCIS\b|in situ|dysplasia|adenoma|\bPIN\b/i;
@@ -188,6 +218,15 @@ const IN_SITU_JUST_BEFORE = /(?:\bDCIS|in situ|dysplasia|adenoma|\bPIN)\W{1,3}(?
 const ROMAN: Record<string, 1 | 2 | 3 | 4> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
 
 export function gradeOf(unit: ExtractionUnit): Candidate[] {
+  const found = statedGradeOf(unit);
+  if (found.length || !unit.label || !unit.value) return found;
+  // dataset lines whose value is the bare grade: "Invasive grade ...... 2 (T3 P2 M2)", "Differentiation ..... Moderate"
+  const dataset = datasetGradeOf(unit, GRADE_LABEL.test(unit.label.norm));
+  return dataset ? [dataset] : found;
+}
+const GRADE_LABEL = /^(?:histologic(?:al)? |nottingham |overall |tumou?r |combined histologic |figo |who |gleason |isup |invasive )?(?:grade|gleason)\b/;
+
+function statedGradeOf(unit: ExtractionUnit): Candidate[] {
   const labelled = unit.label && /^(?:histologic(?:al)? |nottingham |overall |tumou?r |combined histologic |figo |who |gleason |isup )?(?:grade|gleason)\b/.test(unit.label.norm);
   const scope = sliceOf(unit);
   if (/gleason|grade group|\bGG\s*[1-5]\b/i.test(scope)) {
@@ -237,7 +276,7 @@ export function gradeOf(unit: ExtractionUnit): Candidate[] {
 
 // ------------------------------------------------------------------ size
 
-const SIZE_LABEL = /^(?:size|(?:total |invasive )?tumou?r size|size of (?:the )?(?:largest )?(?:invasive )?(?:carcinoma|tumou?r|focus)|greatest (?:tumou?r )?dimension|size \(greatest dimension\)|(?:largest|dominant) (?:tumou?r )?nodule(?: size)?)\b/;
+const SIZE_LABEL = /^(?:size|(?:total |invasive |whole |residual |maximum )?tumou?r size|(?:maximum|greatest|largest) (?:invasive )?tumou?r (?:diameter|dimension)|size of (?:the )?(?:largest )?(?:invasive )?(?:carcinoma|tumou?r|focus)|greatest (?:tumou?r )?dimension|size \(greatest dimension\)|(?:largest|dominant) (?:tumou?r )?nodule(?: size)?)\b/;
 /** A size label about something else: "Size of Largest Metastatic Deposit", "Size of specimen". */
 const NOT_TUMOR_SIZE_LABEL = /deposit|node|metasta|margin|specimen/;
 /** A second size inside a size value: "2.4 cm (invasive size 1.7 cm)", "3.0 cm; invasive component 2.2 cm". */
@@ -264,7 +303,7 @@ export function tumorSizeOf(unit: ExtractionUnit): Candidate[] {
 
 const SIZE_ALL = new RegExp(SIZE.source, 'gi');
 /** Words naming the tumour a size belongs to. */
-const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|macules?|papules?|plaques?|patch(?:es)?|neoplasm|polyps?|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
+const TUMOR_NOUN = /\b(?:tumou?rs?|mass(?:es)?|carcinoma|adenocarcinoma|melanoma|lesions?|nodules?|macules?|papules?|plaques?|patch(?:es)?|neoplasm|focus|foci|invasive|residual|ulcer(?:ation)?|tumou?r size|size|growth|cancer|infiltrat\w*|induration|area|component)\b/i;
 /** A tumour noun within the next four words: "2.1 x 1.9 cm tumor", "2.4 cm right upper lobe spiculated nodule". */
 const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z0-9/-]+,?\s+){0,4}?(?:${TUMOR_NOUN.source})`, 'i');
 /** Words naming something else that is measured: the specimen, margins, depth, nodes, distances. */
@@ -272,11 +311,12 @@ const NOUN_AFTER = new RegExp(String.raw`^\s*(?:[a-z0-9/-]+,?\s+){0,4}?(?:${TUMO
  * Words that make a measurement something other than the tumour's size even after a tumour noun ("carcinoma …
  * margin … 3 mm", "lymph node with metastatic carcinoma, 7 mm"); organ and location words are not among them.
  */
-const STRONG_OTHER = /\b(?:specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|margins?|nodes?|lymph|deposits?|depth|thickness|breslow|thick|width|extent|from|away|distance|closest|nearest|stalk|cavity|clip|seed|aggregate|each|ranging|range)\b/i;
+const STRONG_OTHER = /\b(?:polyps?|specimens?|segments?|fragments?|cores?|ellipses?|portions?|piece|margins?|nodes?|lymph|deposits?|depth|thickness|breslow|thick|width|extent|from|away|distance|closest|nearest|stalk|cavity|clip|seed|aggregate|each|ranging|range)\b/i;
 /** A mass-forming tumour noun at most two words after a size: "3.8 x 3.1 cm ulcerated mass". */
 const MASS_AFTER = /^\s*(?:[a-z-]+\s+){0,2}?(?:mass|tumou?r|nodule|lesion)\b/i;
 /** A measurement followed by one of these is not a tumour size ("0.9 cm stalk", "3.0 x 2.0 cm piece of pericardium", "2.1 mm deposit"). */
-const OTHER_AFTER = /^\s*(?:[a-z-]+\s+)?(?:stalk|piece|segment|fragments?|cores?|ellipse|portion|deposits?|micrometasta\w*|macrometasta\w*|above|below|breslow|thick(?:ness)?|tumou?r bed)\b/i;
+const CORE_EXTENT_AFTER = /^\s*[\/,(]\s*\d{1,3}(?:\.\d+)?\s*%/;
+const OTHER_AFTER = /^\s*(?:[a-z-]+\s+)?(?:polyps?|stalk|piece|segment|fragments?|cores?|ellipse|portion|deposits?|micrometasta\w*|macrometasta\w*|above|below|breslow|thick(?:ness)?|tumou?r bed)\b/i;
 /** Words before a measurement that make it the size of another focus than the tumour ("A separate, firm 0.9 cm nodule"). */
 const ANOTHER_FOCUS_BEFORE = /\b(?:separate|second|satellite)\b,?(?:\s+[a-z-]+,?){0,3}\s*$/i;
 const ANOTHER_FOCUS_AFTER = /^\s*(?:[a-z-]+\s+)?satellite\b/i;
@@ -308,7 +348,8 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     // "a 1.5 cm right breast mass": organ words may qualify the tumour noun after the size
     const nounAfter = afterWords !== null && !STRONG_OTHER.test(afterWords[0]);
     if (/^\s*(?:from|to|away|above|below|of (?:the )?(?:\w+ )?margin|in (?:depth|thickness|length)|deep|thick|proximal|distal)\b/i.test(after) && !nounAfter) continue;
-    if (OTHER_AFTER.test(after) || BENIGN_FOCUS_AFTER.test(after)) continue;
+    // ("4 mm / 30%": a core's linear extent of carcinoma and its percentage, as prostate biopsy tables give them)
+    if (OTHER_AFTER.test(after) || BENIGN_FOCUS_AFTER.test(after) || CORE_EXTENT_AFTER.test(after)) continue;
     // in a statement about nodes or a margin ("one lymph node with metastatic carcinoma, 7 mm", "margin free of
     // tumor (1.0 cm)", "Margins free of carcinoma (closest: anterior, 3 mm)") a measurement is not the tumour's size
     const sentence = s.slice(sentenceBreak + 1, start);
@@ -469,6 +510,12 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
     const hedge = /\b(?:appears?|seems?)\s+to\s+$/i.exec(s.slice(Math.max(0, start - 15), start));
     if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start - (hedge?.[0].length ?? 0), start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true, ...(hedge ? { uncertainByValue: true } : {}) });
   }
+  // "carcinoma in situ extends along the bronchial mucosa to the bronchial resection margin": extension to a margin
+  if (/\bextend/i.test(s)) for (const m of s.matchAll(EXTENDS_ALONG_TO_MARGIN)) {
+    const start = m.index ?? 0;
+    if (out.some((c) => c.span.start - unit.span.start < start + m[0].length && start < c.span.end - unit.span.start)) continue;
+    out.push({ kind: 'margin', value: { status: 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
+  }
   for (const m of s.matchAll(/\b((?:[A-Za-z]+\s+)?margins?)\s+involvement\b/gi)) {
     const start = m.index ?? 0;
     out.push({ kind: 'margin', value: { status: 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
@@ -494,6 +541,8 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
   return [...out, ...marginDistancesOf(unit, out), ...uiccResidualOf(unit)];
 }
 
+/** "extends along the mucosa to the bronchial resection margin" (not "to within 1 mm of", which is a distance). */
+const EXTENDS_ALONG_TO_MARGIN = /\bextend(?:s|ing)?\s+(?:along|into|through|within)\s+[^.;,]{1,50}?\bto\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?margins?\b/gi;
 /** A margin named before its status: "deep margin negative", "radial margin CLEAR at 1 mm (close)". */
 const MARGIN_NAMED_FIRST = /^(?:[a-z-]+\s+){0,3}margins?\b/i;
 /** Where a margins value is cut into statements: at ";" and at a comma before another named margin. */
@@ -529,7 +578,7 @@ function uiccResidualOf(unit: ExtractionUnit): Candidate[] {
 }
 
 const MARGIN_WORDS = String.raw`(?:(?:all|surgical|resection|(?!(?:the|a|an|and|or|are|is|of|at|to|with)\b)[a-z]+)\s+){0,3}?(?:margins?|CRM)`;
-const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,60}\)\s*)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|transected|close)\b`, 'gi');
+const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,60}\)\s*)?(?:of\s+(?:the\s+)?(?:resection|excision)\s+)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|transected|close)\b`, 'gi');
 const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved|uninvolved|close|clear|present at|extends? to|extending to|reach(?:es)?|abut(?:s|ting)?)\s+(?:the\s+)?(?:inked\s+)?(${MARGIN_WORDS})\b`, 'gi');
 
 /**
@@ -545,7 +594,8 @@ const LISTED_AFTER_STATUS = /\bmargins?\b[^.;:]{0,30}\b(?:negative|clear|free|un
 /** The sentence up to a distance is about a scar or other non-tumour thing ("The scar is 1.1 cm from the margin"). */
 function measuresOtherThing(before: string): boolean {
   const sentence = before.slice(lastSentenceBreak(before, before.length) + 1);
-  return /\b(?:scar|biopsy site|nevus|cyst)\b/i.test(sentence) && !TUMOR_NOUN.test(sentence.replace(/\b(?:lesion|area|focus)\b/gi, ''));
+  // (a "scar-like lesion" after therapy is the tumour)
+  return /\b(?:scar(?!-like)|biopsy site|nevus|cyst)\b/i.test(sentence) && !TUMOR_NOUN.test(sentence.replace(/\b(?:lesion|area|focus)\b/gi, ''));
 }
 
 function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidate[] {
@@ -586,10 +636,11 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
 
 // ------------------------------------------------------------------ lymphovascular / perineural invasion
 
-const LVI = /\b(?:lympho-?vascular(?: space)? invasion|lympho-?vascular tumou?r emboli|lympho-?vascular(?= (?:and|or|\/) perineu?ral invasion)|lympho-?vascular(?= (?:or|nor) (?:visceral )?pleural invasion)|angiolymphatic invasion|lymphatic(?:\/vascular| and vascular)? invasion|(?:extramural )?(?:venous|vascular) invasion|\bEMVI\b|\bLVSI\b|\bLVI\b)/i;
+const LVI = /\b(?:lympho-?vascular(?: space)? invasion|lympho-?vascular tumou?r emboli|lympho-?vascular(?= (?:and|or|\/) perineu?ral invasion)|lympho-?vascular(?= (?:or|nor) (?:visceral )?pleural invasion)|angiolymphatic invasion|lymphatic(?:\/vascular| and vascular|,? (?:and |or )?vascular,? (?:and|or) (?:pleural|perineu?ral))? invasion|(?:extramural )?(?:venous|vascular) invasion|\bEMVI\b|\bLVSI\b|\bLVI\b)/i;
 const PNI = /\b(?:perineu?rial invasion|perineural invasion|perineu?ral(?= (?:and|or|\/) (?:lympho-?vascular|venous|vascular|angiolymphatic) invasion)|neurotropism|\bPNI\b|(?:tumou?r|carcinoma|melanoma)(?: cells)? (?:surround(?:s|ing)?|encircl(?:es|ing)|infiltrat(?:es|ing))(?: and (?:surround|encircle|infiltrate)s?)? (?:an?|multiple|several|small|the) (?:small )?nerves?\b)/i;
 /** What is said right after an invasion term: presence, absence, or a hedge. */
 const INVASION_STATED = /^\s*(?:[:=]\s*)?(?:(?:is|are|was|were)\s+)?(?:(?:also|focally|definitely)\s+)?(not identified|not seen|not present|not detected|absent|negative|none|present|identified|seen|detected|positive|extensive|substantial|conspicuous|prominent|focal|suspicious(?: but not definitive)?|equivocal|indeterminate|possible|probable|cannot be (?:excluded|ruled out)|not definitive)\b|^([+-])(?![\w+])/i;
+const VESSEL_SITE_BEFORE_RESULT = /^(?:extramural|intramural|submucosal|small[- ]vessel|large[- ]vessel)\s*[,:;-]\s*/i;
 const HEDGE = /suspicious|equivocal|possible|probable|cannot be (?:excluded|ruled out)|not definitive/i;
 
 /**
@@ -603,7 +654,8 @@ export function invasionOf(unit: ExtractionUnit): Candidate[] {
   for (const [kind, re] of [['lymphovascular-invasion', LVI], ['perineural-invasion', PNI]] as const) {
     // a "Label: value" line about invasion; any other label ("Comment: Suspicious for LVI") is read as prose
     if (unit.label && unit.value && re.exec(unit.label.norm)?.index === 0) {
-      const value = sliceOf(unit, unit.value);
+      // "Venous invasion: extramural, present": the vessels' site before the result
+      const value = sliceOf(unit, unit.value).replace(VESSEL_SITE_BEFORE_RESULT, '');
       const hedged = HEDGE.test(value) && !/^\s*(?:not identified|absent|negative)/i.test(value);
       const status = hedged ? 'present' : parsePresence(value);
       if (status) out.push({ kind, value: { status }, span: lineSpan(unit), target: unit.label.span, key: kind, source: 'synoptic', ...(status === 'absent' ? { negatedByValue: true } : { affirmedByValue: true }), ...(hedged ? { uncertainByValue: true } : {}) });
@@ -676,9 +728,15 @@ export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
       return [{ kind: 'lymph-nodes', value, span: lineSpan(unit), target: unit.label.span, key: `lymph-nodes/${examined ? 'examined' : 'positive'}${sentinel ? '/sentinel' : ''}`, source: 'synoptic', affirmedByValue: true }];
     }
     if (examined || involved) return [];
+    // "Lymph nodes: None submitted"
+    if (/^(?:regional )?(?:lymph )?nodes?$/.test(label) && NONE_SUBMITTED_VALUE.test(sliceOf(unit, unit.value))) return [{ kind: 'lymph-nodes', value: { examined: 0 }, span: lineSpan(unit), target: unit.label.span, key: 'lymph-nodes/examined', source: 'synoptic', affirmedByValue: true }];
   }
   return nodeStatementsOf(unit);
 }
+
+/** "station 10L: two", "station 7: 3" (not a ratio, a size or a count of something else). */
+const STATION_COUNT = new RegExp(String.raw`\bstation\s+\d{1,2}[LR]?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|out of\b|cm\b|mm\b|%|positive|involved|[a-z]))`, 'gi');
+const NONE_SUBMITTED_VALUE = /^\s*none\s+(?:submitted|received|identified|found|present|sampled)\b/i;
 
 /** Two counts on a table row: "9 / 2", "1/3", or two columns "14         1". */
 const TABLE_ROW_COUNTS = /(?<![\w./])(\d{1,3})(?:[ \t]*\/[ \t]*|[ \t]{2,})(\d{1,3})(?![\w/]|\.\d)/;
@@ -723,8 +781,8 @@ const POSITIVE_THEN_EXAMINED = /\b(\d{1,3})\s+(?:positive|involved)\s*(?:\/|,|;|
 /** "0/14", "(2/17)": not part of a date (03/19/2026) or a longer fraction. */
 const RATIO = /(?<![\d/.])\(?(\d{1,3})\s*\/\s*(\d{1,3})(?![\d/]|\.\d)\)?/g;
 /** "Twelve lymph nodes", "All 16 lymph nodes", "two nodes", "lymph nodes (2)". */
-const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(${COUNT})\s+((?:(?!(?:cm|mm|with|largest|smallest)\b)[A-Za-z/-]+\s+){0,3}?)(?:lymph[ -]?)?nodes?\b(?:\s+candidates)?|\b(?:lymph[ -]?)?nodes?\s*\((\d{1,3})\)`, 'gi');
-const NAMED_COUNT = new RegExp(String.raw`\bnumber (?:of (?:regional |sentinel )?(?:lymph )?nodes? )?(examined|involved|positive|with (?:micro)?metastas[ie]s|with tumou?r)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b|\bnodes?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|cm\b|mm\b|positive|involved|sentinel|lymph|nodes?))`, 'gi');
+const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(${COUNT})\s+((?:(?!(?:cm|mm|with|largest|smallest)\b)[A-Za-z/-]+\s+){0,3}?)(?:(?:lymph[ -]?)?nodes?|LNs?)\b(?:\s+candidates)?|\b(?:lymph[ -]?)?nodes?\s*\((\d{1,3})\)`, 'gi');
+const NAMED_COUNT = new RegExp(String.raw`\bnumber (?:of (?:regional |sentinel )?(?:lymph )?nodes? )?(examined|involved|positive|with (?:micro)?metastas[ie]s|with tumou?r)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b|\bnodes?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|cm\b|mm\b|positive|involved|sentinel|lymph|nodes?|(?:[a-z-]+\s+){1,2}(?:lymph\s+)?nodes?\b))`, 'gi');
 /** Counts read from a pN or a heading above are ratios ("pN1 (3/23)", "Station 7: 1/4"). */
 const HAS_RATIO = /\d\s*\/\s*\d/;
 const SIDE_COUNTS = /^\s*\(\s*(?:right|left)\s+\d{1,3}\s*,\s*(?:left|right)\s+\d{1,3}\s*\)/i;
@@ -746,7 +804,7 @@ function underNodeHeading(unit: ExtractionUnit): boolean {
   return false;
 }
 /** The words after a count of nodes say they are involved: "one lymph node with metastatic carcinoma", "with a subcapsular metastatic deposit". */
-const NODES_INVOLVED_AFTER = /^\s*(?:(?:is|are|was|were)\s+)?(?:positive|involved|with (?:an?\s+)?(?:[a-z-]+\s+)?(?:metasta|carcinoma|tumou?r|micrometasta|macrometasta))/i;
+const NODES_INVOLVED_AFTER = /^\s*(?:(?:is|are|was|were)\s+)?(?:positive|involved|(?:with|contains?|show|shows|harbou?rs?) (?:an?\s+)?(?:[a-z-]+\s+)?(?:metasta|carcinoma|adenocarcinoma|melanoma|tumou?r|micrometasta|macrometasta))/i;
 /** "<tumour> is present in " before a count of nodes. */
 const TUMOUR_PRESENT_IN_BEFORE = /\b(?:carcinoma|adenocarcinoma|melanoma|metastas[ie]s|metastatic \w+|tumou?r)\s+(?:is|are|was|were)\s+(?:present|identified|seen|found)\s+in\s+$/i;
 /** ", negative for metastatic melanoma" right after a count of nodes. */
@@ -757,8 +815,11 @@ const COUNT_AND_BEFORE = new RegExp(String.raw`(?<![\d.])\b(${COUNT})\s+and\s+$`
 const BRACKETED = /\([^()]*\)/g;
 /** Sections where "lymph nodes (3)" lists what was received rather than reporting a count. */
 const NODES_RECEIVED_SECTIONS = new Set(['specimen', 'header']);
-const NO_NODES = /\bno (?:regional )?(?:lymph )?nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b/gi;
+const NO_NODES = /\bno (?:regional )?(?:lymph )?nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b|\b(?:regional )?(?:lymph )?nodes?\s*:\s*none (?:submitted|identified|found|present|received|recovered|sampled)\b/gi;
 
+const NODES_FREE = String.raw`(?:negative|uninvolved|benign|free of (?:metastatic\s+)?(?:tumou?r|carcinoma|adenocarcinoma|melanoma|malignancy|metastas[ie]s))`;
+const BOTH_NODES = new RegExp(String.raw`\b(both\s+(?:(?:sentinel|axillary|regional|pelvic|hilar)\s+){0,2}(?:lymph[ -]?)?nodes)\b(?:\s+(?:(?:are|were)\s+)?(${NODES_FREE}))?`, 'gi');
+const ALL_NODES_NEGATIVE = new RegExp(String.raw`\ball\s+(?:(?:sentinel|axillary|regional|pelvic|hilar|the)\s+){0,2}(?:lymph[ -]?)?nodes\s+(?:(?:are|were)\s+)?${NODES_FREE}\b(?!\s*\(?\s*\d)`, 'gi');
 /** Whether the unit's section heading speaks of nodes ("LYMPH NODES:"), answered once per section. */
 function headingSpeaksOfNodes(unit: ExtractionUnit): boolean {
   const section = unit.section;
@@ -798,7 +859,7 @@ class NodeCounts {
  */
 export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || underNodeHeading(unit))) || /node|nodal/.test(unit.label?.norm ?? '') || headingSpeaksOfNodes(unit);
+  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || underNodeHeading(unit))) || /node|nodal|^station\b/.test(unit.label?.norm ?? '') || headingSpeaksOfNodes(unit);
   if (!aboutNodes) return [];
   const counts = new NodeCounts(unit, s);
   const out = counts.out;
@@ -827,7 +888,8 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
       continue;
     }
     // "a of b" must be about nodes: node words after it, or a node sentence without other counted things
-    if (!m[3] && !/^\s*(?:positive|involved|examined|with|showed|show|contain|are|were|harbou?r)/i.test(s.slice(start + m[0].length)) && !/node/i.test(s.slice(Math.max(0, start - 40), start))) continue;
+    // ("1 of 2 station 10L and 1 of 3 station 11L lymph nodes": a nodal station after the count)
+    if (!m[3] && !/^\s*(?:positive|involved|examined|with|showed|show|contain|are|were|harbou?r)|^\s+(?:nodal\s+)?stations?\s+\d/i.test(s.slice(start + m[0].length)) && !/node/i.test(s.slice(Math.max(0, start - 40), start))) continue;
     // a count restated in digits, "one of one lymph node (1/1)" as "3 of 17 nodes (3/17)", is one statement (rule C1)
     counts.push(start, start + m[0].length, { positive, examined });
   }
@@ -897,6 +959,32 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     }
   }
   for (const m of s.matchAll(NO_NODES)) counts.push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
+  // "(station 10L: two; station 11L: three)": a count written after each station's name
+  if (/station/i.test(s)) {
+    for (const m of s.matchAll(STATION_COUNT)) {
+      const at = (m.index ?? 0) + m[0].length - (m[1] as string).length;
+      const n = parseCount(m[1] as string);
+      if (n !== undefined && counts.free(at, at + (m[1] as string).length)) counts.push(at, at + (m[1] as string).length, { examined: n });
+    }
+  }
+  // "Both sentinel nodes are free of tumour": two examined, the denial none positive
+  if (/\bboth\b/i.test(s)) {
+    for (const m of s.matchAll(BOTH_NODES)) {
+      const start = m.index ?? 0;
+      const end = start + (m[1] as string).length;
+      if (!counts.free(start, end)) continue;
+      counts.push(start, end, { examined: 2 });
+      const free = m[2] ? start + m[0].length - m[2].length : -1;
+      if (free >= 0) counts.push(free, start + m[0].length, { positive: 0 });
+    }
+  }
+  // "All nodes negative", "all lymph nodes are free of tumour": no count, none positive
+  if (/\ball\b/i.test(s)) {
+    for (const m of s.matchAll(ALL_NODES_NEGATIVE)) {
+      const start = m.index ?? 0;
+      if (counts.free(start, start + m[0].length)) counts.push(start, start + m[0].length, { positive: 0 });
+    }
+  }
   return out;
 }
 
