@@ -1,6 +1,15 @@
 // Sections of a pathology report: a heading line ("FINAL DIAGNOSIS:", "Gross Description", "ADDENDUM 1 (2026-03-04)")
 // starts a section that runs to the next heading. Offsets index into the report text.
+import { isSpace } from './context/tokens';
 import type { Span } from './span';
+
+const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 export const SECTION_KINDS = ['header', 'clinical-history', 'specimen', 'diagnosis', 'gross', 'microscopic', 'synoptic', 'ancillary', 'comment', 'addendum'] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
@@ -60,10 +69,20 @@ export function detectSections(text: string): ReportSection[] {
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    // every heading phrase starts with a letter, which the case-insensitive patterns match only as an ASCII letter:
+    // a line whose first character after blanks is none is no heading (no slice, no regex)
+    let first = lineStart;
+    while (first < lineEnd && (text.charCodeAt(first) === SPACE || text.charCodeAt(first) === TAB)) first++;
+    if (!isAsciiLetter(text.charCodeAt(first))) {
+      if (lineEnd >= text.length) break;
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    // the line without a trailing "\r" (a char test, not a regex replace per line)
+    const line = text.slice(lineStart, lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd);
     const whole = WHOLE_LINE.exec(line);
-    // Inline headings: upper case only, and never "Specimen: ..." (a synoptic label)
-    const inline = whole ? null : INLINE.exec(line);
+    // Inline headings: upper case only, and never "Specimen: ..." (a synoptic label); INLINE needs a colon
+    const inline = whole || !line.includes(':') ? null : INLINE.exec(line);
     const m = whole ?? (inline && kindOf(inline) !== 'specimen' && isUpperHeading(inline) ? inline : null);
     const kind = m ? kindOf(m) : undefined;
     if (m && kind) {
@@ -87,7 +106,7 @@ export function detectSections(text: string): ReportSection[] {
     const next = headings[n + 1]?.headingSpan.start ?? text.length;
     const end = trimEnd(text, h.bodyStart, next);
     let bodyStart = h.bodyStart;
-    while (bodyStart < end && /\s/.test(text[bodyStart] as string)) bodyStart++;
+    while (bodyStart < end && isSpace(text.charCodeAt(bodyStart))) bodyStart++;
     const lineStartOfHeading = text.lastIndexOf('\n', h.headingSpan.start - 1) + 1;
     sections.push({
       kind: h.kind,
@@ -109,7 +128,7 @@ function isUpperHeading(m: RegExpExecArray): boolean {
 
 function trimEnd(text: string, start: number, end: number): number {
   let e = end;
-  while (e > start && /\s/.test(text[e - 1] as string)) e--;
+  while (e > start && isSpace(text.charCodeAt(e - 1))) e--;
   return e;
 }
 

@@ -10,7 +10,7 @@
 import type { Span } from '../span';
 import { loadDefaultLexicon, type ContextCategory, type ContextLexicon, type ContextPass, type TriggerDirection, type TriggerRule } from './lexicon';
 import { sentenceAt, splitSentences } from './sentences';
-import { tokenize, type Token } from './tokens';
+import { mayHoldPhrase, phraseFilter, tokenize, type PhraseFilter, type Token } from './tokens';
 
 /** The context of one finding: what ConText says about it. A finding with no trigger is affirmed, current, the patient's. */
 export interface FindingContext {
@@ -45,8 +45,13 @@ export interface ContextOptions {
 }
 
 const PASSES: readonly ContextPass[] = ['negation', 'historical', 'hypothetical', 'experiencer'];
-/** genConText tags these as negation terminators before any lexicon rule. */
-const NEGATION_PUNCTUATION = new Set([':', ')', '}']);
+/** genConText tags ":", ")" and "}" as negation terminators before any lexicon rule. */
+function isNegationPunctuation(norm: string): boolean {
+  if (norm.length !== 1) return false;
+  const c = norm.charCodeAt(0);
+  return c === 58 || c === 41 || c === 125;
+}
+const NO_MARKS = new Uint8Array(0);
 
 interface Tagged {
   rule: TriggerRule;
@@ -82,6 +87,8 @@ export class ConTextAnalyzer {
   private readonly byFirst = new Map<ContextPass, Map<string, TriggerRule[]>>();
   /** Every pass's rules under their first word, longest first within a pass: one lookup per token tags all passes. */
   private readonly anyPassByFirst = new Map<string, { pass: number; rules: TriggerRule[] }[]>();
+  /** Every rule's words: a sentence the filter rejects has no trigger of any pass. */
+  private readonly triggerFilter: PhraseFilter;
   private cacheText: string | undefined;
   /**
    * Keyed by the sentence's start (a small integer key hashes much faster than from * 2^26 + to, a heap number);
@@ -110,6 +117,7 @@ export class ConTextAnalyzer {
         this.anyPassByFirst.set(first, entry);
       }
     }
+    this.triggerFilter = phraseFilter(lexicon.rules.map((rule) => rule.tokens));
   }
 
   /**
@@ -128,7 +136,9 @@ export class ConTextAnalyzer {
     const entry = this.cache.get(from);
     let cached = entry !== undefined && entry.to === to ? entry.tagged : undefined;
     if (!cached) {
-      cached = this.tagSentence(tokenize(text, from, to));
+      // most sentences hold no trigger: a scan without tokens tells (EMPTY_SENTENCE is what tagging them returns),
+      // and only the rest are tokenized and tagged
+      cached = mayHoldPhrase(text, from, to, this.triggerFilter) ? this.tagSentence(tokenize(text, from, to)) : EMPTY_SENTENCE;
       if (this.cache.size > 4096) this.cache.clear();
       this.cache.set(from, { to, tagged: cached });
     }
@@ -203,9 +213,9 @@ export class ConTextAnalyzer {
     }
     if (empty) return EMPTY_SENTENCE;
     // where the target-free triggers and the negation-ending punctuation sit, once per sentence
-    const triggerAt = tagged.map((t) => stopMarks(tokens.length, t));
+    const triggerAt = tagged.map((t) => (t.length === 0 ? NO_MARKS : stopMarks(tokens.length, t))); // assess skips a pass without triggers
     const punctuation = new Uint8Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) if (NEGATION_PUNCTUATION.has((tokens[i] as Token).norm)) punctuation[i] = 1;
+    for (let i = 0; i < tokens.length; i++) if (isNegationPunctuation((tokens[i] as Token).norm)) punctuation[i] = 1;
     return { tokens, empty, tagged, triggerAt, punctuation };
   }
 

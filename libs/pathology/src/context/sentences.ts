@@ -35,7 +35,32 @@ function onlySpaces(text: string, from: number, to: number): boolean {
 }
 
 /** Abbreviations whose period does not end a sentence. */
-const ABBREVIATIONS = new Set(['dr', 'vs', 'e.g', 'i.e', 'approx', 'fig', 'no', 'mr', 'mrs', 'ms', 'st', 'cf', 'etc', 'dept']);
+const ABBREVIATIONS: readonly string[] = ['dr', 'vs', 'e.g', 'i.e', 'approx', 'fig', 'no', 'mr', 'mrs', 'ms', 'st', 'cf', 'etc', 'dept'];
+const LONGEST_ABBREVIATION = Math.max(...ABBREVIATIONS.map((a) => a.length));
+
+/**
+ * Whether text[k, i) (ASCII letters and periods) is an abbreviation in any case: compared in place, not sliced and
+ * lower-cased (this runs at every period).
+ */
+function isAbbreviation(text: string, k: number, i: number): boolean {
+  for (const a of ABBREVIATIONS) {
+    if (a.length !== i - k) continue;
+    let n = 0;
+    while (n < a.length && (text.charCodeAt(k + n) | 32) === a.charCodeAt(n)) n++;
+    if (n === a.length) return true;
+  }
+  return false;
+}
+
+/** The characters that may end a sentence: line break, ";" (unless `semicolons: false`), ".", "?", "!". */
+const STOPS = /[\n;.?!]/g;
+const STOPS_BUT_SEMICOLON = /[\n.?!]/g;
+
+/** The position of the first of `stops`' characters at or after `at`, or -1. */
+function nextStop(stops: RegExp, text: string, at: number): number {
+  stops.lastIndex = at;
+  return stops.test(text) ? stops.lastIndex - 1 : -1;
+}
 
 /**
  * Sentence spans of text[from, to), the scope unit of NegEx/ConText. A sentence ends at . ? ! (followed by
@@ -46,10 +71,12 @@ const ABBREVIATIONS = new Set(['dr', 'vs', 'e.g', 'i.e', 'approx', 'fig', 'no', 
  */
 export function splitSentences(text: string, from = 0, to = text.length, options: { semicolons?: boolean } = {}): Span[] {
   const semicolons = options.semicolons ?? true;
+  const stops = semicolons ? STOPS : STOPS_BUT_SEMICOLON;
   const out: Span[] = [];
   let start = from;
-  // character codes, not one-character strings and regexes: this runs over every report twice
-  for (let i = from; i < to; i++) {
+  // from one character that may end a sentence to the next: found by a regex's test (a native scan, and no match
+  // array), then read as character codes; this runs over every report twice
+  for (let i = nextStop(stops, text, from); i >= 0 && i < to; i = nextStop(stops, text, i + 1)) {
     const c = text.charCodeAt(i);
     if (c === NEWLINE) {
       let j = i + 1;
@@ -75,7 +102,7 @@ export function splitSentences(text: string, from = 0, to = text.length, options
         let k = i;
         const limit = Math.max(start, i - 12);
         while (k > limit && isLetterOrPeriod(text.charCodeAt(k - 1))) k--;
-        if (k < i && ABBREVIATIONS.has(text.slice(k, i).toLowerCase())) continue;
+        if (k < i && i - k <= LONGEST_ABBREVIATION && isAbbreviation(text, k, i)) continue;
         // "A." / "B." part labels at the start of a line or sentence
         if (k === i - 1 && isUpperLetter(text.charCodeAt(k)) && onlySpaces(text, start, i - 1)) continue;
       }

@@ -2,7 +2,7 @@
 // synoptic lines ("Estrogen Receptor (ER): Positive, 95%, strong, Allred 8/8") and prose ("ER positive (95%)").
 import type { Span } from '../span';
 import type { Candidate, FindingValues } from './finding';
-import { lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
+import { allMatches, lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 import { parseIntensity, parsePercent } from './value-parsers';
 
 type Receptor = FindingValues['er'];
@@ -198,7 +198,7 @@ const MARKER = /\b(?:(?:[Ee]strogen [Rr]eceptor|ESTROGEN RECEPTOR)(?: \(ER\))?|[
 export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  const mentions = [...s.matchAll(MARKER)];
+  const mentions = allMatches(s, MARKER);
   out.push(...mmrProteinsOf(unit));
   mentions.forEach((m, n) => {
     const start = m.index ?? 0;
@@ -261,7 +261,7 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   }
   // every MSI statement of the sentence ("may be MSI-L or MSS"), a restatement in parentheses only once ("MSI-H (high)")
   let msiFound = false;
-  for (const msi of s.matchAll(MSI_STATEMENT)) {
+  for (const msi of allMatches(s, MSI_STATEMENT)) {
     const v = parseMsi(msi[0]);
     if (!v || (msiFound && /\(\s*$/.test(s.slice(0, msi.index)))) continue;
     msiFound = true;
@@ -308,7 +308,7 @@ const MMR_EXPRESSION_AFTER_LIST = /^\s*\)\s*:\s*(?:nuclear\s+)?(?:expression|sta
 export function mmrProteinsOf(unit: ExtractionUnit, within: Span = unit.span): Candidate[] {
   const s = unit.text.slice(within.start, within.end);
   const base = within.start - unit.span.start;
-  const mentions = [...s.matchAll(MMR_PROTEIN)];
+  const mentions = allMatches(s, MMR_PROTEIN);
   const out: Candidate[] = [];
   // groups of proteins joined by , / and &
   const groups: RegExpMatchArray[][] = [];
@@ -392,7 +392,7 @@ function ishResultAfter(unit: ExtractionUnit): { result: 'amplified' | 'not-ampl
 /** End of the last value word/number in a marker's segment (so the span stops before "and", commas...). */
 function lastValueEnd(segment: string): number {
   let end = 0;
-  for (const m of segment.matchAll(/\d+(?:\.\d+)?\s*(?:%|\+|\/8)?|\b(?:positive|negative|equivocal|amplified|not amplified|non-amplified|pending|weak|moderate|strong|intact|retained|loss|lost|absent|low)\b|\)/gi)) {
+  for (const m of allMatches(segment, /\d+(?:\.\d+)?\s*(?:%|\+|\/8)?|\b(?:positive|negative|equivocal|amplified|not amplified|non-amplified|pending|weak|moderate|strong|intact|retained|loss|lost|absent|low)\b|\)/gi)) {
     end = (m.index ?? 0) + m[0].length;
   }
   return end;

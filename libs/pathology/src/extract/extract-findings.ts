@@ -74,8 +74,21 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
   return {
     text: original,
     sections: sections.map((s) => ({ ...s, ...(s.headingSpan ? { headingSpan: map(s.headingSpan) } : {}), bodySpan: map(s.bodySpan), span: map(s.span) })),
-    findings: findings.map((f) => ({ ...f, span: map(f.span), contextTriggers: f.contextTriggers.map((t) => ({ ...t, span: map(t.span) })) })),
+    findings: mapFindingSpans(findings, map),
   };
+}
+
+/**
+ * The findings with their spans in the original text. The findings and their trigger lists were made by this call
+ * (toFinding), so their spans are replaced in place: a copy of every finding cost more than the mapping (the keys
+ * keep their order, so the result is the same as a copy's).
+ */
+function mapFindingSpans(findings: Finding[], map: (span: Span) => Span): Finding[] {
+  for (const f of findings) {
+    f.span = map(f.span);
+    for (const t of f.contextTriggers) t.span = map(t.span);
+  }
+  return findings;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isSpace } from '../context/tokens';
 import type { ReportSection } from '../sections';
 import type { Span } from '../span';
 
@@ -26,7 +27,8 @@ const LABEL_LINE = {
 
 export function labelledUnit(text: string, span: Span, section: ReportSection): ExtractionUnit {
   const line = text.slice(span.start, span.end);
-  if (line.includes('\n')) return { text, span, section };
+  // (a label line has a ":" or a dotted leader: most prose sentences have neither, and skip the regex)
+  if (line.includes('\n') || (!line.includes(':') && !line.includes('...'))) return { text, span, section };
   const m = LABEL_LINE.exec(line);
   if (!m) return { text, span, section };
   const labelStart = span.start + (m[1] as string).length;
@@ -51,7 +53,7 @@ export function labelledPieces(text: string, unit: ExtractionUnit): ExtractionUn
   const line = text.slice(unit.value.start, unit.span.end);
   if (!line.includes(';') && !line.includes('|')) return [unit];
   const cuts: number[] = [];
-  for (const m of line.matchAll(/;[ \t]*(?=[A-Za-z][^:;\n]{0,40}:[ \t]*\S)|\|/g)) cuts.push(unit.value.start + (m.index ?? 0));
+  for (const m of allMatches(line, /;[ \t]*(?=[A-Za-z][^:;\n]{0,40}:[ \t]*\S)|\|/g)) cuts.push(unit.value.start + (m.index ?? 0));
   if (cuts.length === 0) return [unit];
   const out: ExtractionUnit[] = [];
   let start = unit.span.start;
@@ -77,6 +79,7 @@ const LABEL_ONLY = /^([ \t]*(?:[-•*][ \t]*)?)([A-Za-z][^:\n]{0,79}?)[ \t]*:[ \
 export function labelWithValueBelow(text: string, span: Span, next: Span | undefined, section: ReportSection): ExtractionUnit | undefined {
   if (!next) return undefined;
   const line = text.slice(span.start, span.end);
+  if (!line.includes(':')) return undefined;
   const m = LABEL_ONLY.exec(line);
   // a part line ("A. LEFT BREAST, LUMPECTOMY:") heads the part's diagnosis lines; it is not a label
   if (!m || /^(?:[A-Z]\d?[.)]|\d+[.)])\s/.test(m[2] as string) || (m[2] as string).includes(',') || (m[2] as string).length > 50) return undefined;
@@ -128,14 +131,43 @@ let lastSliced: { unit: ExtractionUnit | undefined; text: string } = { unit: und
 export function subSpan(unit: ExtractionUnit, from: number, to: number, base: Span = unit.span): Span {
   let start = base.start + from;
   let end = base.start + to;
-  while (start < end && /\s/.test(unit.text[start] as string)) start++;
-  while (end > start && /[\s,;.:]/.test(unit.text[end - 1] as string)) end--;
+  // character codes, not a regex test per character (every candidate's span is trimmed here)
+  const text = unit.text;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && (isSpace(text.charCodeAt(end - 1)) || isComma(text.charCodeAt(end - 1)))) end--;
   return { start, end };
 }
 
 /** The unit's line without a trailing period (what synoptic findings point at). */
 export function lineSpan(unit: ExtractionUnit): Span {
   let end = unit.span.end;
-  while (end > unit.span.start && /[\s.;]/.test(unit.text[end - 1] as string)) end--;
+  while (end > unit.span.start && (isSpace(unit.text.charCodeAt(end - 1)) || unit.text.charCodeAt(end - 1) === 46 || unit.text.charCodeAt(end - 1) === 59)) end--;
   return { start: unit.span.start, end };
+}
+
+/** , ; . : (what a span's end is trimmed of besides spaces). */
+function isComma(c: number): boolean {
+  return c === 44 || c === 59 || c === 46 || c === 58;
+}
+
+/**
+ * [...s.matchAll(re)] for a global regex, without matchAll's copy of the regex on every call (it cost about as much
+ * as the scan itself on a unit's short text, and extractors scan every unit many times). Like matchAll it starts at
+ * re.lastIndex, steps over an empty match, and leaves re.lastIndex as it found it.
+ */
+export function allMatches(s: string, re: RegExp): RegExpExecArray[] {
+  const from = re.lastIndex;
+  const out: RegExpExecArray[] = [];
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex = advance(s, re.lastIndex, re.unicode);
+  }
+  re.lastIndex = from;
+  return out;
+}
+
+function advance(s: string, index: number, unicode: boolean): number {
+  if (!unicode || index + 1 >= s.length) return index + 1;
+  const c = s.charCodeAt(index);
+  return c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(index + 1) & 0xfc00) === 0xdc00 ? index + 2 : index + 1;
 }

@@ -1,7 +1,7 @@
 // Named gene alterations: "EGFR exon 19 deletion (p.E746_A750del)", "KRAS G12C", "ALK rearrangement",
 // "EML4-ALK fusion", "MET exon 14 skipping", "NRAS: Wild-type", "BRAF V600E: Not detected".
 import type { Candidate, FindingValues } from './finding';
-import { lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
+import { allMatches, lineSpan, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 
 /** Genes a solid-tumor report names with actionable or prognostic alterations (HUGO symbols). */
 export const REPORTED_GENES = [
@@ -24,8 +24,10 @@ const GENE_ONCE = new RegExp(GENE.source);
 
 /** Whether s names a gene geneAlterationsOf reads (a cheap test before it runs). */
 export function mayNameGene(s: string): boolean {
-  return GENE_ONCE.test(s) || s.includes('POLEmut');
+  // every gene symbol starts with a capital and a capital or digit: a text without such a pair skips the long regex
+  return (CAPITAL_PAIR.test(s) && GENE_ONCE.test(s)) || s.includes('POLEmut');
 }
+const CAPITAL_PAIR = /[A-Z][A-Z0-9]/;
 const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)?|homozygous deletions?|germline (?:variants?|alterations?|mutations?)|(?:promoter )?(?:hyper)?methylat(?:ion|ed)|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|mutant|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
 const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?|mutant|mutated|not detected|detected|negative|positive)\b))(?:\b|(?<=\*))\)?/;
@@ -91,16 +93,18 @@ function parseSegment(segment: string, gene: string, partner: string | undefined
   } else if (partner) parts.push(`${partner}::${gene} fusion`);
   const vaf = /(?:variant allele (?:fraction|frequency)|\bVAF\b)\s*(?:of\s*|:|=)?\s*(\d{1,3}(?:\.\d+)?)\s*%/i.exec(rest);
   if (vaf) value.vafPercent = Number(vaf[1]);
-  const notDetected = NOT_DETECTED.exec(rest);
+  // (the same pure tests of rest as above: their results are reused, not recomputed)
+  const notDetected = notDetectedEarly;
+  const detectedWord = !notDetected && DETECTED.test(rest);
   const wildType = notDetected && /wild/i.test(notDetected[0]);
   // a test ordered or recommended, without a result ("MLH1 promoter methylation testing has been requested")
-  if (!notDetected && !DETECTED.test(rest) && /^[\w\s-]{0,40}?\b(?:testing|analysis|test|studies|sequencing)\b/i.test(rest) && !PROTEIN.test(rest)) return undefined;
+  if (!notDetected && !detectedWord && /^[\w\s-]{0,40}?\b(?:testing|analysis|test|studies|sequencing)\b/i.test(rest) && !protein) return undefined;
   // a fusion gene's bare result ("ALK (D5F3) IHC: Negative", "ALK-positive") is about rearrangement
   if (parts.length === 0 && FUSION_GENES.has(gene) && (notDetected || /^[-\s]*(?:\([^)]*\)\s*)?(?:IHC|FISH|by [A-Za-z]+)?\s*:?\s*(?:positive|detected|present)\b|^-positive/i.test(rest))) parts.push('rearrangement');
   if ((GERMLINE_ONLY_GENES as readonly string[]).includes(gene) && !/pathogenic|germline|methylation|variant|mutation|alteration/i.test(parts.join(' ')) && !/^\s*(?:testing|test)\b/i.test(rest)) return undefined;
   if (parts.length === 0 && !wildType && !notDetected) return undefined;
   if (parts.length) value.alteration = parts.join(' ');
-  return { value, end, ...(notDetected ? { notDetectedWord: true } : DETECTED.test(rest) ? { detectedWord: true } : {}) };
+  return { value, end, ...(notDetected ? { notDetectedWord: true } : detectedWord ? { detectedWord: true } : {}) };
 }
 
 /** The alteration word as the vocabulary names it: "rearranged" → rearrangement, "amplified" → amplification. */
@@ -129,7 +133,7 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   // "Reflex BRAF V600E and MLH1 promoter methylation testing ordered": tests ordered, no result stated
   if (ORDERED_TESTS.test(s) && !DETECTED.test(s) && !NOT_DETECTED.test(s)) return [];
-  const genes = [...s.matchAll(GENE)];
+  const genes = allMatches(s, GENE);
   const out: Candidate[] = [];
   // "EGFR, ALK, ROS1, BRAF or MET: negative", "No EGFR, KRAS or BRAF alterations": a list shares its statement
   const sharedFrom: number[] = genes.map((_, n) => n);
@@ -184,7 +188,7 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
   // "Diagnosis of POLEmut endometrioid carcinoma": the subtype's short name (not "(POLEmut)" after a restatement,
   // not a FIGO stage string such as "IAm-POLEmut")
   if (s.includes('POLEmut')) {
-    for (const m of s.matchAll(POLEMUT)) {
+    for (const m of allMatches(s, POLEMUT)) {
       const start = m.index ?? 0;
       if (/(?:[-\w]|\(\s*)$/.test(s.slice(Math.max(0, start - 2), start)) || /POLE-mut\w*\W{0,6}$/.test(s.slice(Math.max(0, start - 20), start))) continue;
       const span = subSpan(unit, start, start + m[0].length);

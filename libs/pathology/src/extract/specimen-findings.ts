@@ -1,8 +1,9 @@
 // Specimen, procedure, primary site and laterality: from synoptic lines ("Procedure: Sigmoidectomy") and from the
 // part lines of the diagnosis / specimen sections ("A. LEFT BREAST, 2:00, ULTRASOUND-GUIDED CORE NEEDLE BIOPSY:").
+import { isSpace } from '../context/tokens';
 import type { Span } from '../span';
 import type { Candidate, FindingValues } from './finding';
-import { lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
+import { allMatches, lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 
 export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:bilateral )?(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectom(?:y|ies)(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide (?:local )?excision|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|turbt|turp|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)\b/i;
 
@@ -210,16 +211,18 @@ const PROCEDURE_ALL = new RegExp(PROCEDURE.source, 'gi');
 function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
+  // one test for the usual sentence that names neither (PROCEDURE_WORD holds both tests' words)
+  if (!PROCEDURE_WORD.test(s)) return out;
   const abbreviated = ABBREVIATED_HINT.test(s);
   if (!abbreviated && !/ectom|resection|excis|turp|turbt/i.test(s)) return out;
   // "A re-excision of the superior margin may be considered", "Re-excision ... is advised": a planned procedure (rule C4)
   if (PLANNED.test(s)) return out;
   // "Op: laparoscopic TME / low anterior resection", "TLH + BSO + SLN": resections by their usual abbreviations
-  if (abbreviated) for (const m of s.matchAll(ABBREVIATED_PROCEDURE)) {
+  if (abbreviated) for (const m of allMatches(s, ABBREVIATED_PROCEDURE)) {
     const start = m.index ?? 0;
     out.push({ kind: 'procedure', value: { procedure: ABBREVIATIONS[m[1] as string] as string }, span: subSpan(unit, start, start + m[0].length), key: 'procedure', source: 'prose' });
   }
-  for (const m of s.matchAll(PROCEDURE_ALL)) {
+  for (const m of allMatches(s, PROCEDURE_ALL)) {
     const words = m[0].toLowerCase();
     if (!/ectomy|ectomies|anterior resection|abdominoperineal|wedge resection|wide (?:local )?excision|re-excision|mesorectal excision|transurethral resection|^turb?t$|^turp$/.test(words)) continue;
     if (/lymph node|dissection/.test(words)) continue;
@@ -230,7 +233,7 @@ function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   }
   // "melanoma of the left shoulder excised in 2017", "squamous cell carcinoma of the left ear (2022), excised": an
   // excision of a tumour told in the past tense ("completely excised" states a margin, "should be excised" a plan)
-  if (/excised/i.test(s)) for (const m of s.matchAll(TUMOUR_EXCISED)) {
+  if (/excised/i.test(s)) for (const m of allMatches(s, TUMOUR_EXCISED)) {
     const start = (m.index ?? 0) + m[0].length - 'excised'.length;
     out.push({ kind: 'procedure', value: { procedure: 'excision' }, span: subSpan(unit, start, start + 'excised'.length), key: 'procedure', source: 'prose' });
   }
@@ -239,6 +242,8 @@ function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
 /** Resection abbreviations (capitals only: "TME", "TLH", "TAH-BSO", "LAR", "APR"). */
 const ABBREVIATIONS: Record<string, string> = { TME: 'total mesorectal excision', TLH: 'hysterectomy', TAH: 'hysterectomy', LAVH: 'hysterectomy', LAR: 'low anterior resection', APR: 'abdominoperineal resection' };
 const ABBREVIATED_HINT = /\b(?:TME|TLH|TAH|LAVH|LAR|APR)\b/;
+/** A resection word or (in any case: a superset of ABBREVIATED_HINT) an abbreviation. */
+const PROCEDURE_WORD = /ectom|resection|excis|turp|turbt|\b(?:TME|TLH|TAH|LAVH|LAR|APR)\b/i;
 const ABBREVIATED_PROCEDURE = /\b(TME|TLH|TAH|LAVH|LAR|APR)(?:[- ]BSO)?\b/g;
 const PLANNED = /\b(?:may|might|should|could|would|will)\s+(?:be\s+)?(?:considered|upgraded|performed|indicated|needed|required|advised|recommended|warranted)\b|\b(?:is|are)\s+(?:advised|recommended|suggested|planned|scheduled)\b|\bif\s+(?:an?\s+)?(?:[a-z-]+\s+){0,2}(?:is|are)\s+performed\b/i;
 const TUMOUR_EXCISED = /\b(?:carcinoma|melanoma|lesion|nevus|naevus|macule|papule|tumou?r)\b[^.;:]{0,60}?(?<!\b(?:completely|incompletely|entirely|widely|narrowly|not|be|been|being|to be)\s)\bexcised\b/gi;
@@ -266,11 +271,11 @@ const ORGAN_WORDS: readonly [RegExp, string][] = [
 /** The organ a site phrase is in ("Upper outer quadrant, 2 o'clock" → breast; "Sigmoid colon" → colon). */
 export function organOfSite(site: string): string | undefined {
   const words = site.toLowerCase().replace(/[^a-z0-9:' -]+/g, ' ').replace(/\s+/g, ' ').trim();
-  for (const m of words.matchAll(ORGAN_MENTION)) {
+  for (const m of allMatches(words, ORGAN_MENTION)) {
     const organ = organOfWords(m[0]);
     if (organ) return organ;
   }
-  for (const m of words.matchAll(SITE_PHRASE)) {
+  for (const m of allMatches(words, SITE_PHRASE)) {
     const organ = organOfWords(m[0]);
     if (organ) return organ;
   }
@@ -306,10 +311,10 @@ export function organMentionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   if (!ORGAN_HINT.test(s) && !LOBE_ABBREVIATION_HINT.test(s)) return [];
   const tumors: number[] = [];
-  for (const m of s.matchAll(TUMOR_WORD)) if (!namesNoTumour(s, m.index ?? 0, (m.index ?? 0) + m[0].length)) tumors.push(m.index ?? 0);
+  for (const m of allMatches(s, TUMOR_WORD)) if (!namesNoTumour(s, m.index ?? 0, (m.index ?? 0) + m[0].length)) tumors.push(m.index ?? 0);
   if (tumors.length === 0) return [];
   const out: Candidate[] = [];
-  for (const m of s.matchAll(ORGAN_MENTION)) {
+  for (const m of allMatches(s, ORGAN_MENTION)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     const organ = organOfWords(m[0]);
@@ -319,13 +324,25 @@ export function organMentionsOf(unit: ExtractionUnit): Candidate[] {
       // 7 words are never this far apart (a cheap test before slicing)
       if (t < start - 200 || t > end + 200) return false;
       const between = t < start ? s.slice(t, start) : s.slice(end, t);
-      return !/[.;:]\s/.test(between) && between.split(/\s+/).filter(Boolean).length <= 8;
+      return !/[.;:]\s/.test(between) && wordCount(between) <= 8;
     });
     if (!near) continue;
     // "breast biomarker", "colon polyps" (benign) — a following "polyps"/"biomarker" word is not a tumour
     out.push({ kind: 'primary-site', value: { site: m[0].toLowerCase(), organ }, span: subSpan(unit, start, end), key: 'primary-site', source: 'prose' });
   }
   return out;
+}
+
+/** between.split(/\s+/).filter(Boolean).length, counted without the arrays. */
+function wordCount(between: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < between.length; i++) {
+    const space = isSpace(between.charCodeAt(i));
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
 }
 
 /** Whether an opening double quote before position `at` in s is still open there. */
@@ -356,14 +373,14 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
   // lobe abbreviations: "nodule LUL", "RML mass"
-  if (LOBE_ABBREVIATION_HINT.test(s)) for (const m of s.matchAll(LOBE_ABBREVIATION)) {
+  if (LOBE_ABBREVIATION_HINT.test(s)) for (const m of allMatches(s, LOBE_ABBREVIATION)) {
     const start = m.index ?? 0;
     out.push({ kind: 'laterality', value: { laterality: m[1] === 'L' ? 'left' : 'right' }, span: subSpan(unit, start, start + m[0].length), key: 'laterality', source: 'prose' });
   }
   if (!/left|right|bilateral/i.test(s)) return out;
   const sentinel = /sentinel|\bSLNs?\b/i.test(s);
   let bothEnd = -1;
-  for (const m of s.matchAll(LATERALITY_WORD)) {
+  for (const m of allMatches(s, LATERALITY_WORD)) {
     const start = m.index ?? 0;
     if (start < bothEnd) continue;
     let end = start + m[0].length;

@@ -113,24 +113,49 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+const LONG_WORD = /[A-Za-z]{6,}/g;
+
+/**
+ * keywordFor of the ASCII-letter word text[i, end), remembered under a small-integer key of its length, first,
+ * middle and last letters and compared in place (startsWith): a repeated word costs no slice and no string hash.
+ */
+const WORDS_BY_KEY = new Map<number, { word: string; keyword: string | undefined }[]>();
+let wordsSeen = 0;
+
+function keywordAt(text: string, i: number, end: number): string | undefined {
+  const n = end - i;
+  const key = n | (text.charCodeAt(i) << 5) | (text.charCodeAt(i + (n >> 1)) << 12) | (text.charCodeAt(end - 1) << 19);
+  let bucket = WORDS_BY_KEY.get(key);
+  if (bucket !== undefined) for (const e of bucket) if (text.startsWith(e.word, i)) return e.keyword;
+  const word = text.slice(i, end);
+  const keyword = keywordFor(word);
+  if (wordsSeen < 100_000) {
+    wordsSeen++;
+    if (bucket === undefined) WORDS_BY_KEY.set(key, (bucket = []));
+    bucket.push({ word, keyword });
+  }
+  return keyword;
+}
+
 /** The text with keyword typos corrected, and the offset map back to the verbatim text. */
 export function correctSpelling(text: string): SpellingCorrection {
   const corrections: SpellingCorrection['corrections'] = [];
-  // every run of 6+ ASCII letters (/[A-Za-z]{6,}/g, scanned by hand: no match array per word)
-  for (let i = 0; i < text.length; ) {
-    if (!isAsciiLetter(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let end = i + 1;
-    while (end < text.length && isAsciiLetter(text.charCodeAt(end))) end++;
+  // every run of 6+ ASCII letters: found by the regex's test (a native scan, and no match array per word), which
+  // leaves lastIndex at the run's end (the match is greedy and starts where the run does: a longer run to its left
+  // would have matched first); its start is found by stepping back over its letters
+  LONG_WORD.lastIndex = 0;
+  while (LONG_WORD.test(text)) {
+    const end = LONG_WORD.lastIndex;
+    let i = end - 6;
+    while (i > 0 && isAsciiLetter(text.charCodeAt(i - 1))) i--;
     // only a word that may be a keyword's typo is looked up (most are not: no slice, no cache lookup)
-    if (end - i >= 6 && end - i <= LONGEST_CORRECTABLE && MAY_BE_TYPO[text.charCodeAt(i) * (LONGEST_CORRECTABLE + 1) + end - i] === 1) {
-      const word = text.slice(i, end);
-      const keyword = keywordFor(word);
-      if (keyword) corrections.push({ start: i, end, word, keyword: inCaseOf(word, keyword) });
+    if (end - i <= LONGEST_CORRECTABLE && MAY_BE_TYPO[text.charCodeAt(i) * (LONGEST_CORRECTABLE + 1) + end - i] === 1) {
+      const keyword = keywordAt(text, i, end);
+      if (keyword) {
+        const word = text.slice(i, end);
+        corrections.push({ start: i, end, word, keyword: inCaseOf(word, keyword) });
+      }
     }
-    i = end;
   }
   if (corrections.length === 0) return { text, toOriginal: (o) => o, corrections };
   let out = '';

@@ -2,7 +2,7 @@
 // perineural invasion, lymph nodes, pTNM with AJCC edition — from synoptic lines and prose.
 import { isSpace } from '../context/tokens';
 import type { Candidate, FindingValues } from './finding';
-import { lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
+import { allMatches, lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 import { COUNT, parseComparator, parseCount, parseEdition, parsePresence, parseSize, SIZE, toMm } from './value-parsers';
 
 // ------------------------------------------------------------------ histologic type
@@ -36,7 +36,7 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   if (base && NO_SPECIAL_TYPE_VALUE.test(s.slice(from))) {
     return [{ kind: 'histologic-type', value: { name: 'invasive carcinoma of no special type', behavior: 'invasive' }, span: lineSpan(unit), target: subSpan(unit, from, s.length), key: 'histologic-type/invasive', source: 'synoptic' }];
   }
-  const matches = [...s.slice(from).matchAll(HISTOLOGY)];
+  const matches = allMatches(s.slice(from), HISTOLOGY);
   const aboutNodes = /\blymph nodes?\b|\bnodes?\b|\(\d+\/\d+\)/i.test(s);
   for (const m of matches) {
     const start = from + (m.index ?? 0);
@@ -83,8 +83,9 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   }
   // "Negative for atypia and malignancy", "No prior malignancy": a denied malignancy is a (negated) type statement
   // ("all negative for malignancy (0/20)", "Station 4L: negative for malignancy" are node statements)
-  if (aboutNodes || /\bstation\b/i.test(s)) return out;
-  for (const m of s.matchAll(DENIED_MALIGNANCY)) {
+  // (a denial names "malignancy" or "cancer": a plain test first, the long pattern only where one occurs)
+  if (aboutNodes || /\bstation\b/i.test(s) || !/malignancy|cancer/i.test(s)) return out;
+  for (const m of allMatches(s, DENIED_MALIGNANCY)) {
     const word = /cancer$/i.test(m[0]) ? 'cancer' : 'malignancy';
     const start = (m.index ?? 0) + m[0].length - word.length;
     const span = subSpan(unit, m.index ?? 0, start + word.length);
@@ -157,8 +158,8 @@ export function gradeGroupOf(primary: number | undefined, secondary: number | un
 /** Prostate grading: "Gleason score 3+4=7, Grade Group 2", "Gleason 4+3", "ISUP grade group 5". */
 function prostateGradeOf(unit: ExtractionUnit, scope: string, labelled: boolean | undefined): Candidate[] {
   const out: Candidate[] = [];
-  const gleasons = [...scope.matchAll(GLEASON_ALL)];
-  const groups = [...scope.matchAll(GRADE_GROUP_ALL)];
+  const gleasons = allMatches(scope, GLEASON_ALL);
+  const groups = allMatches(scope, GRADE_GROUP_ALL);
   const usedGroups = new Set<number>();
   for (const g of gleasons) {
     const primary = g[1] ? Number(g[1]) : undefined;
@@ -336,7 +337,7 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
   if (!/\d\s*(?:cm|mm|millim|centim)/i.test(s)) return out;
-  for (const m of s.matchAll(SIZE_ALL)) {
+  for (const m of allMatches(s, SIZE_ALL)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     const sentenceBreak = lastSentenceBreak(s, start);
@@ -405,9 +406,12 @@ function lastMatchOf(s: string, re: RegExp): { start: number; end: number } {
   if (!g) GLOBAL.set(re, (g = new RegExp(re.source, 'gi')));
   let start = -1;
   let end = -1;
-  for (const m of s.matchAll(g)) {
-    start = m.index ?? 0;
+  // an exec loop (no list of the matches: only the last counts); g is this function's own, its lastIndex ends at 0
+  g.lastIndex = 0;
+  for (let m = g.exec(s); m !== null; m = g.exec(s)) {
+    start = m.index;
     end = start + m[0].length;
+    if (m[0] === '') g.lastIndex++;
   }
   return { start, end };
 }
@@ -463,7 +467,7 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
       }
       // every distance the value states: "Negative; closest (medial) 8 mm; melanoma in situ 6 mm from the medial margin"
       if (!/\bx\b|×/.test(value)) {
-        for (const d of value.matchAll(DISTANCE_ALL)) {
+        for (const d of allMatches(value, DISTANCE_ALL)) {
           const at = d.index ?? 0;
           if (NOT_MARGIN_DISTANCE_AFTER.test(value.slice(at + d[0].length))) continue;
           const comparator = parseComparator(d[1]?.toLowerCase());
@@ -494,13 +498,13 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
   if (!/margin|CRM|staple/i.test(s)) return uiccResidualOf(unit);
   // "Margins negative for carcinoma", "all margins are free of tumor", "the deep margin is involved", "CRM clear",
   // "positive circumferential margin", "carcinoma present at the inked deep margin", "radial margin clear at 1 mm (close)"
-  for (const m of s.matchAll(MARGIN_STATUS_AFTER)) {
+  for (const m of allMatches(s, MARGIN_STATUS_AFTER)) {
     const start = m.index ?? 0;
     const clause = clauseAround(s, start, start + m[0].length);
     const st = /\bclose\b/i.test(clause) ? 'close' : marginStatus(m[2] as string);
     if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start, start + m[0].length), target: subSpan(unit, start, start + (m[1] as string).length), key: 'margin/status', source: 'prose', affirmedByValue: true });
   }
-  for (const m of s.matchAll(MARGIN_STATUS_BEFORE)) {
+  for (const m of allMatches(s, MARGIN_STATUS_BEFORE)) {
     const start = m.index ?? 0;
     if (out.some((c) => c.span.start - unit.span.start < start + m[0].length && start < c.span.end - unit.span.start)) continue;
     // "re-excision to obtain a clear deep margin" is a goal, not a status
@@ -511,12 +515,12 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
     if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start - (hedge?.[0].length ?? 0), start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true, ...(hedge ? { uncertainByValue: true } : {}) });
   }
   // "carcinoma in situ extends along the bronchial mucosa to the bronchial resection margin": extension to a margin
-  if (/\bextend/i.test(s)) for (const m of s.matchAll(EXTENDS_ALONG_TO_MARGIN)) {
+  if (/\bextend/i.test(s)) for (const m of allMatches(s, EXTENDS_ALONG_TO_MARGIN)) {
     const start = m.index ?? 0;
     if (out.some((c) => c.span.start - unit.span.start < start + m[0].length && start < c.span.end - unit.span.start)) continue;
     out.push({ kind: 'margin', value: { status: 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
   }
-  for (const m of s.matchAll(/\b((?:[A-Za-z]+\s+)?margins?)\s+involvement\b/gi)) {
+  for (const m of allMatches(s, /\b((?:[A-Za-z]+\s+)?margins?)\s+involvement\b/gi)) {
     const start = m.index ?? 0;
     out.push({ kind: 'margin', value: { status: 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
   }
@@ -553,7 +557,7 @@ function marginClauses(value: string): { at: number; text: string }[] {
   if (!value.includes(';') && !value.includes(',')) return [{ at: 0, text: value }];
   const out: { at: number; text: string }[] = [];
   let at = 0;
-  for (const m of value.matchAll(MARGIN_CLAUSE_CUT)) {
+  for (const m of allMatches(value, MARGIN_CLAUSE_CUT)) {
     const end = m.index ?? 0;
     const text = value.slice(at, end).trimEnd();
     if (text) out.push({ at, text });
@@ -571,7 +575,7 @@ function clauseStatus(clause: string): FindingValues['margin']['status'] | undef
 function uiccResidualOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   if (!/\b(?:y?p|c)[TN][0-4X]/.test(s)) return [];
-  return [...s.matchAll(UICC_RESIDUAL)].map((m): Candidate => {
+  return allMatches(s, UICC_RESIDUAL).map((m): Candidate => {
     const start = m.index ?? 0;
     return { kind: 'margin', value: { status: m[1] === '0' ? 'negative' : 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true };
   });
@@ -602,7 +606,7 @@ function marginDistancesOf(unit: ExtractionUnit, already: Candidate[]): Candidat
   const s = sliceOf(unit);
   if (!/\bmargins?\b|\bCRM\b|staple line/i.test(s)) return [];
   const out: Candidate[] = [];
-  for (const m of s.matchAll(DISTANCE_ALL)) {
+  for (const m of allMatches(s, DISTANCE_ALL)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     const around = s.slice(Math.max(0, start - 8), Math.min(s.length, end + 22));
@@ -663,7 +667,7 @@ export function invasionOf(unit: ExtractionUnit): Candidate[] {
     }
     const s = sliceOf(unit);
     // every statement in the unit: "EMVI is present, and small-vessel lymphovascular invasion is conspicuous"
-    for (const m of s.matchAll(GLOBAL_INVASION.get(re) as RegExp)) {
+    for (const m of allMatches(s, GLOBAL_INVASION.get(re) as RegExp)) {
       const start = m.index ?? 0;
       let termEnd = start + m[0].length;
       // "lymphovascular and perineural invasion are not identified", "perineural and venous invasion are seen": the
@@ -696,7 +700,7 @@ export function uiccInvasionCodesOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   if (!MAY_HOLD_UICC.test(s) || !UICC_CONTEXT.test(s)) return [];
   const out: Candidate[] = [];
-  for (const m of s.matchAll(UICC_INVASION)) {
+  for (const m of allMatches(s, UICC_INVASION)) {
     const start = m.index ?? 0;
     const kind = m[1] === 'Pn' ? 'perineural-invasion' : 'lymphovascular-invasion';
     const absent = m[2] === '0';
@@ -712,7 +716,9 @@ const GLOBAL_INVASION = new Map<RegExp, RegExp>([LVI, PNI].map((re) => [re, new 
 export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
   const row = nodeTableRowOf(unit);
   if (row) return [row];
-  if (unit.label && unit.value) {
+  // every count label read below names nodes or the count ("Number examined", "Total positive"); other labels
+  // ("Margins", "Tumor size") skip its regexes and are read as prose
+  if (unit.label && unit.value && NODE_COUNT_LABEL_HINT.test(unit.label.norm)) {
     const label = unit.label.norm;
     const count = /^(\d{1,3})\b/.exec(sliceOf(unit, unit.value).trim());
     const examined = /(?:lymph )?nodes? examined|^(?:number |total )?examined\b|number of (?:regional )?(?:lymph )?nodes? (?:examined|retrieved|submitted)|total (?:lymph )?nodes?/.test(label);
@@ -733,6 +739,8 @@ export function lymphNodesOf(unit: ExtractionUnit): Candidate[] {
   }
   return nodeStatementsOf(unit);
 }
+
+const NODE_COUNT_LABEL_HINT = /node|examined|involved|positive|number with/;
 
 /** "station 10L: two", "station 7: 3" (not a ratio, a size or a count of something else). */
 const STATION_COUNT = new RegExp(String.raw`\bstation\s+\d{1,2}[LR]?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|out of\b|cm\b|mm\b|%|positive|involved|[a-z]))`, 'gi');
@@ -865,7 +873,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const out = counts.out;
   const taken = counts.taken;
   // "Regional Lymph Nodes: Number examined: 23; Number involved: 2", "Nodes: 16 identified"
-  for (const m of s.matchAll(NAMED_COUNT)) {
+  for (const m of allMatches(s, NAMED_COUNT)) {
     const start = m.index ?? 0;
     const n = m[4] !== undefined ? parseCount(m[4]) : Number(m[2] ?? m[3]);
     if (n === undefined) continue;
@@ -874,10 +882,10 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     const sides = m[1] && /examined/i.test(m[1]) ? SIDE_COUNTS.exec(s.slice(start + m[0].length)) : null;
     if (sides) {
       const at = start + m[0].length + sides.index;
-      for (const side of (sides[0] as string).matchAll(/\b(?:right|left)\s+(\d{1,3})\b/gi)) counts.push(at + (side.index ?? 0), at + (side.index ?? 0) + side[0].length, { examined: Number(side[1]) });
+      for (const side of allMatches(sides[0] as string, /\b(?:right|left)\s+(\d{1,3})\b/gi)) counts.push(at + (side.index ?? 0), at + (side.index ?? 0) + side[0].length, { examined: Number(side[1]) });
     }
   }
-  for (const m of s.matchAll(COUNT_OF)) {
+  for (const m of allMatches(s, COUNT_OF)) {
     const start = (m.index ?? 0);
     const positive = parseCount(m[1] as string);
     const examined = parseCount(m[2] as string);
@@ -894,11 +902,11 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     counts.push(start, start + m[0].length, { positive, examined });
   }
   // "3 positive / 17 examined", "2 involved, 14 retrieved"
-  for (const m of s.matchAll(POSITIVE_THEN_EXAMINED)) {
+  for (const m of allMatches(s, POSITIVE_THEN_EXAMINED)) {
     const start = m.index ?? 0;
     if (counts.free(start, start + m[0].length)) counts.push(start, start + m[0].length, { positive: Number(m[1]), examined: Number(m[2]) });
   }
-  for (const m of s.matchAll(RATIO)) {
+  for (const m of allMatches(s, RATIO)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     if (!counts.free(start, end)) continue;
@@ -918,7 +926,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
       continue;
     }
     // a ratio right after a count of nodes ("ONE LYMPH NODE, NEGATIVE ... (0/1)") joins it in one statement
-    const count = [...s.slice(0, start).matchAll(COUNT_NODES)].at(-1);
+    const count = allMatches(s.slice(0, start), COUNT_NODES).at(-1);
     // ("Twenty lymph nodes examined, all negative for malignancy (0/20)", "One lymph node with metastatic carcinoma,
     // 7 mm (1/1)", "Three lymph nodes, one with carcinoma (2.1 mm deposit) (1/3)": words and digits are one statement,
     // rule C1)
@@ -926,7 +934,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     if (count && countStates && !/;|\.(?!\d)/.test(s.slice((count.index ?? 0) + count[0].length, start))) counts.push(count.index ?? 0, end - (m[0].endsWith(')') && !m[0].startsWith('(') ? 1 : 0), { positive, examined });
     else counts.push(start + (m[0].startsWith('(') ? 1 : 0), end - (m[0].endsWith(')') ? 1 : 0), { positive, examined });
   }
-  for (const m of s.matchAll(COUNT_NODES)) {
+  for (const m of allMatches(s, COUNT_NODES)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     if (!counts.free(start, end)) continue;
@@ -958,10 +966,10 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
       counts.push(at, end + denial.index + denial[0].length, { positive: 0 });
     }
   }
-  for (const m of s.matchAll(NO_NODES)) counts.push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
+  for (const m of allMatches(s, NO_NODES)) counts.push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
   // "(station 10L: two; station 11L: three)": a count written after each station's name
   if (/station/i.test(s)) {
-    for (const m of s.matchAll(STATION_COUNT)) {
+    for (const m of allMatches(s, STATION_COUNT)) {
       const at = (m.index ?? 0) + m[0].length - (m[1] as string).length;
       const n = parseCount(m[1] as string);
       if (n !== undefined && counts.free(at, at + (m[1] as string).length)) counts.push(at, at + (m[1] as string).length, { examined: n });
@@ -969,7 +977,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   }
   // "Both sentinel nodes are free of tumour": two examined, the denial none positive
   if (/\bboth\b/i.test(s)) {
-    for (const m of s.matchAll(BOTH_NODES)) {
+    for (const m of allMatches(s, BOTH_NODES)) {
       const start = m.index ?? 0;
       const end = start + (m[1] as string).length;
       if (!counts.free(start, end)) continue;
@@ -980,7 +988,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   }
   // "All nodes negative", "all lymph nodes are free of tumour": no count, none positive
   if (/\ball\b/i.test(s)) {
-    for (const m of s.matchAll(ALL_NODES_NEGATIVE)) {
+    for (const m of allMatches(s, ALL_NODES_NEGATIVE)) {
       const start = m.index ?? 0;
       if (counts.free(start, start + m[0].length)) counts.push(start, start + m[0].length, { positive: 0 });
     }
@@ -1002,8 +1010,10 @@ function tnmCase(category: string, code: string, suffix: string): string {
 export function tnmOf(unit: ExtractionUnit, reportEdition: number | undefined): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  if (!/[TNMtnm](?:[0-4xX]|is|IS|mi|MI)/.test(s)) return out;
-  const tokens = [...s.matchAll(TNM_TOKEN), ...[...s.matchAll(TNM_TOKEN_UPPER)].filter((m) => m[0] === m[0].toUpperCase())].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  // both token patterns need a capital T, N or M with a code after it ("metastasis" has only a lower-case "tis")
+  if (!/[TNM](?:[0-4xX]|is|IS|mi|MI)/.test(s)) return out;
+  const tokens = [...allMatches(s, TNM_TOKEN), ...allMatches(s, TNM_TOKEN_UPPER).filter((m) => m[0] === m[0].toUpperCase())].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  if (tokens.length === 0) return out;
   const edition = parseEdition(s) ?? reportEdition;
   let lastPrefix: string | undefined;
   let lastEnd = -10;
@@ -1044,7 +1054,7 @@ const EDITION_MENTION = /\b(?:AJCC|UICC|TNM)\b(?:[ \t]+staging)?(?:[ \t]+edition
 export function stagingEditionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  for (const m of s.matchAll(EDITION_MENTION)) {
+  for (const m of allMatches(s, EDITION_MENTION)) {
     const edition = Number(m[1] ?? m[2]);
     if (!(edition >= 5 && edition <= 9)) continue;
     const start = m.index ?? 0;
