@@ -92,7 +92,11 @@ const scoreSet = (set: ReportSet) => {
 };
 const heldOutSetResults = heldOutSets.map(scoreSet);
 const releasedSetResults = releasedSets.map(scoreSet);
-for (const set of heldOutSetResults) overallRow(`  ${set.name}`, set.reports, set.score.overall);
+for (const set of heldOutSetResults) {
+  // a set is registered before its reports are written (so nothing in it can have been tuned on)
+  if (set.reports === 0) console.log(`${padEnd(`  ${set.name}`, OVERALL_NAME_WIDTH)}${pad(0, 8)}  (registered; no report written yet)`);
+  else overallRow(`  ${set.name}`, set.reports, set.score.overall);
+}
 for (const set of releasedSetResults) overallRow(`  ${set.name} (released: tuning)`, set.reports, set.score.overall);
 if (strictResults) {
   console.log('\nstrict variant (specimen/procedure/histologic_type also by value):');
