@@ -59,3 +59,11 @@ describe('results that name no specific change (session 8, round 3: the guidelin
     expect(value('MLH1', 'promoter hypermethylation')).toEqual({ gene: 'MLH1', alteration: 'promoter hypermethylation' });
   });
 });
+
+describe('clinical stage (session 9: the guideline\'s rule C8)', () => {
+  it('labels pathologic categories (p, yp, rp) in pT/pN/pM, and no clinical one ("cT3b N1": the N takes the c)', () => {
+    const tnm = (category: 'T' | 'N' | 'M', prefix: string, code: string) => finding('tnm', { category, prefix, code: `${category}${code}`, stated: `${prefix}${category}${code}` });
+    expect(predictionsOf([tnm('T', 'p', '2'), tnm('N', 'yp', '1a'), tnm('T', 'rp', '3')]).map((p) => [p.field, p.value])).toEqual([['pT', 'pT2'], ['pN', 'ypN1a'], ['pT', 'rpT3']]);
+    expect(predictionsOf([tnm('T', 'c', '3b'), tnm('N', 'c', '1'), tnm('M', 'c', '0'), tnm('T', 'yc', '2')])).toEqual([]);
+  });
+});

@@ -128,7 +128,8 @@ export function predictionsOfFinding(f: Finding): EvalLabel[] {
       add('nodes_examined', f.value.examined);
       break;
     case 'tnm':
-      add(`p${f.value.category}` as EvalField, `${f.value.prefix}${f.value.code}`);
+      // the fields hold the pathologic classification: a clinical category ("cT3b N1", prefix c) is no label (C8)
+      if (!f.value.prefix.endsWith('c')) add(`p${f.value.category}` as EvalField, `${f.value.prefix}${f.value.code}`);
       break;
     case 'ajcc-edition':
       add('ajcc_edition', f.value.edition);
