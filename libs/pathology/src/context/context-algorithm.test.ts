@@ -154,3 +154,11 @@ describe('pathology triggers (session 8, round 3)', () => {
     expect(flags(ctx('Poor pulmonary reserve; lobectomy not feasible.', 'lobectomy'))).toEqual({ ...AFFIRMED, negated: true });
   });
 });
+
+describe('pathology triggers (session 9)', () => {
+  it('reads "not diagnostic of" as uncertain, not negated; a plain "not" still negates', () => {
+    expect(flags(ctx('Atypical small acinar proliferation (ASAP), suspicious for but not diagnostic of carcinoma.', 'carcinoma'))).toEqual({ ...AFFIRMED, uncertain: true });
+    expect(flags(ctx('The atypical glands are not diagnostic of adenocarcinoma.', 'adenocarcinoma'))).toEqual({ ...AFFIRMED, uncertain: true });
+    expect(flags(ctx('The glands are not atypical and show no carcinoma.', 'carcinoma'))).toEqual({ ...AFFIRMED, negated: true });
+  });
+});

@@ -66,7 +66,8 @@ export const FAMILY_EXPERIENCER_TRIGGERS: readonly string[] = [
  * Pathology-specific triggers, added here (not in the verbatim lists; source "oncoboard:pathology"): a procedure or
  * test a comment recommends has not been done ("Wide local excision with 1-2 cm margins ... is recommended":
  * hypothetical, backward), and one the history calls not feasible was not done ("lobectomy not feasible": negated,
- * backward); "FH of" (family history) makes what follows a relative's (experiencer, forward).
+ * backward); "FH of" (family history) makes what follows a relative's (experiencer, forward); "not diagnostic of"
+ * (a finding short of a diagnosis) leaves what follows uncertain, not negated (forward).
  */
 export const PATHOLOGY_TRIGGERS: readonly { phrase: string; pass: ContextPass; category: ContextCategory; direction: TriggerDirection }[] = [
   { phrase: 'is recommended', pass: 'hypothetical', category: 'hypothetical', direction: 'backward' },
@@ -74,6 +75,9 @@ export const PATHOLOGY_TRIGGERS: readonly { phrase: string; pass: ContextPass; c
   { phrase: 'not feasible', pass: 'negation', category: 'negated', direction: 'backward' },
   // "No FH of bowel cancer": FH is the usual abbreviation of family history ("FH of" is never fumarate hydratase)
   { phrase: 'fh of', pass: 'experiencer', category: 'experiencer', direction: 'forward' },
+  // "ASAP, suspicious for but not diagnostic of carcinoma": findings short of a diagnosis leave the carcinoma
+  // possible (a re-biopsy follows), not absent; longer than "not", so it is tagged in its place
+  { phrase: 'not diagnostic of', pass: 'negation', category: 'uncertain', direction: 'forward' },
 ];
 
 const NEGEX_TAGS: Record<string, { direction: TriggerDirection; category?: ContextCategory }> = {
