@@ -1175,3 +1175,14 @@ describe('a part label before a count in words and digits (session 8, round 4: r
     expect(nodes('GROSS:\nLymph nodes: 3 identified.\n')).toEqual([['nodes: 3 identified', { examined: 3 }]]);
   });
 });
+
+describe('denied tumour in a part (session 9)', () => {
+  it('reads a list ending in malignancy and "no tumour identified" as a denied type, not a denial of spread', () => {
+    const types = (text: string) => found(text, 'histologic-type').map(([s, , flags]) => [s, flags]);
+    expect(types('DIAGNOSIS:\nC. ESOPHAGUS, BIOPSIES: NEGATIVE FOR INTESTINAL METAPLASIA, DYSPLASIA AND MALIGNANCY.\n')).toEqual([['NEGATIVE FOR INTESTINAL METAPLASIA, DYSPLASIA AND MALIGNANCY', 'negated']]);
+    expect(types('DIAGNOSIS:\nA. Bronchial mucosa with squamous metaplasia. No invasive malignancy.\n')).toEqual([['No invasive malignancy', 'negated']]);
+    expect(types('DIAGNOSIS:\nD. OMENTUM: NO TUMOR IDENTIFIED.\n')).toEqual([['NO TUMOR IDENTIFIED', 'negated']]);
+    expect(types('DIAGNOSIS:\nNo residual viable tumour identified in the tumour bed.\n')).toEqual([['No residual viable tumour identified', 'negated']]);
+    expect(types('MICROSCOPIC:\nNo residual tumour is seen in the mesorectal fat.\n')).toEqual([]);
+  });
+});

@@ -84,7 +84,12 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   // "Negative for atypia and malignancy", "No prior malignancy": a denied malignancy is a (negated) type statement
   // ("all negative for malignancy (0/20)", "Station 4L: negative for malignancy" are node statements)
   // (a denial names "malignancy" or "cancer": a plain test first, the long pattern only where one occurs)
-  if (aboutNodes || /\bstation\b/i.test(s) || !/malignancy|cancer/i.test(s)) return out;
+  if (aboutNodes || /\bstation\b/i.test(s)) return out;
+  if (/tumou?r/i.test(s)) for (const m of allMatches(s, NO_TUMOUR)) {
+    const start = (m.index ?? 0) + m[0].toLowerCase().lastIndexOf((m[1] as string).toLowerCase());
+    out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span: subSpan(unit, m.index ?? 0, (m.index ?? 0) + m[0].length), target: subSpan(unit, start, start + (m[1] as string).length), key: 'histologic-type/unspecified', source: 'prose' });
+  }
+  if (!/malignancy|cancer/i.test(s)) return out;
   for (const m of allMatches(s, DENIED_MALIGNANCY)) {
     const word = /cancer$/i.test(m[0]) ? 'cancer' : 'malignancy';
     const start = (m.index ?? 0) + m[0].length - word.length;
@@ -117,8 +122,17 @@ function typeWords(type: string, subtype: string | undefined): (string | undefin
 
 /** A statement that counts nodes: "(0/3)", "2 of 15", "three lymph nodes". */
 const NODE_COUNT_STATEMENT = new RegExp(String.raw`\d\s*\/\s*\d|\b${COUNT}\s+(?:of|out of)\s+${COUNT}\b|\b${COUNT}\s+(?:[a-z-]+\s+){0,2}(?:lymph\s+)?nodes?\b|\bnegative\b`, 'i');
-/** "Negative for malignancy", "No prior malignancy", "No prior history of malignancy", "no family history of cancer" (rule C7). */
-const DENIED_MALIGNANCY = /\b(?:negative for|no|without|free of)\s+(?:(?:prior|previous|personal|past|known|other)\s+)?(?:(?:(?:family|medical)\s+)?history\s+of\s+)?(?:evidence of\s+)?(?:[a-z]+\s+(?:and|or)\s+)?(?:malignancy|cancer)\b/gi;
+/**
+ * "Negative for malignancy", "No prior malignancy", "No prior history of malignancy", "no family history of cancer"
+ * (rule C7), "No invasive malignancy", "NEGATIVE FOR INTESTINAL METAPLASIA, DYSPLASIA AND MALIGNANCY" (a list of up to
+ * three denied findings ending in malignancy).
+ */
+const DENIED_MALIGNANCY = /\b(?:negative for|no|without|free of)\s+(?:(?:prior|previous|personal|past|known|other)\s+)?(?:(?:(?:family|medical)\s+)?history\s+of\s+)?(?:evidence of\s+)?(?:[a-z-]+(?:\s+[a-z-]+)?(?:,\s*|\s+(?:and|or)\s+)){0,3}(?:invasive\s+)?(?:malignancy|cancer)\b/gi;
+/**
+ * "D. OMENTUM: NO TUMOR IDENTIFIED.", "No residual viable tumor identified in the tumor bed": a part or a tumour bed
+ * without tumour (a denied type); "No residual tumor is seen in the mesorectal fat" denies spread, not the tumour.
+ */
+const NO_TUMOUR = /\bno\s+(?:residual\s+)?(?:viable\s+)?(tumou?r)\s+(?:is\s+|was\s+)?(?:identified|seen|present)\b(?=\s*(?:[.;]|$|in the tumou?r bed\b))/gi;
 
 /** The clause (between , ; . : and parentheses) around [start, end) of s. */
 function clauseAround(s: string, start: number, end: number): string {
