@@ -9,7 +9,7 @@ import { markSupersededFindings } from './addenda';
 import { biomarkerFromLabel, biomarkersFromProse } from './biomarker-findings';
 import { labelledPieces, labelledUnit, labelWithValueBelow, type ExtractionUnit } from './extraction-unit';
 import type { Candidate, Finding, FindingKind, FindingValues } from './finding';
-import { geneAlterationsOf, mayNameGene } from './gene-alteration-findings';
+import { conditionalMethylationOf, geneAlterationsOf, mayNameGene } from './gene-alteration-findings';
 import { lateralityMentionsOf, organMentionsOf, organOfSite, specimenOf, withoutMetastasisParts } from './specimen-findings';
 import { correctSpelling } from './spelling';
 import { gradeOf, histologyOf, invasionOf, lymphNodesOf, marginsOf, reportEditionOf, stagingEditionsOf, tnmOf, tumorSizeOf } from './tumor-findings';
@@ -199,6 +199,8 @@ const MAY_HOLD = {
   /** UICC's L / V / Pn codes ("pT3 L1 V0 Pn1"), case as written. */
   invasionCodes: /\b(?:[LV]|Pn)[012]\b/,
   edition: /AJCC|UICC|TNM/,
+  /** "if methylation is absent", "if unmethylated" (conditionalMethylationOf). */
+  conditionalMethylation: /\bif\s+(?:\S+\s+){0,2}(?:methylation|unmethylated)\b/i,
   biomarker: /receptor|\bER\b|\bPR\b|PgR|HER|Ki-?67|MIB|PD-?L1|MLH1|PMS2|MSH[26]|MSI|MSS|microsatellite|mismatch|MMR|CPS|TPS/i,
 };
 
@@ -219,6 +221,7 @@ function unitCandidates(unit: ExtractionUnit, edition: number | undefined): Cand
   append(out, tnmOf(unit, edition));
   if (MAY_HOLD.biomarker.test(s)) append(out, biomarkerFromLabel(unit) ?? biomarkersFromProse(unit));
   if (mayNameGene(s)) append(out, geneAlterationsOf(unit));
+  if (MAY_HOLD.conditionalMethylation.test(s)) append(out, conditionalMethylationOf(unit));
   return out;
 }
 

@@ -1186,3 +1186,14 @@ describe('denied tumour in a part (session 9)', () => {
     expect(types('MICROSCOPIC:\nNo residual tumour is seen in the mesorectal fat.\n')).toEqual([]);
   });
 });
+
+describe('a plan that depends on MLH1 methylation (session 9)', () => {
+  it('reads "if methylation is absent" after an MLH1 methylation test as a denied, hypothetical MLH1 promoter hypermethylation', () => {
+    const genes = (text: string) => found(text, 'gene-alteration').map(([s, v, flags]) => [s, v, flags]);
+    const value = { gene: 'MLH1', alteration: 'promoter hypermethylation', detected: false };
+    expect(genes('COMMENT:\nMLH1 promoter methylation testing has been requested; if methylation is absent, referral to genetics is advised.\n')).toContainEqual(['if methylation is absent', value, 'negated,hypothetical']);
+    expect(genes('COMMENT:\nMLH1 promoter methylation analysis: pending; if unmethylated, germline testing would be indicated.\n')).toEqual([['if unmethylated', value, 'negated,hypothetical']]);
+    // no MLH1 methylation test named before: nothing to read the condition against
+    expect(genes('COMMENT:\nIf methylation is absent, genetics referral is advised.\n')).toEqual([]);
+  });
+});

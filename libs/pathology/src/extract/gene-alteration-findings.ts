@@ -197,3 +197,25 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
   }
   return out;
 }
+
+/**
+ * "If methylation is absent, germline testing ...", "if unmethylated, ...": a comment's plan that depends on the MLH1
+ * promoter methylation result not yet known — the alteration, hypothetical ("if", ConText) and denied. Only where the
+ * text just before names MLH1 methylation (the test a mismatch-repair comment means by "methylation").
+ */
+const CONDITIONAL_METHYLATION = /\bif\s+(?:(?:MLH1\s+)?(?:promoter\s+)?(methylation)\s+(?:is|was)\s+(?:absent|negative|not detected|not present)|(unmethylated))\b/gi;
+const MLH1_METHYLATION_BEFORE = /\bMLH1\b[^.]{0,60}methylat|methylat[^.]{0,40}\bMLH1\b/i;
+
+export function conditionalMethylationOf(unit: ExtractionUnit): Candidate[] {
+  const s = sliceOf(unit);
+  const out: Candidate[] = [];
+  for (const m of allMatches(s, CONDITIONAL_METHYLATION)) {
+    const start = m.index ?? 0;
+    const at = unit.span.start + start;
+    if (!MLH1_METHYLATION_BEFORE.test(unit.text.slice(Math.max(0, at - 300), at))) continue;
+    const word = (m[1] ?? m[2]) as string;
+    const wordAt = start + m[0].lastIndexOf(word);
+    out.push({ kind: 'gene-alteration', value: { gene: 'MLH1', alteration: 'promoter hypermethylation', detected: false }, span: subSpan(unit, start, start + m[0].length), target: subSpan(unit, wordAt, wordAt + word.length), key: 'gene-alteration/MLH1', source: 'prose', negatedByValue: true });
+  }
+  return out;
+}
