@@ -1197,3 +1197,12 @@ describe('a plan that depends on MLH1 methylation (session 9)', () => {
     expect(genes('COMMENT:\nIf methylation is absent, genetics referral is advised.\n')).toEqual([]);
   });
 });
+
+describe('needle aspiration procedures (session 9)', () => {
+  it('reads TBNA, FNA and "transbronchial needle aspiration (radial EBUS)" on part lines as the procedure', () => {
+    const procs = (text: string) => found(text, 'procedure').map(([s]) => s);
+    expect(procs('SPECIMENS:\n4. Left upper lobe mass, transbronchial needle aspiration (radial EBUS)\n')).toEqual(['transbronchial needle aspiration (radial EBUS)']);
+    expect(procs('DIAGNOSIS:\n4. Left upper lobe mass, TBNA: NON-SMALL CELL CARCINOMA.\n')).toEqual(['TBNA']);
+    expect(procs('Specimen: EBUS-guided FNA, station 11L (4 passes)\n')).toEqual(['EBUS-guided FNA']);
+  });
+});
