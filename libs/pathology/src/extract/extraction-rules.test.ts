@@ -1206,3 +1206,11 @@ describe('needle aspiration procedures (session 9)', () => {
     expect(procs('Specimen: EBUS-guided FNA, station 11L (4 passes)\n')).toEqual(['EBUS-guided FNA']);
   });
 });
+
+describe('WLE, and a part line that names the procedure first (session 9)', () => {
+  it('reads WLE as a wide local excision in prose and on part lines, and the site words after a leading procedure as the specimen', () => {
+    expect(found('CLINICAL HISTORY:\nPast history of left breast DCIS 2019 (WLE + RT).\n', 'procedure').map(([s, v, flags]) => [s, v, flags])).toEqual([['WLE', { procedure: 'wide local excision' }, 'historical']]);
+    expect(found('SPECIMENS:\nA. WLE left parietal scalp (stitch 12 o\'clock)\n', 'procedure').map(([s]) => s)).toEqual(['WLE']);
+    expect(found('SPECIMENS:\nA. WLE left parietal scalp (stitch 12 o\'clock)\n', 'specimen').map(([s]) => s)).toEqual(['left parietal scalp']);
+  });
+});

@@ -5,7 +5,7 @@ import type { Span } from '../span';
 import type { Candidate, FindingValues } from './finding';
 import { allMatches, lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionUnit } from './extraction-unit';
 
-export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|transbronchial needle aspiration(?: \((?:radial )?ebus(?:-tbna)?\))?|tbna|fna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:bilateral )?(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectom(?:y|ies)(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide (?:local )?excision|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|turbt|turp|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)(?:\b|(?<=\)))/i;
+export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|transbronchial needle aspiration(?: \((?:radial )?ebus(?:-tbna)?\))?|tbna|fna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:bilateral )?(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectom(?:y|ies)(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide (?:local )?excision|wle|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|turbt|turp|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)(?:\b|(?<=\)))/i;
 
 export const SITE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|(?:right|left) (?:upper|middle|lower) lobe|(?:upper|middle|lower) lobe|central portion|subareolar|retroareolar|nipple|breast|lung|bronch(?:us|ial)|cecum|appendix|ascending colon|hepatic flexure|transverse colon|splenic flexure|descending colon|sigmoid colon|rectosigmoid(?: junction)?|rectum|colon|esophag(?:us|eal)|gastroesophageal junction|stomach|gastric (?:antrum|body|cardia)|duodenum|pancreas(?: (?:head|body|tail))?|liver|gallbladder|prostate|kidney|bladder|ovary|fallopian tube|endometrium|uterus|cervix|thyroid|skin|axilla|lymph node|(?:plantar |palmar )?(?:heel|sole|palm)|scalp|cheek|forehead|temple|ear|nose|chin|neck|shoulder|(?:upper |lower )?(?:arm|back|leg)|forearm|thigh|calf|shin|knee|ankle|foot|toe|finger|thumb|hand|wrist|elbow|buttock|flank|trunk|chest wall)\b/i;
 
@@ -167,6 +167,16 @@ function partsOf(unit: ExtractionUnit, within: Span, source: 'synoptic' | 'prose
     // a part from a distant-metastasis site (liver, bone, adrenal): the tumour's specimen only when no other part is
     const metastasis = METASTASIS_SITE.test(head) && !PRIMARY_ORGAN_WORD.test(head) ? { metastasisSite: true } : {};
     if (site && specimenEnd > 0) out.push({ kind: 'specimen', value: { description: head.slice(0, specimenEnd) }, span: subSpan(unit, base, base + specimenEnd), key: 'specimen', source, ...metastasis });
+    // "A. WLE left parietal scalp (stitch 12 o'clock)": the procedure leads, the site words follow it
+    if (!site && proc && proc.index === 0) {
+      const tail = /^[\s,]*([^(),;:]+)/.exec(body.slice(proc[0].length));
+      const tailSite = tail ? SITE.exec(tail[1] as string) : null;
+      if (tail && tailSite) {
+        const words = (tail[1] as string).trimEnd();
+        const at = base + proc[0].length + tail[0].length - (tail[1] as string).length;
+        out.push({ kind: 'specimen', value: { description: words.toLowerCase() }, span: subSpan(unit, at, at + words.length), key: 'specimen', source });
+      }
+    }
     // the part's side ("LEFT BREAST", "Breast, left"), also where the part line is a synoptic "Specimen:" value
     const side = site && PAIRED_SITE.test(head) ? LATERALITY.exec(head.slice(0, specimenEnd)) : null;
     if (side) out.push({ kind: 'laterality', value: { laterality: laterality(side[1] as string) }, span: subSpan(unit, base + (side.index ?? 0), base + (side.index ?? 0) + side[0].length), key: 'laterality', source });
@@ -239,12 +249,12 @@ function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   }
   return out;
 }
-/** Resection abbreviations (capitals only: "TME", "TLH", "TAH-BSO", "LAR", "APR"). */
-const ABBREVIATIONS: Record<string, string> = { TME: 'total mesorectal excision', TLH: 'hysterectomy', TAH: 'hysterectomy', LAVH: 'hysterectomy', LAR: 'low anterior resection', APR: 'abdominoperineal resection' };
-const ABBREVIATED_HINT = /\b(?:TME|TLH|TAH|LAVH|LAR|APR)\b/;
+/** Resection abbreviations (capitals only: "WLE", "TME", "TLH", "TAH-BSO", "LAR", "APR"). */
+const ABBREVIATIONS: Record<string, string> = { WLE: 'wide local excision', TME: 'total mesorectal excision', TLH: 'hysterectomy', TAH: 'hysterectomy', LAVH: 'hysterectomy', LAR: 'low anterior resection', APR: 'abdominoperineal resection' };
+const ABBREVIATED_HINT = /\b(?:WLE|TME|TLH|TAH|LAVH|LAR|APR)\b/;
 /** A resection word or (in any case: a superset of ABBREVIATED_HINT) an abbreviation. */
-const PROCEDURE_WORD = /ectom|resection|excis|turp|turbt|\b(?:TME|TLH|TAH|LAVH|LAR|APR)\b/i;
-const ABBREVIATED_PROCEDURE = /\b(TME|TLH|TAH|LAVH|LAR|APR)(?:[- ]BSO)?\b/g;
+const PROCEDURE_WORD = /ectom|resection|excis|turp|turbt|\b(?:WLE|TME|TLH|TAH|LAVH|LAR|APR)\b/i;
+const ABBREVIATED_PROCEDURE = /\b(WLE|TME|TLH|TAH|LAVH|LAR|APR)(?:[- ]BSO)?\b/g;
 const PLANNED = /\b(?:may|might|should|could|would|will)\s+(?:be\s+)?(?:considered|upgraded|performed|indicated|needed|required|advised|recommended|warranted)\b|\b(?:is|are)\s+(?:advised|recommended|suggested|planned|scheduled)\b|\bif\s+(?:an?\s+)?(?:[a-z-]+\s+){0,2}(?:is|are)\s+performed\b/i;
 const TUMOUR_EXCISED = /\b(?:carcinoma|melanoma|lesion|nevus|naevus|macule|papule|tumou?r)\b[^.;:]{0,60}?(?<!\b(?:completely|incompletely|entirely|widely|narrowly|not|be|been|being|to be)\s)\bexcised\b/gi;
 
