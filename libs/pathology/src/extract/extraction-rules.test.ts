@@ -1214,3 +1214,13 @@ describe('WLE, and a part line that names the procedure first (session 9)', () =
     expect(found('SPECIMENS:\nA. WLE left parietal scalp (stitch 12 o\'clock)\n', 'specimen').map(([s]) => s)).toEqual(['left parietal scalp']);
   });
 });
+
+describe('sides written as R / L and "left > right" (session 9)', () => {
+  it('reads a capital R / L before a site word as the side (not before the axilla, not in a quoted container label), and "left > right" as bilateral', () => {
+    const sides = (text: string) => found(text, 'laterality').map(([s, v]) => [s, (v as { laterality: string }).laterality]);
+    expect(sides('CLINICAL NOTES:\n44F, palpable R breast lump 10 o\'clock. Enlarged R axillary node.\n')).toEqual([['R', 'right']]);
+    expect(sides('CLINICAL HISTORY:\nPrevious SCC excised from R ear 2021, lentigo maligna L cheek 2018.\n')).toEqual([['R', 'right'], ['L', 'left']]);
+    expect(sides('GROSS:\nA. Labelled "R breast 10 o\'clock core": four cores.\n')).toEqual([]);
+    expect(sides('DIAGNOSIS:\nGleason 4+3=7 (Grade Group 3) in 5 of 14 cores, left > right.\n')).toEqual([['left > right', 'bilateral']]);
+  });
+});

@@ -366,8 +366,11 @@ function insideOpenQuote(s: string, at: number): boolean {
 const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobes?|kidney|ovary|fallopian tube|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-?gland)?|(?:peripheral|transition|central) zone|lateral|hemithorax|pleural|hil(?:um|ar) (?:mass|tumou?r|lesion)|parotid|thyroid lobe|\d{1,2}(?::\d\d)? ?o'?clock|primar(?:y|ies))\b/i;
 /** Pelvic sentinel node sites: their side is a laterality statement (a non-sentinel node packet's is not). */
 const PELVIC_NODE_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:pelvic|obturator|(?:external |internal |common )?iliac)\b/i;
-/** "right and left obturator": both sides in one statement. */
-const BOTH_SIDES = /\b(right|left)\s+(?:and|&)\s+(left|right)\b/gi;
+/** "right and left obturator", "in 5 of 14 cores, left > right": both sides in one statement. */
+const BOTH_SIDES = /\b(right|left)(?:\s+(?:and|&)\s+|\s*>\s*)(left|right)\b/gi;
+/** A side written as its capital letter before a lower-case word ("R breast", "L cheek"). */
+const SIDE_LETTER = /(?<![A-Za-z0-9.'’/&-])([RL])(?= [a-z])/g;
+const SIDE_LETTER_HINT = /(?<![A-Za-z0-9])[RL] [a-z]/;
 const LATERALITY_WORD = /\b(left|right|bilateral)\b/gi;
 const LOBE_ABBREVIATION = /\b([LR])(?:UL|LL)\b|\b(R)ML\b/g;
 const LOBE_ABBREVIATION_HINT = /[LR][UML]L/;
@@ -386,6 +389,14 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
   if (LOBE_ABBREVIATION_HINT.test(s)) for (const m of allMatches(s, LOBE_ABBREVIATION)) {
     const start = m.index ?? 0;
     out.push({ kind: 'laterality', value: { laterality: m[1] === 'L' ? 'left' : 'right' }, span: subSpan(unit, start, start + m[0].length), key: 'laterality', source: 'prose' });
+  }
+  // "mass L breast 10 o'clock", "plaque L parietal scalp", "SCC excised from R ear": a capital R / L before a site word
+  if (SIDE_LETTER_HINT.test(s)) for (const m of allMatches(s, SIDE_LETTER)) {
+    const start = m.index ?? 0;
+    if (unit.section.kind === 'gross' && insideOpenQuote(s, start)) continue;
+    const after = s.slice(start + 1).trimStart();
+    if (!LATERAL_SITE.test(after) || /^(?:[a-z-]+ ){0,2}?(?:axilla|axillary)\b/i.test(after)) continue;
+    out.push({ kind: 'laterality', value: { laterality: m[1] === 'L' ? 'left' : 'right' }, span: subSpan(unit, start, start + 1), key: 'laterality', source: 'prose' });
   }
   if (!/left|right|bilateral/i.test(s)) return out;
   const sentinel = /sentinel|\bSLNs?\b/i.test(s);
