@@ -1224,3 +1224,14 @@ describe('sides written as R / L and "left > right" (session 9)', () => {
     expect(sides('DIAGNOSIS:\nGleason 4+3=7 (Grade Group 3) in 5 of 14 cores, left > right.\n')).toEqual([['left > right', 'bilateral']]);
   });
 });
+
+describe('node counts by station or level without the word "node" (session 9)', () => {
+  it('reads "Levels 2R/4R 0/4; level 7 0/2; level 11R 1/2" as counts', () => {
+    expect(found('MICROSCOPIC:\nLevels 2R/4R 0/4; level 7 0/2; level 11R 1/2.\n', 'lymph-nodes').map(([s, v]) => [s, v])).toEqual([
+      ['0/4', { positive: 0, examined: 4 }],
+      ['0/2', { positive: 0, examined: 2 }],
+      ['1/2', { positive: 1, examined: 2 }],
+    ]);
+    expect(found('MICROSCOPIC:\nKi-67 index 10/100 cells.\n', 'lymph-nodes')).toEqual([]);
+  });
+});

@@ -807,6 +807,8 @@ const COUNT_NODES = new RegExp(String.raw`\b(?:(?:all|total of|a total of)\s+)?(
 const NAMED_COUNT = new RegExp(String.raw`\bnumber (?:of (?:regional |sentinel )?(?:lymph )?nodes? )?(examined|involved|positive|with (?:micro)?metastas[ie]s|with tumou?r)\s*:\s*(\d{1,3})\b|\bnodes?\s*:\s*(\d{1,3})\s+(?:identified|examined|retrieved|recovered)\b|\bnodes?\s*:\s*(${COUNT})\b(?!\s*(?:\/|of\b|cm\b|mm\b|positive|involved|sentinel|lymph|nodes?|(?:[a-z-]+\s+){1,2}(?:lymph\s+)?nodes?\b))`, 'gi');
 /** Counts read from a pN or a heading above are ratios ("pN1 (3/23)", "Station 7: 1/4"). */
 const HAS_RATIO = /\d\s*\/\s*\d/;
+/** A nodal station's or level's count: "Levels 2R/4R 0/4; level 7 0/2", "station 11L 1/2". */
+const STATION_RATIO = /\b(?:levels?|stations?)\s+\d{1,2}[LR]?(?:\s*\/\s*\d{1,2}[LR]?)*\s*:?\s*\d{1,3}\s*\/\s*\d{1,3}(?![\d/])/i;
 const SIDE_COUNTS = /^\s*\(\s*(?:right|left)\s+\d{1,3}\s*,\s*(?:left|right)\s+\d{1,3}\s*\)/i;
 /** "pN1 (3/23)": the nodes behind the category. */
 const PN_WITH_COUNT = /\b(?:y?p)N[0-3X][a-c]?(?:\([a-z+-]+\))?\s*\(\d{1,3}\s*\/\s*\d{1,3}\)/;
@@ -881,7 +883,7 @@ class NodeCounts {
  */
 export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || underNodeHeading(unit))) || /node|nodal|^station\b/.test(unit.label?.norm ?? '') || headingSpeaksOfNodes(unit);
+  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || STATION_RATIO.test(s) || underNodeHeading(unit))) || /node|nodal|^station\b/.test(unit.label?.norm ?? '') || headingSpeaksOfNodes(unit);
   if (!aboutNodes) return [];
   const counts = new NodeCounts(unit, s);
   const out = counts.out;
