@@ -1235,3 +1235,10 @@ describe('node counts by station or level without the word "node" (session 9)', 
     expect(found('MICROSCOPIC:\nKi-67 index 10/100 cells.\n', 'lymph-nodes')).toEqual([]);
   });
 });
+
+describe('a yes/no answer to "margin involved" (session 9)', () => {
+  it('reads "CRM involved ...... No" as a negative margin and "Margins involved: Yes" as a positive one', () => {
+    expect(found('SUMMARY:\nCRM involved ............................. No\n', 'margin').map(([, v]) => v)).toEqual([{ status: 'negative' }]);
+    expect(found('SUMMARY:\nMargins involved: Yes (deep)\n', 'margin').map(([, v]) => v)).toEqual([{ status: 'positive' }]);
+  });
+});

@@ -443,6 +443,8 @@ function marginStatus(s: string): FindingValues['margin']['status'] | undefined 
 const DISTANCE = /(<=|>=|[<>≤≥]|less than|greater than)?\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b/i;
 const DISTANCE_ALL = new RegExp(DISTANCE.source, 'gi');
 
+/** A label asking whether a margin is involved (its value says yes or no). */
+const INVOLVED_LABEL = /^(?:crm|circumferential (?:resection )?margin|(?:[a-z]+ )?margins?) (?:involved|involvement)$/;
 /** Every margin statement (synoptic label or prose) holds one of these words: units without them are skipped. */
 const MARGIN_HINT = /margin|crm|staple|distance/i;
 /** UICC residual tumour: R0 none (negative margin), R1 microscopic, R2 macroscopic (involved); read beside a pTNM stage. */
@@ -455,6 +457,9 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
     const label = unit.label.norm;
     const value = sliceOf(unit, unit.value);
     if (/length|extent|linear|location/.test(label)) return out;
+    // "CRM involved ........ No", "Margins involved: yes": a yes/no answer to whether the margin is involved
+    const answer = INVOLVED_LABEL.test(label) ? /^\s*(yes|no)\b/i.exec(value) : null;
+    if (answer) return [{ kind: 'margin', value: { status: (answer[1] as string).toLowerCase() === 'yes' ? 'positive' : 'negative' }, span: lineSpan(unit), target: unit.label.span, key: 'margin/status', source: 'synoptic', affirmedByValue: true }];
     if (/^margins?(?: status)?(?: \(.*\))?$|^(?:surgical |resection )margins?$/.test(label) || (/\bmargins?(?: \([^)]*\))?$|^crm$/.test(label) && !/distance|closest|nearest/.test(label))) {
       const clauses = marginClauses(value);
       if (clauses.length > 1 && clauseStatus((clauses[0] as { text: string }).text)) {
