@@ -194,9 +194,14 @@ export function biomarkerFromLabel(unit: ExtractionUnit): Candidate[] | undefine
 // Case-sensitive for ER/PR (not the words "er", "pr"); the spelled-out names in any of the usual cases
 const MARKER = /\b(?:(?:[Ee]strogen [Rr]eceptor|ESTROGEN RECEPTOR)(?: \(ER\))?|[Oo]estrogen [Rr]eceptor|OESTROGEN RECEPTOR|(?:[Pp]rogesterone [Rr]eceptor|PROGESTERONE RECEPTOR)(?: \(PR\))?|ER|PR|PgR|HER-?2(?:\/neu)?|Ki-?67(?: \(MIB-?1\))?|PD-?L1(?: \((?:22C3|SP263|SP142|28-8)[^)]*\))?|MLH1|PMS2|MSH2|MSH6)\b/g;
 
+const MARKER_ONCE = new RegExp(MARKER.source);
+
 /** Biomarker statements in a prose sentence: each marker's statement runs to the next marker. */
 export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
+  // a sentence that names no marker (MARKER holds the MMR proteins too), no PD-L1 score, no MSI and no MMR status
+  // ("there", "other" pass the caller's test) gives nothing: four quick tests instead of the readings below
+  if (!MARKER_ONCE.test(s) && !PDL1_SCORE_HINT.test(s) && !MSI_HINT.test(s) && !MMR_HINT.test(s)) return [];
   const out: Candidate[] = [];
   const mentions = allMatches(s, MARKER);
   out.push(...mmrProteinsOf(unit));
@@ -252,7 +257,7 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   // "a companion SP263 stain shows TPS 55%", "Clone 28-8: TPS 2%": a tumour proportion or combined positive score is
   // a PD-L1 result (no other IHC is scored so) even where the sentence does not name PD-L1; a lower bound there
   // ("CPS >= 1 but < 10" in a comment) is a treatment threshold, not the result
-  const score = out.some((c) => c.kind === 'pd-l1') ? null : PDL1_SCORE.exec(s);
+  const score = out.some((c) => c.kind === 'pd-l1') || !PDL1_SCORE_HINT.test(s) ? null : PDL1_SCORE.exec(s);
   const pdl1 = score ? parsePdl1(s.slice(score.index)) : undefined;
   if (score && pdl1 && pdl1.comparator !== '>=' && pdl1.comparator !== '>') {
     const clone = PDL1_CLONE.exec(s.slice(0, score.index));
@@ -261,13 +266,15 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   }
   // every MSI statement of the sentence ("may be MSI-L or MSS"), a restatement in parentheses only once ("MSI-H (high)")
   let msiFound = false;
-  for (const msi of allMatches(s, MSI_STATEMENT)) {
+  // (MSI_STATEMENT and SUGGESTED_MSI both need "MSI", "MSS" or "microsatellite": one quick test for the usual sentence)
+  const msiNamed = MSI_HINT.test(s);
+  if (msiNamed) for (const msi of allMatches(s, MSI_STATEMENT)) {
     const v = parseMsi(msi[0]);
     if (!v || (msiFound && /\(\s*$/.test(s.slice(0, msi.index)))) continue;
     msiFound = true;
     out.push({ kind: 'msi', value: v, span: subSpan(unit, msi.index ?? 0, (msi.index ?? 0) + msi[0].length), key: 'msi', source: 'prose' });
   }
-  if (!msiFound) {
+  if (!msiFound && msiNamed) {
     // "(tumour-infiltrating lymphocytes …), suggestive of microsatellite instability": histology pointing to MSI-H,
     // hedged by its cue (the cue is in the span, the target is the MSI words, so ConText reads it as uncertain)
     const suggested = SUGGESTED_MSI.exec(s);
@@ -276,7 +283,8 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
       out.push({ kind: 'msi', value: { status: 'MSI-H' }, span: subSpan(unit, suggested.index ?? 0, (suggested.index ?? 0) + suggested[0].length), target: subSpan(unit, at, at + 'microsatellite instability'.length), key: 'msi', source: 'prose' });
     }
   }
-  const dmmr = /\b(?:mismatch repair|MMR)[- ](deficient|proficient)\b|\b(dMMR|pMMR)\b/i.exec(s);
+  // (each of its statements holds "MMR" or "mismatch")
+  const dmmr = MMR_HINT.test(s) ? /\b(?:mismatch repair|MMR)[- ](deficient|proficient)\b|\b(dMMR|pMMR)\b/i.exec(s) : null;
   if (dmmr) {
     const status = /^d|deficient/i.test(dmmr[1] ?? dmmr[2] ?? '') ? 'deficient' : 'proficient';
     out.push({ kind: 'mmr', value: { protein: 'overall', status }, span: subSpan(unit, dmmr.index ?? 0, (dmmr.index ?? 0) + dmmr[0].length), key: 'mmr/overall', source: 'prose' });
@@ -284,6 +292,10 @@ export function biomarkersFromProse(unit: ExtractionUnit): Candidate[] {
   return out;
 }
 
+const MSI_HINT = /MS[IS]|microsatellite/i;
+const MMR_HINT = /mmr|mismatch/i;
+/** PDL1_SCORE names a score ("... score") or its abbreviation (TPS, CPS). */
+const PDL1_SCORE_HINT = /score|[TC]PS/i;
 const MSI_STATEMENT = /\b(?:MSI-?H(?:igh)?|MSI-?L(?:ow)?|MSS|microsatellite (?:instability[- ](?:high|low)|stable)|(?:high|low)(?:[- ]level)? microsatellite instability)\b/gi;
 /** Microsatellite instability named as what a finding points to (not a test: "microsatellite instability testing"). */
 const SUGGESTED_MSI = /\b(?:suggestive|indicative) of microsatellite instability\b(?![- ](?:testing|analysis|status|studies|low))/i;

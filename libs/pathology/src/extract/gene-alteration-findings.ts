@@ -20,15 +20,30 @@ export const FUSION_GENES: ReadonlySet<string> = new Set(['ALK', 'ROS1', 'RET', 
 /** "NTRK1-3 fusions": the NTRK family, read as the gene NTRK. */
 const NTRK_FAMILY = 'NTRK1-3';
 const GENE = new RegExp(String.raw`\b(?:([A-Z][A-Z0-9]{1,7})(?:-|::))?(${[NTRK_FAMILY, ...REPORTED_GENES, ...GERMLINE_ONLY_GENES, 'NTRK'].join('|')})\b(?!-(?!positive|negative|rearranged|mutated|mutant|hypermethylated|methylated))`, 'g');
-const GENE_ONCE = new RegExp(GENE.source);
+/**
+ * The gene symbols alone, at word boundaries: every GENE match holds one (its symbol starts a word: after GENE's \b,
+ * or after the partner's "-" / "::"), and this regex scans faster than GENE's optional partner at each capital.
+ */
+const GENE_SYMBOL = new RegExp(String.raw`\b(?:${[NTRK_FAMILY, ...REPORTED_GENES, ...GERMLINE_ONLY_GENES, 'NTRK'].join('|')})\b`);
 
 /** Whether s names a gene geneAlterationsOf reads (a cheap test before it runs). */
 export function mayNameGene(s: string): boolean {
   // every gene symbol starts with a capital and a capital or digit: a text without such a pair skips the long regex
-  return (CAPITAL_PAIR.test(s) && GENE_ONCE.test(s)) || s.includes('POLEmut');
+  return (CAPITAL_PAIR.test(s) && GENE_SYMBOL.test(s) && genesIn(s).length > 0) || s.includes('POLEmut');
 }
 const CAPITAL_PAIR = /[A-Z][A-Z0-9]/;
+
+/**
+ * allMatches(s, GENE), kept for the last text: mayNameGene's test and geneAlterationsOf read the same unit's text in
+ * turn (the matches are only read, never changed).
+ */
+function genesIn(s: string): RegExpExecArray[] {
+  if (s !== lastGenes.s) lastGenes = { s, genes: allMatches(s, GENE) };
+  return lastGenes.genes;
+}
+let lastGenes: { s: string; genes: RegExpExecArray[] } = { s: '', genes: [] };
 const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)?|homozygous deletions?|germline (?:variants?|alterations?|mutations?)|(?:promoter )?(?:hyper)?methylat(?:ion|ed)|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|mutations?|mutated|mutant|deletions?|insertions?|duplications?|skipping|alterations?|variants?|loss|splice[- ]site (?:mutation|variant)`;
+const EX = /ex/i;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
 const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?|mutant|mutated|not detected|detected|negative|positive)\b))(?:\b|(?<=\*))\)?/;
 const CDNA = /\bc\.([-*]?(?:\d+[_+\-*]?)+(?:[ACGT]>[ACGT]|del[ACGT]*|dup[ACGT]*|ins[ACGT]+))/;
@@ -56,7 +71,8 @@ function parseSegment(segment: string, gene: string, partner: string | undefined
   let end = geneEnd;
   const parts: string[] = [];
   const notDetectedEarly = NOT_DETECTED.exec(rest);
-  let exon = EXON.exec(rest.replace(/\bex(\d{1,2})\b/gi, 'exon$1'));
+  // (neither the rewrite nor EXON matches a text without "ex": one quick literal test skips both)
+  let exon = EX.test(rest) ? EXON.exec(rest.replace(/\bex(\d{1,2})\b/gi, 'exon$1')) : null;
   // exons listed as what was tested ("NRAS wild type (exons 2, 3, 4)") are not the alteration
   // (also one exon whose result is a denial: "KIT exon 11: no mutation" denies a KIT mutation)
   if (exon && notDetectedEarly && (/\bexons\b|\(\s*exons?/i.test(rest) || /^\s*[:-]?\s*no\b/i.test(rest.slice((exon.index ?? 0) + exon[0].length))) && !exon[2]) exon = null;
@@ -125,15 +141,26 @@ function singular(word: string): string {
   return w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w;
 }
 
+function isGermlineOnly(gene: string): boolean {
+  return (GERMLINE_ONLY_GENES as readonly string[]).includes(gene);
+}
+/** The words (stems) a germline-only gene's kept alteration needs in the text (see geneAlterationsOf). */
+const GERMLINE_ONLY_WORDS = /pathogenic|germline|methylat|variant|muta|alteration|test|promoter/i;
+
 /** Gene alterations in a unit (synoptic line or prose sentence). */
 const RESTATED_MUTANT = /^E-mut(?:ant|ated)\b/;
 const POLEMUT = /\bPOLEmut\b/g;
 
 export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
+  const genes = genesIn(s);
+  // MMR IHC lines ("MLH1: Intact", "MSH6 – LOST") name only germline-only genes, and such a gene is kept only with
+  // "pathogenic", "germline", "methylation", "variant", "mutation" or "alteration" in its alteration or just before it;
+  // each of those comes from the text's own words ("mutant" / "mutated" give "mutation", "promoter" + a c. change
+  // "promoter mutation", a list's statement starting with "test" the default "mutation"): without one, nothing
+  if (genes.every((m) => isGermlineOnly(m[2] as string)) && !GERMLINE_ONLY_WORDS.test(s) && !s.includes('POLEmut')) return [];
   // "Reflex BRAF V600E and MLH1 promoter methylation testing ordered": tests ordered, no result stated
   if (ORDERED_TESTS.test(s) && !DETECTED.test(s) && !NOT_DETECTED.test(s)) return [];
-  const genes = allMatches(s, GENE);
   const out: Candidate[] = [];
   // "EGFR, ALK, ROS1, BRAF or MET: negative", "No EGFR, KRAS or BRAF alterations": a list shares its statement
   const sharedFrom: number[] = genes.map((_, n) => n);
@@ -174,7 +201,9 @@ export function geneAlterationsOf(unit: ExtractionUnit): Candidate[] {
     // "POLE: p.P286R detected -> POLE-mutant (POLEmut) subtype": the restatement after a label line's result is a
     // statement of its own (rule C6), kept beside the line's synoptic reading
     const restated = !synoptic && unit.label !== undefined && RESTATED_MUTANT.test(s.slice(start + m[0].length - 1, start + m[0].length + 9));
-    const value: Gene = { ...parsed.value, detected: parsed.notDetectedWord ? false : parsed.detectedWord ? true : null };
+    // (parsed.value is this iteration's own new object: completed in place, not copied — "detected" still comes last)
+    const value = parsed.value as Gene;
+    value.detected = parsed.notDetectedWord ? false : parsed.detectedWord ? true : null;
     out.push({
       kind: 'gene-alteration',
       value,

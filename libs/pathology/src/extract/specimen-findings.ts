@@ -7,6 +7,13 @@ import { allMatches, lineSpan, namesNoTumour, sliceOf, subSpan, type ExtractionU
 
 export const PROCEDURE = /\b(?:(?:(?:ultrasound|us|ct|mri|stereotactic|image|ebus)[- ]guided|stereotactic|pipelle|transanal|endoscopic|extended|vacuum[- ]assisted|needle[- ]localized|wire[- ]localized|laparoscopic|robotic(?:-assisted)?|snare|(?:skin|nipple)[- ]sparing|segmental|total|simple|radical)\s+)*(?:(?:core needle|needle core|core|vacuum[- ]assisted|needle) (?:biops(?:y|ies)|bx)(?: \((?:skin|nipple)[- ]sparing\))?|fine needle aspiration|excisional biopsy|incisional biopsy|punch biopsy|shave biopsy|endoscopic biopsy|endobronchial biopsy|transbronchial biopsy|ebus-tbna|transbronchial needle aspiration(?: \((?:radial )?ebus(?:-tbna)?\))?|tbna|fna|biops(?:y|ies)|lumpectomy|partial mastectomy|(?:bilateral )?(?:total |simple |modified radical |skin-sparing |nipple-sparing )?mastectom(?:y|ies)(?: \((?:skin|nipple)[- ]sparing\))?|re-excision|wide (?:local )?excision|wle|excision|(?:laparoscopic |robotic |open )?(?:(?:right|left|extended right|transverse|total|subtotal|sigmoid) )?(?:hemi)?colectomy|sigmoidectomy|low anterior resection|abdominoperineal resection|polypectomy|(?:lobectomy|segmentectomy|wedge resection|pneumonectomy)|bronchoscopic biopsy|thoracentesis|endometrial biopsy|(?:radical )?prostatectomy|ileocecectomy|high anterior resection|total mesorectal excision|transurethral resection|turbt|turp|(?:partial |radical )?nephrectomy|(?:total |subtotal |distal |partial )?gastrectomy|esophagectomy|whipple procedure|pancreaticoduodenectomy|hysterectomy|salpingo-oophorectomy|thyroidectomy|sentinel lymph node biopsy|(?:axillary )?lymph node dissection|resection)(?:\b|(?<=\)))/i;
 
+/**
+ * A word every PROCEDURE match holds (its procedure, after any modifiers): "biopsy", "bx", "aspiration", "ebus-tbna",
+ * "tbna", "fna", "wle", "...ectomy", "excision", "resection", "thoracentesis", "turbt", "turp", "whipple", "dissection"
+ * — a quick test first (a word added to PROCEDURE must be added here).
+ */
+const PROCEDURE_HINT = /biops|bx|aspiration|tbna|fna|wle|ectom|excision|resection|thoracentesis|tur[bp]|whipple|dissection/i;
+
 export const SITE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|(?:right|left) (?:upper|middle|lower) lobe|(?:upper|middle|lower) lobe|central portion|subareolar|retroareolar|nipple|breast|lung|bronch(?:us|ial)|cecum|appendix|ascending colon|hepatic flexure|transverse colon|splenic flexure|descending colon|sigmoid colon|rectosigmoid(?: junction)?|rectum|colon|esophag(?:us|eal)|gastroesophageal junction|stomach|gastric (?:antrum|body|cardia)|duodenum|pancreas(?: (?:head|body|tail))?|liver|gallbladder|prostate|kidney|bladder|ovary|fallopian tube|endometrium|uterus|cervix|thyroid|skin|axilla|lymph node|(?:plantar |palmar )?(?:heel|sole|palm)|scalp|cheek|forehead|temple|ear|nose|chin|neck|shoulder|(?:upper |lower )?(?:arm|back|leg)|forearm|thigh|calf|shin|knee|ankle|foot|toe|finger|thumb|hand|wrist|elbow|buttock|flank|trunk|chest wall)\b/i;
 
 const LATERALITY = /\b(left|right|bilateral)\b/i;
@@ -20,15 +27,13 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
   const partSection = unit.section.kind === 'diagnosis' || unit.section.kind === 'specimen' || unit.section.kind === 'header';
   if (unit.label && unit.value) {
     const label = unit.label.norm;
-    const value = sliceOf(unit, unit.value).trim().replace(/\.$/, '');
-    const span = lineSpan(unit);
-    const common = { span, target: unit.label.span, source: 'synoptic' as const, affirmedByValue: true };
     if (/^(?:specimens?(?: type| submitted| received| tested)?(?: \w)?|part \d+|specimen \d+)$/.test(label)) {
       // "Specimen: Breast, left, nipple-sparing mastectomy" names the part and its procedure
       const parts = partsOf(unit, unit.value, 'synoptic');
       if (parts.some((c) => c.kind === 'procedure')) return parts;
       if (/^specimens?(?: type)?$/.test(label)) {
-        out.push({ kind: 'specimen', value: { description: value }, key: 'specimen', ...common });
+        const value = synopticValue(unit, unit.value);
+        out.push({ kind: 'specimen', value: { description: value }, key: 'specimen', ...synopticCommon(unit, unit.label.span) });
         // "Specimen: Left breast with axillary lymph nodes": the side of a paired organ named without a procedure
         const side = PAIRED_SITE.test(value) ? LATERALITY.exec(value) : null;
         if (side) {
@@ -36,16 +41,18 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
           out.push({ kind: 'laterality', value: { laterality: laterality(side[1] as string) }, span: subSpan(unit, at, at + side[0].length), key: 'laterality', source: 'synoptic' });
         }
       }
-    } else if (/^(?:surgical )?procedure$/.test(label)) out.push({ kind: 'procedure', value: { procedure: value }, key: 'procedure', ...common });
+    } else if (/^(?:surgical )?procedure$/.test(label)) out.push({ kind: 'procedure', value: { procedure: synopticValue(unit, unit.value) }, key: 'procedure', ...synopticCommon(unit, unit.label.span) });
     else if (/^(?:tumou?r site|primary (?:tumou?r )?site|tumou?r location|site|site of (?:the )?(?:primary )?tumou?r)$/.test(label)) {
+      const value = synopticValue(unit, unit.value);
+      const common = synopticCommon(unit, unit.label.span);
       // "Site: Lymph node, station 11L" names where a sample came from, not the primary tumour's site
       if (label === 'site' && /^(?:lymph nodes?|nodes?|station)\b/i.test(value)) return out;
       const site = value.replace(/\s+/g, ' ').toLowerCase();
       const organ = organOfSite(site);
       out.push({ kind: 'primary-site', value: { site, ...(organ ? { organ } : {}) }, key: 'primary-site', ...common });
     } else if (/^(?:tumou?r |specimen )?laterality(?: of (?:disease|tumou?r))?$|^side$/.test(label)) {
-      const l = LATERALITY.exec(value);
-      if (l) out.push({ kind: 'laterality', value: { laterality: laterality(l[1] as string) }, key: 'laterality', ...common });
+      const l = LATERALITY.exec(synopticValue(unit, unit.value));
+      if (l) out.push({ kind: 'laterality', value: { laterality: laterality(l[1] as string) }, key: 'laterality', ...synopticCommon(unit, unit.label.span) });
     }
     if (out.length) return out;
     // "DX: PROSTATE, TRANSURETHRAL RESECTION: Prostatic adenocarcinoma ...": the part line inside a diagnosis label
@@ -78,9 +85,26 @@ export function specimenOf(unit: ExtractionUnit): Candidate[] {
   if (unit.section.kind === 'gross') return [...grossSpecimenOf(unit, unit.span), ...procedureMentionsOf(unit)];
   // (a sentence that starts inside a line is prose that follows a label, "Clinical history: 74-year-old man ... . Father
   // and uncle both had lung cancer.", not a part of the specimen list)
-  const isPartLine = (unit.section.kind === 'specimen' && startsLine(unit)) || (partSection && /:\s*$/.test(s) && s.length < 160);
+  const isPartLine = (unit.section.kind === 'specimen' && startsLine(unit)) || (partSection && s.length < 160 && endsWithColon(s));
   if (isPartLine) return partsOf(unit, lineSpan(unit), 'prose');
   return procedureMentionsOf(unit);
+}
+
+/** A synoptic line's value as specimenOf reports it (computed only on the lines that report it). */
+function synopticValue(unit: ExtractionUnit, value: Span): string {
+  return sliceOf(unit, value).trim().replace(/\.$/, '');
+}
+
+/** The fields every synoptic specimen / procedure / site / laterality candidate has. */
+function synopticCommon(unit: ExtractionUnit, target: Span): { span: Span; target: Span; source: 'synoptic'; affirmedByValue: true } {
+  return { span: lineSpan(unit), target, source: 'synoptic', affirmedByValue: true };
+}
+
+/** /:\s*$/.test(s) without the regex's scan from the start: a colon, then only spaces (isSpace is \s) to the end. */
+function endsWithColon(s: string): boolean {
+  let i = s.length - 1;
+  while (i >= 0 && isSpace(s.charCodeAt(i))) i--;
+  return i >= 0 && s.charCodeAt(i) === 58;
 }
 
 /** Whether only spaces or a part's letter or number ("1. ", "B) ") stand between the start of the unit's line and the unit. */
@@ -138,15 +162,16 @@ function partsOf(unit: ExtractionUnit, within: Span, source: 'synoptic' | 'prose
   const out: Candidate[] = [];
   const text = unit.text.slice(within.start, within.end);
   let offset = 0;
-  for (const piece of text.split(/;/)) {
+  for (const piece of text.split(';')) {
     const pieceStart = within.start + offset;
     offset += piece.length + 1;
-    const lead = PART_ID.exec(piece.trimStart())?.[0].length ?? 0;
-    const leadAt = piece.length - piece.trimStart().length + lead;
+    const trimmed = piece.trimStart();
+    const lead = PART_ID.exec(trimmed)?.[0].length ?? 0;
+    const leadAt = piece.length - trimmed.length + lead;
     const body = piece.slice(leadAt).replace(/[:.\s]+$/, '');
     // a heading naming its CAP protocol ("SYNOPTIC REPORT (CAP cutaneous melanoma, excision):") is no part line
     if (/\(\s*CAP\b/.test(body)) continue;
-    const proc = PROCEDURE.exec(body);
+    const proc = PROCEDURE_HINT.test(body) ? PROCEDURE.exec(body) : null;
     const head = body.slice(0, proc ? proc.index : body.length);
     const site = SITE.exec(head) ?? ORGAN_IN_TEXT.exec(head);
     if (!site && !proc) continue;
@@ -221,10 +246,9 @@ const PROCEDURE_ALL = new RegExp(PROCEDURE.source, 'gi');
 function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
   const out: Candidate[] = [];
-  // one test for the usual sentence that names neither (PROCEDURE_WORD holds both tests' words)
-  if (!PROCEDURE_WORD.test(s)) return out;
+  // one test for the usual sentence that names neither (their union in one regex scans no faster than the two)
+  if (!RESECTION_WORD.test(s) && !ABBREVIATED_HINT.test(s)) return out;
   const abbreviated = ABBREVIATED_HINT.test(s);
-  if (!abbreviated && !/ectom|resection|excis|turp|turbt/i.test(s)) return out;
   // "A re-excision of the superior margin may be considered", "Re-excision ... is advised": a planned procedure (rule C4)
   if (PLANNED.test(s)) return out;
   // "Op: laparoscopic TME / low anterior resection", "TLH + BSO + SLN": resections by their usual abbreviations
@@ -252,8 +276,7 @@ function procedureMentionsOf(unit: ExtractionUnit): Candidate[] {
 /** Resection abbreviations (capitals only: "WLE", "TME", "TLH", "TAH-BSO", "LAR", "APR"). */
 const ABBREVIATIONS: Record<string, string> = { WLE: 'wide local excision', TME: 'total mesorectal excision', TLH: 'hysterectomy', TAH: 'hysterectomy', LAVH: 'hysterectomy', LAR: 'low anterior resection', APR: 'abdominoperineal resection' };
 const ABBREVIATED_HINT = /\b(?:WLE|TME|TLH|TAH|LAVH|LAR|APR)\b/;
-/** A resection word or (in any case: a superset of ABBREVIATED_HINT) an abbreviation. */
-const PROCEDURE_WORD = /ectom|resection|excis|turp|turbt|\b(?:WLE|TME|TLH|TAH|LAVH|LAR|APR)\b/i;
+const RESECTION_WORD = /ectom|resection|excis|turp|turbt/i;
 const ABBREVIATED_PROCEDURE = /\b(WLE|TME|TLH|TAH|LAVH|LAR|APR)(?:[- ]BSO)?\b/g;
 const PLANNED = /\b(?:may|might|should|could|would|will)\s+(?:be\s+)?(?:considered|upgraded|performed|indicated|needed|required|advised|recommended|warranted)\b|\b(?:is|are)\s+(?:advised|recommended|suggested|planned|scheduled)\b|\bif\s+(?:an?\s+)?(?:[a-z-]+\s+){0,2}(?:is|are)\s+performed\b/i;
 const TUMOUR_EXCISED = /\b(?:carcinoma|melanoma|lesion|nevus|naevus|macule|papule|tumou?r)\b[^.;:]{0,60}?(?<!\b(?:completely|incompletely|entirely|widely|narrowly|not|be|been|being|to be)\s)\bexcised\b/gi;
@@ -280,6 +303,16 @@ const ORGAN_WORDS: readonly [RegExp, string][] = [
 
 /** The organ a site phrase is in ("Upper outer quadrant, 2 o'clock" → breast; "Sigmoid colon" → colon). */
 export function organOfSite(site: string): string | undefined {
+  // (the same designations recur in every report: each is read once; null keeps "no organ" apart from "not read")
+  const known = ORGAN_OF_SITE.get(site);
+  if (known !== undefined) return known ?? undefined;
+  const organ = readOrganOfSite(site);
+  if (ORGAN_OF_SITE.size < 10_000) ORGAN_OF_SITE.set(site, organ ?? null);
+  return organ;
+}
+const ORGAN_OF_SITE = new Map<string, string | null>();
+
+function readOrganOfSite(site: string): string | undefined {
   const words = site.toLowerCase().replace(/[^a-z0-9:' -]+/g, ' ').replace(/\s+/g, ' ').trim();
   for (const m of allMatches(words, ORGAN_MENTION)) {
     const organ = organOfWords(m[0]);
@@ -292,12 +325,14 @@ export function organOfSite(site: string): string | undefined {
   return undefined;
 }
 
-const ORGAN_OF_WORDS = new Map<string, string | undefined>();
+const ORGAN_OF_WORDS = new Map<string, string | null>();
 function organOfWords(words: string): string | undefined {
-  if (ORGAN_OF_WORDS.has(words)) return ORGAN_OF_WORDS.get(words);
+  // (one lookup: null marks words known to name no organ)
+  const known = ORGAN_OF_WORDS.get(words);
+  if (known !== undefined) return known ?? undefined;
   const w = words.toLowerCase().replace(/\s+/g, ' ');
   const organ = ORGAN_WORDS.find(([re]) => re.test(w))?.[1];
-  if (ORGAN_OF_WORDS.size < 10_000) ORGAN_OF_WORDS.set(words, organ);
+  if (ORGAN_OF_WORDS.size < 10_000) ORGAN_OF_WORDS.set(words, organ ?? null);
   return organ;
 }
 
@@ -305,10 +340,16 @@ function organOfWords(words: string): string | undefined {
 const ORGAN_HINT = /breast|colo|bowel|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid|flexure/i;
 const ORGAN_IN_TEXT = /\b(?:breast|colon|rectum|rectal|lung|lobe|skin|prostate|stomach|gastric|endometrium|endometrial|uterus|ovary|cecum|sigmoid|liver|bone|pleural fluid|lymph node)\b/i;
 const ORGAN_MENTION = /\b(?:(?<!small |large )bowel(?="? (?:cancers?|carcinomas?|tumou?rs?)\b)|(?:(?:right|left) )?(?:upper|middle|lower) lobe|LUL|LLL|RUL|RML|RLL|(?:ascending|transverse|descending|sigmoid) colon|(?:hepatic|splenic) flexure|gastric (?:antrum|body|cardia)|rectosigmoid(?: junction)?|mid-rectal|uterine corpus|breasts?|colon|colonic|colorectal|cecum|cecal|caecum|sigmoid|rectum|rectal|lungs?|pulmonary|skin|cutaneous|prostate|prostatic|stomach|gastric|antrum|endometrium|endometrial|uterus|uterine|ovary|ovaries|ovarian|pancreas|pancreatic|kidney|renal|esophagus|esophageal|bladder|thyroid)\b/gi;
+/**
+ * The stems of ORGAN_HINT at a word start, and the lobe abbreviations in any case: ORGAN_MENTION's alternatives each
+ * hold one of them after a word boundary ("upper lobe", "ascending colon", "mid-rectal", "hepatic flexure", "rul").
+ */
+const ORGAN_WORD_START = /\b(?:breast|colo|bowel|cec|caec|sigmoid|rect|lung|pulmon|lobe|skin|cutan|prostat|stomach|gastri|antr|endometri|uter|ovar|pancrea|kidney|renal|esophag|bladder|thyroid|flexure|[lr][uml]l)/i;
 /** In a site phrase, a quadrant or clock position places the site in the breast. */
 const SITE_PHRASE = /\b(?:(?:upper|lower) (?:outer|inner) quadrant|\d{1,2}(?::\d\d)? ?o'?clock|subareolar|retroareolar|nipple)\b/gi;
 /** Words saying a tumour is there (or is denied, or was): the organ named with one is the tumour's organ. */
 const TUMOR_WORD = /\b(?:cancers?|carcinomas?|adenocarcinomas?|malignan(?:cy|cies|t)|tumou?rs?|mass(?:es)?|neoplasms?|lesions?|nodules?|melanomas?|primary|sarcomas?|lymphomas?|metastas[ie]s|metastatic)\b/gi;
+const TUMOR_WORD_ONCE = new RegExp(TUMOR_WORD.source, 'i');
 
 /**
  * Primary-site statements in prose: an organ (or a subsite or adjective: "sigmoid", "rectal", "right upper lobe")
@@ -319,6 +360,10 @@ const TUMOR_WORD = /\b(?:cancers?|carcinomas?|adenocarcinomas?|malignan(?:cy|cie
 export function organMentionsOf(unit: ExtractionUnit): Candidate[] {
   if (unit.label && /^(?:tumou?r site|primary (?:tumou?r )?site|tumou?r location|site|specimens?(?: type)?|procedure|(?:tumou?r |specimen )?laterality)$/.test(unit.label.norm)) return [];
   const s = sliceOf(unit);
+  // two necessary conditions first, cheaper than ORGAN_HINT (a \b-anchored regex skips inside words): a candidate
+  // needs a TUMOR_WORD match and an ORGAN_MENTION match, and every ORGAN_MENTION match holds one of ORGAN_WORD_START's
+  // stems at a word start; the original test then runs unchanged
+  if (!TUMOR_WORD_ONCE.test(s) || !ORGAN_WORD_START.test(s)) return [];
   if (!ORGAN_HINT.test(s) && !LOBE_ABBREVIATION_HINT.test(s)) return [];
   const tumors: number[] = [];
   for (const m of allMatches(s, TUMOR_WORD)) if (!namesNoTumour(s, m.index ?? 0, (m.index ?? 0) + m[0].length)) tumors.push(m.index ?? 0);
@@ -355,6 +400,16 @@ function wordCount(between: string): number {
   return n;
 }
 
+/**
+ * Where the run of spaces and commas at `from` ends: s.slice(from).replace(/^[\s,]+/, ' ').trimStart() is
+ * s.slice(skipSpacesAndCommas(s, from)) (isSpace is \s, which is also what trimStart removes).
+ */
+function skipSpacesAndCommas(s: string, from: number): number {
+  let i = from;
+  while (i < s.length && (isSpace(s.charCodeAt(i)) || s.charCodeAt(i) === 44)) i++;
+  return i;
+}
+
 /** Whether an opening double quote before position `at` in s is still open there. */
 function insideOpenQuote(s: string, at: number): boolean {
   let open = false;
@@ -366,14 +421,19 @@ function insideOpenQuote(s: string, at: number): boolean {
 const LATERAL_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:breasts?|lung|(?:upper|middle|lower) lobe|lobes?|kidney|ovary|fallopian tube|thigh|arm|upper arm|forearm|leg|lower leg|calf|shin|knee|ankle|foot|hand|shoulder|back|upper back|flank|chest(?: wall)?|cheek|temple|forehead|ear|scalp|neck|hip|buttock|trunk|abdomen|heel|sole|toe|finger|thumb|apex|base|mid(?:-?gland)?|(?:peripheral|transition|central) zone|lateral|hemithorax|pleural|hil(?:um|ar) (?:mass|tumou?r|lesion)|parotid|thyroid lobe|\d{1,2}(?::\d\d)? ?o'?clock|primar(?:y|ies))\b/i;
 /** Pelvic sentinel node sites: their side is a laterality statement (a non-sentinel node packet's is not). */
 const PELVIC_NODE_SITE = /^(?:(?:[a-z-]+ ){0,2}?)(?:pelvic|obturator|(?:external |internal |common )?iliac)\b/i;
-/** "right and left obturator", "in 5 of 14 cores, left > right": both sides in one statement. */
-const BOTH_SIDES = /\b(right|left)(?:\s+(?:and|&)\s+|\s*>\s*)(left|right)\b/gi;
+/**
+ * "right and left obturator", "in 5 of 14 cores, left > right": both sides in one statement. Sticky: only a statement
+ * at the side word counts (a global search scanned the rest of the unit for one found anywhere after it).
+ */
+const BOTH_SIDES = /\b(right|left)(?:\s+(?:and|&)\s+|\s*>\s*)(left|right)\b/iy;
+const MARGIN_WORD = /margin/i;
 /** A side written as its capital letter before a lower-case word ("R breast", "L cheek"). */
 const SIDE_LETTER = /(?<![A-Za-z0-9.'’/&-])([RL])(?= [a-z])/g;
 const SIDE_LETTER_HINT = /(?<![A-Za-z0-9])[RL] [a-z]/;
 const LATERALITY_WORD = /\b(left|right|bilateral)\b/gi;
 const LOBE_ABBREVIATION = /\b([LR])(?:UL|LL)\b|\b(R)ML\b/g;
 const LOBE_ABBREVIATION_HINT = /[LR][UML]L/;
+const SIDE_OR_LOBE_HINT = /[LR][UML]L|[Ll][Ee][Ff][Tt]|[Rr][Ii][Gg][Hh][Tt]|[Bb][Ii][Ll][Aa][Tt][Ee][Rr][Aa][Ll]/;
 
 /**
  * Laterality in prose: "left"/"right"/"bilateral" before what it qualifies ("left breast", "RIGHT UPPER LOBE",
@@ -382,8 +442,11 @@ const LOBE_ABBREVIATION_HINT = /[LR][UML]L/;
  * colon ("right hemicolectomy"), a bronchus, a procedure named without its organ ("left pneumonectomy").
  */
 export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
-  if (unit.label && /laterality(?: of (?:disease|tumou?r))?$/.test(unit.label.norm)) return [];
+  if (unit.label && unit.label.norm.includes('laterality') && /laterality(?: of (?:disease|tumou?r))?$/.test(unit.label.norm)) return [];
   const s = sliceOf(unit);
+  // one scan for the usual unit that names neither: a candidate needs LOBE_ABBREVIATION_HINT, a side word (the letter
+  // classes match what /left|right|bilateral/i matches: ASCII case pairs only) or a side letter (SIDE_LETTER_HINT)
+  if (!SIDE_OR_LOBE_HINT.test(s) && !SIDE_LETTER_HINT.test(s)) return [];
   const out: Candidate[] = [];
   // lobe abbreviations: "nodule LUL", "RML mass"
   if (LOBE_ABBREVIATION_HINT.test(s)) for (const m of allMatches(s, LOBE_ABBREVIATION)) {
@@ -398,17 +461,21 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     if (!LATERAL_SITE.test(after) || /^(?:[a-z-]+ ){0,2}?(?:axilla|axillary)\b/i.test(after)) continue;
     out.push({ kind: 'laterality', value: { laterality: m[1] === 'L' ? 'left' : 'right' }, span: subSpan(unit, start, start + 1), key: 'laterality', source: 'prose' });
   }
-  if (!/left|right|bilateral/i.test(s)) return out;
+  // (the side words themselves: a unit without one has nothing more to read — "bright" is no side)
+  const sideWords = allMatches(s, LATERALITY_WORD);
+  if (sideWords.length === 0) return out;
   const sentinel = /sentinel|\bSLNs?\b/i.test(s);
+  // (both margin tests below need the word: one test per unit instead of two per side word)
+  const marginNamed = MARGIN_WORD.test(s);
   let bothEnd = -1;
-  for (const m of allMatches(s, LATERALITY_WORD)) {
+  for (const m of sideWords) {
     const start = m.index ?? 0;
     if (start < bothEnd) continue;
     let end = start + m[0].length;
     let side = laterality(m[1] as string);
     BOTH_SIDES.lastIndex = start;
     const both = BOTH_SIDES.exec(s);
-    if (both && both.index === start && (both[1] as string).toLowerCase() !== (both[2] as string).toLowerCase()) {
+    if (both && (both[1] as string).toLowerCase() !== (both[2] as string).toLowerCase()) {
       end = bothEnd = start + both[0].length;
       side = 'bilateral';
     }
@@ -420,9 +487,9 @@ export function lateralityMentionsOf(unit: ExtractionUnit): Candidate[] {
     if (diagnosis === 'benign' && !(sentinel && PELVIC_NODE_SITE.test(s.slice(end).replace(/^[\s,]+/, ' ').trimStart()))) continue;
     // a separately sent margin ("Breast, left, additional superior margin") is not the tumour's specimen, nor is the
     // place of a margin ("margin is positive at the left posterior base", "closest 0.5 mm, left apex")
-    if (/^[^:\n.]{0,40}\bmargins?\b/i.test(s.slice(end)) && !/\b(?:carcinoma|tumou?r|mass|cancer)\b/i.test(s.slice(end, end + 40))) continue;
-    if (/\bmargins?\b(?:[^.;:]|\.(?=\d)){0,70}$/i.test(s.slice(Math.max(0, start - 70), start)) && !/\b(?:carcinoma|tumou?r|mass|cancer|nodule|lesion)\b/i.test(s.slice(Math.max(0, start - 50), start))) continue;
-    const after = s.slice(end).replace(/^[\s,]+/, ' ').trimStart();
+    if (marginNamed && /^[^:\n.]{0,40}\bmargins?\b/i.test(s.slice(end)) && !/\b(?:carcinoma|tumou?r|mass|cancer)\b/i.test(s.slice(end, end + 40))) continue;
+    if (marginNamed && /\bmargins?\b(?:[^.;:]|\.(?=\d)){0,70}$/i.test(s.slice(Math.max(0, start - 70), start)) && !/\b(?:carcinoma|tumou?r|mass|cancer|nodule|lesion)\b/i.test(s.slice(Math.max(0, start - 50), start))) continue;
+    const after = s.slice(skipSpacesAndCommas(s, end));
     const before = s.slice(Math.max(0, start - 30), start);
     // "left axillary sentinel node" is not a laterality of the tumour; "LEFT BREAST AND AXILLARY CONTENTS" is
     const qualifies =
