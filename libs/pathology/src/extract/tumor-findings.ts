@@ -37,7 +37,9 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
     return [{ kind: 'histologic-type', value: { name: 'invasive carcinoma of no special type', behavior: 'invasive' }, span: lineSpan(unit), target: subSpan(unit, from, s.length), key: 'histologic-type/invasive', source: 'synoptic' }];
   }
   const matches = allMatches(s.slice(from), HISTOLOGY);
-  const aboutNodes = /\blymph nodes?\b|\bnodes?\b|\(\d+\/\d+\)/i.test(s);
+  // (both tests below depend on s alone: each is run once, and only when a condition needs it)
+  let aboutNodes: boolean | undefined;
+  let countsNodes: boolean | undefined;
   for (const m of matches) {
     const start = from + (m.index ?? 0);
     const modifier = m[1]?.toLowerCase();
@@ -45,22 +47,24 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
     // "the carcinoma measures ..." refers back to a type already stated
     // (a node sample typed in the diagnosis without counting nodes, "Lymph node, station 4R, EBUS-TBNA: suspicious
     // for metastatic carcinoma", is the cytology diagnosis of the tumour)
-    if (!base && modifier === 'metastatic' && aboutNodes && (NODE_COUNT_STATEMENT.test(s) || unit.section.kind !== 'diagnosis')) continue;
+    if (!base && modifier === 'metastatic' && (aboutNodes ??= ABOUT_NODES.test(s)) && ((countsNodes ??= NODE_COUNT_STATEMENT.test(s)) || unit.section.kind !== 'diagnosis')) continue;
     const clause = clauseAround(s, start, start + m[0].length);
     if (!base && /\bmargins?\b/i.test(clause)) continue;
     // "0 of 1 node with carcinoma", "Micrometastatic carcinoma in one of three lymph nodes": a node count's words
-    if (!base && aboutNodes && (NODES_WITH_BEFORE.test(s.slice(Math.max(0, start - 40), start)) || IN_NODES_AFTER.test(s.slice(start + m[0].length, start + m[0].length + 60)))) continue;
+    if (!base && (aboutNodes ??= ABOUT_NODES.test(s)) && (NODES_WITH_BEFORE.test(s.slice(Math.max(0, start - 40), start)) || IN_NODES_AFTER.test(s.slice(start + m[0].length, start + m[0].length + 60)))) continue;
     // intraductal carcinoma (of the prostate) is a finding of its own (a CAP item), not the tumour's type
     if (!modifier && /^carcinoma$/i.test(m[2] as string) && /\bintraductal\s+$/i.test(s.slice(Math.max(0, start - 14), start))) continue;
     if (!base && !modifier && /^(?:carcinoma|adenocarcinoma)$/i.test(m[2] as string) && /\b(?:the|this|that)\s+(?:residual\s+)?$/i.test(s.slice(Math.max(0, start - 10), start))) continue;
     // the microscopic description's "nests of carcinoma", "infiltrated by a carcinoma" describe, they do not type
     if (!base && !modifier && unit.section.kind === 'microscopic' && /^carcinoma$/i.test(m[2] as string) && /\b(?:of|by an?)\s+(?:residual\s+)?(?:viable\s+)?$/i.test(s.slice(Math.max(0, start - 30), start))) continue;
-    let name = [modifier && modifier !== 'metastatic' ? modifier : undefined, ...typeWords((m[2] as string).toLowerCase().replace(/\s+/g, ' '), m[3]?.toLowerCase())].filter(Boolean).join(' ');
-    if (/carcinoma of no special type/.test(name) && /\(ductal\)/i.test(s.slice(start))) name = `${name} (ductal)`;
+    // the modifier and the type's words, the empty ones left out, joined by spaces (no array to filter and join)
+    let name = modifier && modifier !== 'metastatic' ? modifier : '';
+    for (const word of typeWords((m[2] as string).toLowerCase().replace(/\s+/g, ' '), m[3]?.toLowerCase())) if (word) name = name ? `${name} ${word}` : word;
+    if (name.includes('carcinoma of no special type') && /\(ductal\)/i.test(s.slice(start))) name = `${name} (ductal)`;
     // "carcinoma" inside a longer match's words is covered by that match (regex is leftmost-longest per position)
     const value: FindingValues['histologic-type'] = { name };
-    if (/in situ|^lentigo maligna$/.test(name)) value.behavior = 'in situ';
-    else if (modifier === 'invasive' || modifier === 'infiltrating' || /^invasive/.test(name)) value.behavior = 'invasive';
+    if (name.includes('in situ') || name === 'lentigo maligna') value.behavior = 'in situ';
+    else if (modifier === 'invasive' || modifier === 'infiltrating' || name.startsWith('invasive')) value.behavior = 'invasive';
     if (modifier === 'metastatic') value.metastatic = true;
     // An ICD-O-3 code named in the same clause, after the type ("... CARCINOMA, MODERATELY DIFFERENTIATED (8070/3)")
     const after = s.slice(start + m[0].length, start + m[0].length + 60);
@@ -73,7 +77,7 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
     }
     if (namesNoTumour(s, start, start + m[0].length)) continue;
     // "sentinel lymph nodes: negative for carcinoma (0/2)" denies a node metastasis, not a type
-    if (!base && aboutNodes && NODE_COUNT_STATEMENT.test(s) && /\b(?:negative for|free of|no)\s+(?:\w+\s+)?$/i.test(s.slice(Math.max(0, start - 25), start))) continue;
+    if (!base && (aboutNodes ??= ABOUT_NODES.test(s)) && (countsNodes ??= NODE_COUNT_STATEMENT.test(s)) && /\b(?:negative for|free of|no)\s+(?:\w+\s+)?$/i.test(s.slice(Math.max(0, start - 25), start))) continue;
     const words = subSpan(unit, start, start + m[0].length);
     const queried = /\?\s*$/.test(s.slice(Math.max(0, start - 2), start));
     // "Intraductal carcinoma is not identified", "Residual melanoma: absent": the statement after the type denies it
@@ -83,13 +87,15 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   }
   // "Negative for atypia and malignancy", "No prior malignancy": a denied malignancy is a (negated) type statement
   // ("all negative for malignancy (0/20)", "Station 4L: negative for malignancy" are node statements)
-  // (a denial names "malignancy" or "cancer": a plain test first, the long pattern only where one occurs)
-  if (aboutNodes || /\bstation\b/i.test(s)) return out;
-  if (/tumou?r/i.test(s)) for (const m of allMatches(s, NO_TUMOUR)) {
+  // (each denial names "malignancy", "cancer" or "tumour": plain tests first, the long patterns only where one occurs)
+  const mayDenyType = /malignancy|cancer/i.test(s);
+  const mayDenyTumour = /tumou?r/i.test(s);
+  if ((!mayDenyType && !mayDenyTumour) || (aboutNodes ??= ABOUT_NODES.test(s)) || /\bstation\b/i.test(s)) return out;
+  if (mayDenyTumour) for (const m of allMatches(s, NO_TUMOUR)) {
     const start = (m.index ?? 0) + m[0].toLowerCase().lastIndexOf((m[1] as string).toLowerCase());
     out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span: subSpan(unit, m.index ?? 0, (m.index ?? 0) + m[0].length), target: subSpan(unit, start, start + (m[1] as string).length), key: 'histologic-type/unspecified', source: 'prose' });
   }
-  if (!/malignancy|cancer/i.test(s)) return out;
+  if (!mayDenyType) return out;
   for (const m of allMatches(s, DENIED_MALIGNANCY)) {
     const word = /cancer$/i.test(m[0]) ? 'cancer' : 'malignancy';
     const start = (m.index ?? 0) + m[0].length - word.length;
@@ -98,6 +104,8 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   }
   return out;
 }
+/** The unit speaks of lymph nodes: "lymph node(s)", "node(s)", "(0/3)". */
+const ABOUT_NODES = /\blymph nodes?\b|\bnodes?\b|\(\d+\/\d+\)/i;
 /** A type value that is only "No special type" / "NST" (UK datasets: invasive carcinoma of no special type). */
 const NO_SPECIAL_TYPE_VALUE = /^\s*(?:no special type|NST)\b/i;
 /** "... nodes with (metastatic) ", "... node positive for ": the tumour words after them count nodes. */
@@ -113,9 +121,10 @@ const DENIED_AFTER = /^\s*(?::\s*|(?:is|are|was|were)\s+)?(?:not (?:identified|s
  * adenocarcinoma; another trailing subtype is kept after the type ("lobular carcinoma classic type").
  */
 function typeWords(type: string, subtype: string | undefined): (string | undefined)[] {
-  const base = type.replace(/carcinomas$/, 'carcinoma').replace(/^([dl])cis$/, (_, t: string) => `${t === 'd' ? 'ductal' : 'lobular'} carcinoma in situ`);
-  const sub = subtype?.replace(/ type$/, '');
-  if (sub && /^(?:malignant )?melanoma$/.test(base) && sub !== 'acinar') return [`${sub} melanoma`];
+  // (string tests, not a regex each: /carcinomas$/ → "carcinoma", /^([dl])cis$/ → "… carcinoma in situ", / type$/ cut)
+  const base = type.endsWith('carcinomas') ? type.slice(0, -1) : type === 'dcis' ? 'ductal carcinoma in situ' : type === 'lcis' ? 'lobular carcinoma in situ' : type;
+  const sub = subtype !== undefined && subtype.endsWith(' type') ? subtype.slice(0, -5) : subtype;
+  if (sub && (base === 'melanoma' || base === 'malignant melanoma') && sub !== 'acinar') return [`${sub} melanoma`];
   if (sub === 'acinar' && base === 'adenocarcinoma') return ['acinar adenocarcinoma'];
   return [base, subtype];
 }
@@ -136,19 +145,22 @@ const NO_TUMOUR = /\bno\s+(?:residual\s+)?(?:viable\s+)?(tumou?r)\s+(?:is\s+|was
 
 /** The clause (between , ; . : and parentheses) around [start, end) of s. */
 function clauseAround(s: string, start: number, end: number): string {
-  const before = s.slice(0, start);
-  const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':'), lastPeriodBreak(before));
-  const after = s.slice(end).search(/[,;:]|\.(?:\s|$)/);
-  return s.slice(cut + 1, after < 0 ? s.length : end + after);
+  // (searched in s itself from `start` back and from `end` on: no slices of the text before and after)
+  const cut = start > 0 ? Math.max(s.lastIndexOf(',', start - 1), s.lastIndexOf(';', start - 1), s.lastIndexOf(':', start - 1), lastPeriodBreak(s, start)) : -1;
+  CLAUSE_END.lastIndex = end;
+  const after = CLAUSE_END.exec(s);
+  return s.slice(cut + 1, after === null ? s.length : after.index);
 }
+/** Where a clause ends (s.slice(end).search(/[,;:]|\.(?:\s|$)/), run on s from `end`: the pattern looks only forward). */
+const CLAUSE_END = /[,;:]|\.(?:\s|$)/g;
 
 /**
- * before.search(/\.\s[^.]*$/) without the regex (which tried every position): the last "." when a space follows it;
- * an earlier "." always has that last one after it.
+ * s.slice(0, end).search(/\.\s[^.]*$/) without the regex (which tried every position) or the slice: the last "."
+ * before `end` when a space follows it (before `end`); an earlier "." always has that last one after it.
  */
-function lastPeriodBreak(before: string): number {
-  const at = before.lastIndexOf('.');
-  return at >= 0 && at + 1 < before.length && isSpace(before.charCodeAt(at + 1)) ? at : -1;
+function lastPeriodBreak(s: string, end: number): number {
+  const at = end > 0 ? s.lastIndexOf('.', end - 1) : -1;
+  return at >= 0 && at + 1 < end && isSpace(s.charCodeAt(at + 1)) ? at : -1;
 }
 
 // ------------------------------------------------------------------ grade
@@ -227,6 +239,14 @@ function datasetGradeOf(unit: ExtractionUnit, labelled: boolean): Candidate | un
   return undefined;
 }
 const GRADE_NUMBER = /\b(?:(nottingham|histologic(?:al)?|combined histologic|overall|elston[- ]ellis|modified bloom[- ]richardson|sbr|fnclcc|who|fuhrman|isup(?:\/who)?)\s+)?(?<!nuclear )grade\s*(?:\(nottingham\)\s*)?(?::\s*)?(?:g\s*)?(1|2|3|4|iv|iii|ii|i)\b(?:\s*(?:of|\/)\s*(?:3|4|iii))?|\bG([1-4])\b/i;
+/**
+ * Literal-led tests that GRADE_NUMBER may match: its first branch ends "grade", optional "(nottingham)", ":", "g",
+ * then 1-4 or a roman numeral (i, ii, iii, iv); its second is "G1".."G4".
+ */
+const GRADE_NUMBER_HINT = /grade\s*(?:\(nottingham\)\s*)?(?::\s*)?(?:g\s*)?[1-4iv]/i;
+const G_NUMBER_HINT = /\bG[1-4]\b/i;
+/** "low grade", "high-grade": the last letter of low / high, then the grade. */
+const TWO_TIER_HINT = /[wh][- ]grade/i;
 const NOT_HISTOLOGIC_GRADE_BEFORE = /\b(?:becker|regression|mandard|dworak|ryan|plane|nuclei|nuclear|budding)\b[^.;]{0,25}$/i;
 const IN_SITU = /\bDCIS\b|in situ|dysplasia|adenoma|\bPIN\b/i;
 const IN_SITU_JUST_BEFORE = /(?:\bDCIS|in situ|dysplasia|adenoma|\bPIN)\W{1,3}(?:[a-z]+\W+){0,2}$/i;
@@ -248,11 +268,13 @@ function statedGradeOf(unit: ExtractionUnit): Candidate[] {
     const prostate = prostateGradeOf(unit, scope, labelled);
     if (prostate.length) return prostate;
   }
-  let num = /\bgrade group\b/i.test(scope) ? null : GRADE_NUMBER.exec(scope);
+  // (each pattern below only where a literal its every match holds occurs: GRADE_NUMBER's "grade <number>" or "G1",
+  // DIFFERENTIATION's "differentiated", TWO_TIER's "low grade" / "high-grade")
+  let num = /\bgrade group\b/i.test(scope) || !(GRADE_NUMBER_HINT.test(scope) || G_NUMBER_HINT.test(scope)) ? null : GRADE_NUMBER.exec(scope);
   // "Becker grade 2", "Mesorectal plane: complete (grade 3)", "Nuclei are intermediate (grade 2)" grade something else
   if (num && !labelled && NOT_HISTOLOGIC_GRADE_BEFORE.test(scope.slice(Math.max(0, (num.index ?? 0) - 40), num.index))) num = null;
-  const diff = DIFFERENTIATION.exec(scope);
-  let twoTier = TWO_TIER.exec(scope);
+  const diff = /differentiated/i.test(scope) ? DIFFERENTIATION.exec(scope) : null;
+  let twoTier = TWO_TIER_HINT.test(scope) ? TWO_TIER.exec(scope) : null;
   // "DCIS, high grade", "low-grade dysplasia": the grade of an in-situ lesion, not of the tumour; an adenoma named
   // in another clause ("... (low grade), arising in a tubulovillous adenoma") does not count
   if (twoTier) {
@@ -364,7 +386,8 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
     const nounAfter = afterWords !== null && !STRONG_OTHER.test(afterWords[0]);
     if (/^\s*(?:from|to|away|above|below|of (?:the )?(?:\w+ )?margin|in (?:depth|thickness|length)|deep|thick|proximal|distal)\b/i.test(after) && !nounAfter) continue;
     // ("4 mm / 30%": a core's linear extent of carcinoma and its percentage, as prostate biopsy tables give them)
-    if (OTHER_AFTER.test(after) || BENIGN_FOCUS_AFTER.test(after) || CORE_EXTENT_AFTER.test(after)) continue;
+    // (a core's extent holds its "%": the plain test first)
+    if (OTHER_AFTER.test(after) || BENIGN_FOCUS_AFTER.test(after) || (after.includes('%') && CORE_EXTENT_AFTER.test(after))) continue;
     // in a statement about nodes or a margin ("one lymph node with metastatic carcinoma, 7 mm", "margin free of
     // tumor (1.0 cm)", "Margins free of carcinoma (closest: anterior, 3 mm)") a measurement is not the tumour's size
     const sentence = s.slice(sentenceBreak + 1, start);
@@ -404,12 +427,16 @@ export function sizeStatementsOf(unit: ExtractionUnit): Candidate[] {
  * (the regex ran from the start of the unit for every measurement). A "." before a line break is that match's start.
  */
 function lastSentenceBreak(s: string, before: number): number {
-  for (let i = Math.min(before, s.length) - 1; i >= 0; i--) {
-    const c = s.charCodeAt(i);
-    if (c === 10) return i > 0 && s.charCodeAt(i - 1) === 46 ? i - 1 : i;
-    if (c === 46 && i + 1 < before && isSpace(s.charCodeAt(i + 1))) return i;
+  const last = Math.min(before, s.length) - 1;
+  if (last < 0) return -1;
+  // the nearest of: the last line break, and the last "." with a space after it (native lastIndexOf, not a JS loop
+  // over every character back to the start)
+  const nl = s.lastIndexOf('\n', last);
+  for (let i = s.lastIndexOf('.', last); i > nl; i = i > 0 ? s.lastIndexOf('.', i - 1) : -1) {
+    if (i + 1 < before && isSpace(s.charCodeAt(i + 1))) return i;
   }
-  return -1;
+  if (nl < 0) return -1;
+  return nl > 0 && s.charCodeAt(nl - 1) === 46 ? nl - 1 : nl;
 }
 
 /** The global (matchAll) twin of each pattern, made once. */
@@ -517,13 +544,14 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
   if (!/margin|CRM|staple/i.test(s)) return uiccResidualOf(unit);
   // "Margins negative for carcinoma", "all margins are free of tumor", "the deep margin is involved", "CRM clear",
   // "positive circumferential margin", "carcinoma present at the inked deep margin", "radial margin clear at 1 mm (close)"
-  for (const m of allMatches(s, MARGIN_STATUS_AFTER)) {
+  // (the two word-led scans below run only where one of their status words occurs: each match holds one)
+  if (STATUS_AFTER_HINT.test(s)) for (const m of allMatches(s, MARGIN_STATUS_AFTER)) {
     const start = m.index ?? 0;
     const clause = clauseAround(s, start, start + m[0].length);
     const st = /\bclose\b/i.test(clause) ? 'close' : marginStatus(m[2] as string);
     if (st) out.push({ kind: 'margin', value: { status: st }, span: subSpan(unit, start, start + m[0].length), target: subSpan(unit, start, start + (m[1] as string).length), key: 'margin/status', source: 'prose', affirmedByValue: true });
   }
-  for (const m of allMatches(s, MARGIN_STATUS_BEFORE)) {
+  if (STATUS_BEFORE_HINT.test(s)) for (const m of allMatches(s, MARGIN_STATUS_BEFORE)) {
     const start = m.index ?? 0;
     if (out.some((c) => c.span.start - unit.span.start < start + m[0].length && start < c.span.end - unit.span.start)) continue;
     // "re-excision to obtain a clear deep margin" is a goal, not a status
@@ -539,7 +567,8 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
     if (out.some((c) => c.span.start - unit.span.start < start + m[0].length && start < c.span.end - unit.span.start)) continue;
     out.push({ kind: 'margin', value: { status: 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
   }
-  for (const m of allMatches(s, /\b((?:[A-Za-z]+\s+)?margins?)\s+involvement\b/gi)) {
+  // (every match holds "margin(s) involvement": a literal-led test first, the slow word-led scan only where it occurs)
+  if (MARGIN_INVOLVEMENT_HINT.test(s)) for (const m of allMatches(s, MARGIN_INVOLVEMENT)) {
     const start = m.index ?? 0;
     out.push({ kind: 'margin', value: { status: 'positive' }, span: subSpan(unit, start, start + m[0].length), key: 'margin/status', source: 'prose', affirmedByValue: true });
   }
@@ -564,6 +593,8 @@ export function marginsOf(unit: ExtractionUnit): Candidate[] {
   return [...out, ...marginDistancesOf(unit, out), ...uiccResidualOf(unit)];
 }
 
+const MARGIN_INVOLVEMENT = /\b((?:[A-Za-z]+\s+)?margins?)\s+involvement\b/gi;
+const MARGIN_INVOLVEMENT_HINT = /margins?\s+involvement/i;
 /** "extends along the mucosa to the bronchial resection margin" (not "to within 1 mm of", which is a distance). */
 const EXTENDS_ALONG_TO_MARGIN = /\bextend(?:s|ing)?\s+(?:along|into|through|within)\s+[^.;,]{1,50}?\bto\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?margins?\b/gi;
 /** A margin named before its status: "deep margin negative", "radial margin CLEAR at 1 mm (close)". */
@@ -602,6 +633,10 @@ function uiccResidualOf(unit: ExtractionUnit): Candidate[] {
 
 const MARGIN_WORDS = String.raw`(?:(?:all|surgical|resection|(?!(?:the|a|an|and|or|are|is|of|at|to|with)\b)[a-z]+)\s+){0,3}?(?:margins?|CRM)`;
 const MARGIN_STATUS_AFTER = new RegExp(String.raw`\b(${MARGIN_WORDS})\b\s*(?:\([^)]{0,60}\)\s*)?(?:of\s+(?:the\s+)?(?:resection|excision)\s+)?(?:(?:is|are|was|were)\s+)?(?:inked\s+and\s+)?(?:(?:widely|grossly|microscopically|all)\s+)?(negative|uninvolved|not involved|free|clear|positive|involved|transected|close)\b`, 'gi');
+/** A word every MARGIN_STATUS_AFTER match ends with ("uninvolved", "not involved" hold "involved"). */
+const STATUS_AFTER_HINT = /negative|involved|free|clear|positive|transected|close/i;
+/** A word every MARGIN_STATUS_BEFORE match starts with ("extends to", "extending to" hold "extend"). */
+const STATUS_BEFORE_HINT = /positive|negative|involved|close|clear|present at|extend|reach|abut/i;
 const MARGIN_STATUS_BEFORE = new RegExp(String.raw`\b(positive|negative|involved|uninvolved|close|clear|present at|extends? to|extending to|reach(?:es)?|abut(?:s|ting)?)\s+(?:the\s+)?(?:inked\s+)?(${MARGIN_WORDS})\b`, 'gi');
 
 /**
@@ -676,7 +711,7 @@ export function invasionOf(unit: ExtractionUnit): Candidate[] {
   const out: Candidate[] = [];
   for (const [kind, re] of [['lymphovascular-invasion', LVI], ['perineural-invasion', PNI]] as const) {
     // a "Label: value" line about invasion; any other label ("Comment: Suspicious for LVI") is read as prose
-    if (unit.label && unit.value && re.exec(unit.label.norm)?.index === 0) {
+    if (unit.label && unit.value && startsWithMatch(unit.label.norm, re)) {
       // "Venous invasion: extramural, present": the vessels' site before the result
       const value = sliceOf(unit, unit.value).replace(VESSEL_SITE_BEFORE_RESULT, '');
       const hedged = HEDGE.test(value) && !/^\s*(?:not identified|absent|negative)/i.test(value);
@@ -728,6 +763,15 @@ export function uiccInvasionCodesOf(unit: ExtractionUnit): Candidate[] {
   return out;
 }
 const GLOBAL_INVASION = new Map<RegExp, RegExp>([LVI, PNI].map((re) => [re, new RegExp(re.source, 'gi')]));
+/** The sticky twin of each pattern: a match at 0 only. */
+const STICKY_INVASION = new Map<RegExp, RegExp>([LVI, PNI].map((re) => [re, new RegExp(re.source, 'iy')]));
+
+/** re.exec(s)?.index === 0 (the leftmost match starts at 0 exactly when some match does) without scanning all of s. */
+function startsWithMatch(s: string, re: RegExp): boolean {
+  const sticky = STICKY_INVASION.get(re) as RegExp;
+  sticky.lastIndex = 0;
+  return sticky.test(s);
+}
 
 // ------------------------------------------------------------------ lymph nodes
 
@@ -778,18 +822,18 @@ const TABLE_COLUMNS = /\b(examined|positive|involved)\b[^\n\d]*?\b(examined|posi
  */
 function nodeTableRowOf(unit: ExtractionUnit): Candidate | undefined {
   const s = sliceOf(unit);
-  // a row's counts are split by "/" or by column spaces (plain string tests first: this runs for every unit)
-  if (s.includes('\n') || (!s.includes('/') && !s.includes('  ') && !s.includes('\t'))) return undefined;
+  // a row's counts are split by "/" or by column spaces; a row is one line (the digit-led pattern alone is cheaper
+  // than three plain string tests before it, and fails for every unit without such a split)
   const counts = TABLE_ROW_COUNTS.exec(s);
-  if (!counts) return undefined;
-  const above = unit.text.slice(Math.max(0, unit.span.start - 600), unit.span.start).split('\n').slice(0, -1).reverse();
+  if (!counts || s.includes('\n')) return undefined;
+  const above = new LinesAbove(unit.text, Math.max(0, unit.span.start - 600), unit.span.start);
   for (let k = 0; k < Math.min(above.length, 12); k++) {
-    const line = above[k] as string;
+    const line = above.line(k);
     // the other rows hold counts; the first line without any is the header, or the table has none
     if (/\d/.test(line)) continue;
     const columns = TABLE_COLUMNS.exec(line);
     if (!columns || (columns[1] as string).toLowerCase() === (columns[2] as string).toLowerCase()) return undefined;
-    if (!/\b(?:lymph|nodes?|nodal|stations?)\b/i.test(line) && !/\b(?:lymph|nodes?|nodal|stations?)\b/i.test(above[k + 1] ?? '')) return undefined;
+    if (!/\b(?:lymph|nodes?|nodal|stations?)\b/i.test(line) && !/\b(?:lymph|nodes?|nodal|stations?)\b/i.test(k + 1 < above.length ? above.line(k + 1) : '')) return undefined;
     const examinedFirst = /^examined$/i.test(columns[1] as string);
     const first = Number(counts[1]);
     const second = Number(counts[2]);
@@ -801,9 +845,42 @@ function nodeTableRowOf(unit: ExtractionUnit): Candidate | undefined {
   return undefined;
 }
 
+/**
+ * text.slice(from, to).split('\n').slice(0, -1).reverse() read lazily: line k is the k-th whole line above `to`
+ * (the earliest may be cut at `from`); the callers mostly stop at the first line or two, and no array is built.
+ */
+class LinesAbove {
+  /** How many lines there are (the line breaks in [from, to)). */
+  readonly length: number;
+  private readonly ends: number[] = [];
+  constructor(
+    private readonly text: string,
+    private readonly from: number,
+    to: number,
+  ) {
+    const last = to > from ? text.lastIndexOf('\n', to - 1) : -1;
+    this.ends.push(last >= from ? last : -1);
+    let n = 0;
+    for (let i = last; i >= from; i = i > 0 ? text.lastIndexOf('\n', i - 1) : -1) n++;
+    this.length = n;
+  }
+
+  line(k: number): string {
+    // ends[j] is the break after line j; the line runs from the break before it (or `from`)
+    while (this.ends.length <= k + 1) {
+      const end = this.ends[this.ends.length - 1] as number;
+      const before = end > this.from ? this.text.lastIndexOf('\n', end - 1) : -1;
+      this.ends.push(before >= this.from ? before : this.from - 1);
+    }
+    return this.text.slice((this.ends[k + 1] as number) + 1, this.ends[k]);
+  }
+}
+
 const NODE_WORD = /\b(?:lymph[ -]?nodes?|nodes?|LNs?)\b/i;
 /** "a of b" (with "positive"/"involved" between or after), or "a positive of b examined". */
 const COUNT_OF = new RegExp(String.raw`\b(${COUNT})\s+(?:\(\d+\)\s+)?(?:positive\s+|involved\s+)?(?:of|out of)\s+(${COUNT})\b(?:\s+\(\d+\))?((?:\s+(?!of\b)[A-Za-z/-]+){0,4}?\s+(?:lymph[ -]?)?nodes?\b(?:\s*\(\d{1,3}\s*\/\s*\d{1,3}\))?)?`, 'gi');
+/** The "of" every COUNT_OF match has between its counts, space on both sides ("out of" ends in it). */
+const OF_BETWEEN = /\sof\s/i;
 const POSITIVE_THEN_EXAMINED = /\b(\d{1,3})\s+(?:positive|involved)\s*(?:\/|,|;|of)\s*(\d{1,3})\s+(?:examined|retrieved|total|identified)\b/gi;
 /** "0/14", "(2/17)": not part of a date (03/19/2026) or a longer fraction. */
 const RATIO = /(?<![\d/.])\(?(\d{1,3})\s*\/\s*(\d{1,3})(?![\d/]|\.\d)\)?/g;
@@ -823,9 +900,9 @@ const PN_WITH_COUNT = /\b(?:y?p)N[0-3X][a-c]?(?:\([a-z+-]+\))?\s*\(\d{1,3}\s*\/\
  */
 function underNodeHeading(unit: ExtractionUnit): boolean {
   if (/\b(?:stations?|obturator|(?:external|internal|common) iliac)\b/i.test(sliceOf(unit))) return true;
-  const before = unit.text.slice(Math.max(0, unit.span.start - 300), unit.span.start);
-  const lines = before.split('\n').slice(0, -1).reverse();
-  for (const line of lines.slice(0, 8)) {
+  const lines = new LinesAbove(unit.text, Math.max(0, unit.span.start - 300), unit.span.start);
+  for (let k = 0; k < Math.min(lines.length, 8); k++) {
+    const line = lines.line(k);
     if (/^\s*(?:regional\s+)?(?:lymph\s+)?nodes?(?:\s+\([^)]*\))?\s*:\s*$/i.test(line)) return true;
     // the node lines of a list are indented or "Label: value" lines; anything else ends the list
     if (!/^\s+\S|^[^:\n]{1,40}:\s*\S/.test(line)) return false;
@@ -844,6 +921,8 @@ const COUNT_AND_BEFORE = new RegExp(String.raw`(?<![\d.])\b(${COUNT})\s+and\s+$`
 const BRACKETED = /\([^()]*\)/g;
 /** Sections where "lymph nodes (3)" lists what was received rather than reporting a count. */
 const NODES_RECEIVED_SECTIONS = new Set(['specimen', 'header']);
+/** NO_NODES's "no " or "none", one of which its every match holds. */
+const NO_OR_NONE = /no(?: |ne)/i;
 const NO_NODES = /\bno (?:regional )?(?:lymph )?nodes? (?:(?:are|were|was|is) )?(?:submitted|identified|found|present|received|recovered)\b|\b(?:regional )?(?:lymph )?nodes?\s*:\s*none (?:submitted|identified|found|present|received|recovered|sampled)\b/gi;
 
 const NODES_FREE = String.raw`(?:negative|uninvolved|benign|free of (?:metastatic\s+)?(?:tumou?r|carcinoma|adenocarcinoma|melanoma|malignancy|metastas[ie]s))`;
@@ -888,13 +967,15 @@ class NodeCounts {
  */
 export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
   const s = sliceOf(unit);
-  const aboutNodes = NODE_WORD.test(s) || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || STATION_RATIO.test(s) || underNodeHeading(unit))) || /node|nodal|^station\b/.test(unit.label?.norm ?? '') || headingSpeaksOfNodes(unit);
+  const nodeWord = NODE_WORD.test(s);
+  const aboutNodes = nodeWord || (s.includes('/') && HAS_RATIO.test(s) && (PN_WITH_COUNT.test(s) || STATION_RATIO.test(s) || underNodeHeading(unit))) || (unit.label !== undefined && /node|nodal|^station\b/.test(unit.label.norm)) || headingSpeaksOfNodes(unit);
   if (!aboutNodes) return [];
   const counts = new NodeCounts(unit, s);
   const out = counts.out;
   const taken = counts.taken;
   // "Regional Lymph Nodes: Number examined: 23; Number involved: 2", "Nodes: 16 identified"
-  for (const m of allMatches(s, NAMED_COUNT)) {
+  // (each of NAMED_COUNT's statements has a ":" after its words)
+  if (s.includes(':')) for (const m of allMatches(s, NAMED_COUNT)) {
     const start = m.index ?? 0;
     const n = m[4] !== undefined ? parseCount(m[4]) : Number(m[2] ?? m[3]);
     if (n === undefined) continue;
@@ -906,7 +987,8 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
       for (const side of allMatches(sides[0] as string, /\b(?:right|left)\s+(\d{1,3})\b/gi)) counts.push(at + (side.index ?? 0), at + (side.index ?? 0) + side[0].length, { examined: Number(side[1]) });
     }
   }
-  for (const m of allMatches(s, COUNT_OF)) {
+  // (every "a of b" has " of " or " out of " between its counts: the word-led scan only where one occurs)
+  if (OF_BETWEEN.test(s)) for (const m of allMatches(s, COUNT_OF)) {
     const start = (m.index ?? 0);
     const positive = parseCount(m[1] as string);
     const examined = parseCount(m[2] as string);
@@ -927,7 +1009,8 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     const start = m.index ?? 0;
     if (counts.free(start, start + m[0].length)) counts.push(start, start + m[0].length, { positive: Number(m[1]), examined: Number(m[2]) });
   }
-  for (const m of allMatches(s, RATIO)) {
+  // (a ratio has its "/")
+  if (s.includes('/')) for (const m of allMatches(s, RATIO)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     if (!counts.free(start, end)) continue;
@@ -955,7 +1038,9 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
     if (count && countStates && !/;|\.(?!\d)/.test(s.slice((count.index ?? 0) + count[0].length, start))) counts.push(count.index ?? 0, end - (m[0].endsWith(')') && !m[0].startsWith('(') ? 1 : 0), { positive, examined });
     else counts.push(start + (m[0].startsWith('(') ? 1 : 0), end - (m[0].endsWith(')') ? 1 : 0), { positive, examined });
   }
-  for (const m of allMatches(s, COUNT_NODES)) {
+  // (COUNT_NODES and NO_NODES both hold a whole word "node(s)" or "LN(s)", "lymph-node(s)": where NODE_WORD found
+  // none, neither can match)
+  if (nodeWord) for (const m of allMatches(s, COUNT_NODES)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     if (!counts.free(start, end)) continue;
@@ -987,7 +1072,7 @@ export function nodeStatementsOf(unit: ExtractionUnit): Candidate[] {
       counts.push(at, end + denial.index + denial[0].length, { positive: 0 });
     }
   }
-  for (const m of allMatches(s, NO_NODES)) counts.push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
+  if (nodeWord && NO_OR_NONE.test(s)) for (const m of allMatches(s, NO_NODES)) counts.push(m.index ?? 0, (m.index ?? 0) + m[0].length, { examined: 0 });
   // "(station 10L: two; station 11L: three)": a count written after each station's name
   if (/station/i.test(s)) {
     for (const m of allMatches(s, STATION_COUNT)) {
@@ -1023,6 +1108,11 @@ const TNM_TOKEN = /(?<![A-Za-z0-9])((?:y|r|yr|ry)?[pca])?([TNM])(is|[0-4][a-d]?(
 /** Upper-case reports write "PT3 PN1B (SN)": the same tokens with every letter upper case (prefix required). */
 const TNM_TOKEN_UPPER = /(?<![A-Za-z0-9])((?:Y|R|YR|RY)?[PC])([TNM])(IS|[0-4][A-D]?(?:\d)?(?:MI)?|X|MI)(\((?:SN|F|M|\d+|I\+|I-|MOL\+|MOL-|IS)\))?(?![A-Za-z0-9])/g;
 
+/** The prefix and category every TNM_TOKEN_UPPER match holds ("PT3", "YPN1", "CM0"). */
+const UPPER_PREFIXED = /[PC][TNM]/;
+/** A label that names a TNM item: "Primary tumor (pT)", "Regional lymph nodes (pN)", "Distant metastasis". */
+const TNM_LABEL = /\(p?[tnm]\)|primary tumou?r|regional lymph nodes|distant metastas/i;
+
 /** "T1MI" → "T1mi", "TIS" → "Tis", "N0(I+)" → "N0(i+)": AJCC's letter case. */
 function tnmCase(category: string, code: string, suffix: string): string {
   return `${category}${code.toLowerCase().replace(/^x$/, 'X')}${suffix.toLowerCase().replace(/\s+/g, '')}`;
@@ -1033,11 +1123,15 @@ export function tnmOf(unit: ExtractionUnit, reportEdition: number | undefined): 
   const out: Candidate[] = [];
   // both token patterns need a capital T, N or M with a code after it ("metastasis" has only a lower-case "tis")
   if (!/[TNM](?:[0-4xX]|is|IS|mi|MI)/.test(s)) return out;
-  const tokens = [...allMatches(s, TNM_TOKEN), ...allMatches(s, TNM_TOKEN_UPPER).filter((m) => m[0] === m[0].toUpperCase())].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  // (an upper-case token has its "PT", "PN", "CM", ...: the second scan only where one occurs)
+  const upper = UPPER_PREFIXED.test(s) ? allMatches(s, TNM_TOKEN_UPPER).filter((m) => m[0] === m[0].toUpperCase()) : [];
+  const tokens = [...allMatches(s, TNM_TOKEN), ...upper].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   if (tokens.length === 0) return out;
-  const edition = parseEdition(s) ?? reportEdition;
+  const edition = editionOf(s) ?? reportEdition;
   let lastPrefix: string | undefined;
   let lastEnd = -10;
+  // whether the label names a TNM item: the same for every token of the unit, tested once (at the first that asks)
+  let tnmLabel: boolean | undefined;
   for (const m of tokens) {
     const start = m.index ?? 0;
     const category = m[2] as 'T' | 'N' | 'M';
@@ -1052,7 +1146,7 @@ export function tnmOf(unit: ExtractionUnit, reportEdition: number | undefined): 
     }
     lastPrefix = prefix;
     lastEnd = start + m[0].length;
-    const synoptic = unit.label !== undefined && /\(p?[tnm]\)|primary tumou?r|regional lymph nodes|distant metastas/i.test(unit.label.norm) && start >= (unit.value?.start ?? 0) - unit.span.start;
+    const synoptic = unit.label !== undefined && (tnmLabel ??= TNM_LABEL.test(unit.label.norm)) && start >= (unit.value?.start ?? 0) - unit.span.start;
     const stated = m[0];
     // "at least pT1a" (a transected base), "pT4b?": a category the specimen cannot settle (the guideline's hedge)
     const hedged = /\bat least\s+$/i.test(s.slice(Math.max(0, start - 9), start)) || s[start + m[0].length] === '?';
@@ -1088,7 +1182,19 @@ export function stagingEditionsOf(unit: ExtractionUnit): Candidate[] {
 
 /** The report-level AJCC edition: an "AJCC Edition: 8th" line or any "AJCC 8th edition" mention. */
 export function reportEditionOf(text: string): number | undefined {
-  const m = /^[ \t]*AJCC(?: staging)? edition[ \t]*:[ \t]*(\d{1,2})/im.exec(text);
+  // (the line pattern needs "AJCC": a literal test over the whole report first)
+  const m = AJCC_WORD.test(text) ? /^[ \t]*AJCC(?: staging)? edition[ \t]*:[ \t]*(\d{1,2})/im.exec(text) : null;
   if (m) return Number(m[1]);
-  return parseEdition(text);
+  return editionOf(text);
+}
+
+const AJCC_WORD = /ajcc/i;
+/** "8th ed", "7th edition": an ordinal before "ed". */
+const ORDINAL_EDITION = /\d(?:st|nd|rd|th)\s*ed/i;
+/**
+ * parseEdition(s) where it can find anything: each of its matches holds "AJCC" or an ordinal before "ed"
+ * ("8th edition"); the two literal-led tests are cheaper than its pattern, which is tried at every word.
+ */
+function editionOf(s: string): number | undefined {
+  return AJCC_WORD.test(s) || ORDINAL_EDITION.test(s) ? parseEdition(s) : undefined;
 }
