@@ -49,3 +49,11 @@ describe('detectSections', () => {
     expect(detectSections('')).toEqual([]);
   });
 });
+
+describe('addendum headings with a date or a qualifier (session 9)', () => {
+  it('finds "ADDENDUM 05/20/2026 — CORRECTED RESULT" and "AMENDMENT/ADDENDUM (issued 05/11/2026):"', () => {
+    const kinds = (text: string) => detectSections(text).map((s) => [s.kind, s.ordinal, s.date]);
+    expect(kinds('DIAGNOSIS:\nCarcinoma.\n\nADDENDUM 05/20/2026 — CORRECTED RESULT\nPD-L1 TPS: 50%.\n')).toEqual([['diagnosis', undefined, undefined], ['addendum', 1, '2026-05-20']]);
+    expect(kinds('DIAGNOSIS:\nCarcinoma.\n\nAMENDMENT/ADDENDUM (issued 05/11/2026):\nPR: Positive, 7%.\n')).toEqual([['diagnosis', undefined, undefined], ['addendum', 1, '2026-05-11']]);
+  });
+});

@@ -40,12 +40,15 @@ const HEADINGS: readonly [SectionKind, string][] = [
   ['gross', String.raw`gross (?:description|examination)|gross|macroscopic (?:description|examination)|macroscopic`],
   ['microscopic', String.raw`microscopic (?:description|examination|findings)|microscopic|microscopy`],
   ['comment', String.raw`(?:diagnostic )?comments?|notes?`],
-  ['addendum', String.raw`addend(?:um|a)(?: report)?(?:\s*#?\s*\d+)?|amended report|amendment`],
+  ['addendum', String.raw`addend(?:um|a)(?: report)?(?:\s*#?\s*\d+)?(?:\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}))?|amended report|amendment(?:\s*\/\s*addendum)?|corrected report`],
 ];
 
 const HEADING_ALTERNATIVES = HEADINGS.map(([, re]) => `(${re})`).join('|');
-/** A line that is only a heading (any case), optionally with a colon and, for addenda, a date/qualifier. */
-const WHOLE_LINE = new RegExp(String.raw`^[ \t]*(?:${HEADING_ALTERNATIVES})[ \t]*(?:[(\-–][^\n:]*\)?)?[ \t]*:?[ \t]*$`, 'i');
+/**
+ * A line that is only a heading (any case), optionally with a colon and, for addenda, a date/qualifier: "ADDENDUM
+ * 05/20/2026 — CORRECTED RESULT", "AMENDMENT/ADDENDUM (issued 05/11/2026):".
+ */
+const WHOLE_LINE = new RegExp(String.raw`^[ \t]*(?:${HEADING_ALTERNATIVES})[ \t]*(?:[(\-–—][^\n:]*\)?)?[ \t]*:?[ \t]*$`, 'i');
 /** An upper-case heading followed by a colon and content on the same line: "DIAGNOSIS: Invasive ...". */
 const INLINE = new RegExp(String.raw`^[ \t]*(?:${HEADING_ALTERNATIVES})[ \t]*:[ \t]*\S`, 'i');
 

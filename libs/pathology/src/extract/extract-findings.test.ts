@@ -300,3 +300,26 @@ describe('prose statements', () => {
     ]);
   });
 });
+
+describe('what an addendum supersedes (session 9)', () => {
+  const values = (text: string, kind: string) => extractFindings(text).findings.filter((f) => f.kind === kind).map((f) => [text.slice(f.span.start, f.span.end), f.supersededBy === undefined ? 'current' : 'superseded']);
+  it('supersedes the old value the addendum names ("was reported as") with the earlier statement, not the corrected one', () => {
+    const text = 'BIOMARKERS:\nPR: Positive, 70%, strong\n\nAMENDMENT/ADDENDUM (issued 05/11/2026):\nThis report is amended to correct the PR result. Due to a transcription error, PR was reported as 70%, strong. The correct result is: PR: Positive, 7%, weak.\n';
+    expect(values(text, 'pr')).toEqual([
+      ['PR: Positive, 70%, strong', 'superseded'],
+      ['PR was reported as 70%, strong', 'superseded'],
+      ['PR: Positive, 7%, weak', 'current'],
+    ]);
+  });
+  it('keeps the site an addendum of added results names again, and station counts beside a corrected total', () => {
+    const site = 'DIAGNOSIS:\nAdenocarcinoma of the sigmoid colon.\n\nADDENDUM 1:\nMMR immunohistochemistry was performed on the adenocarcinoma of the sigmoid colon; MLH1 is retained.\n';
+    expect(values(site, 'primary-site').map(([, state]) => state)).toEqual(['current', 'current']);
+    const nodes = 'DIAGNOSIS:\nStation 7: 1/3 lymph nodes involved. Station 4R: 0/2 lymph nodes. Total 1/5 lymph nodes.\n\nADDENDUM — AMENDED STAGING:\nOn re-review the station 7 deposit is benign. Amended: 0/5 lymph nodes involved.\n';
+    expect(values(nodes, 'lymph-nodes')).toEqual([
+      ['1/3', 'current'],
+      ['0/2', 'current'],
+      ['1/5', 'superseded'],
+      ['0/5', 'current'],
+    ]);
+  });
+});

@@ -68,7 +68,7 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
   unique.sort((a, b) => a.candidate.span.start - b.candidate.span.start || a.candidate.span.end - b.candidate.span.end);
   const findings = unique.map(({ candidate, unit }, id) => toFinding(candidate, unit, id, text, contextSentences, analyzer));
   assignReportOrgan(findings);
-  markSupersededFindings(findings);
+  markSupersededFindings(findings, { text, sentences: contextSentences, sections });
   if (spelling.corrections.length === 0) return { text, sections, findings };
   const map = (span: Span): Span => ({ start: spelling.toOriginal(span.start), end: spelling.toOriginal(span.end) });
   return {
