@@ -66,7 +66,8 @@ export function extractFindings(original: string, options: ExtractOptions = {}):
   }
   const unique = withoutRepeats(withoutMetastasisParts(candidates));
   unique.sort((a, b) => a.candidate.span.start - b.candidate.span.start || a.candidate.span.end - b.candidate.span.end);
-  const findings = unique.map(({ candidate, unit }, id) => toFinding(candidate, unit, id, text, contextSentences, analyzer));
+  const priorEpisode = priorEpisodeScopes(text);
+  const findings = unique.map(({ candidate, unit }, id) => toFinding(candidate, unit, id, text, contextSentences, analyzer, priorEpisode));
   assignReportOrgan(findings);
   markSupersededFindings(findings, { text, sentences: contextSentences, sections });
   if (spelling.corrections.length === 0) return { text, sections, findings };
@@ -229,15 +230,19 @@ function append(out: Candidate[], more: readonly Candidate[]): void {
   for (let i = 0; i < more.length; i++) out.push(more[i] as Candidate);
 }
 
-function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text: string, sentences: Span[], analyzer: ConTextAnalyzer): Finding {
+function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text: string, sentences: Span[], analyzer: ConTextAnalyzer, priorEpisode: (sentence: Span) => PriorEpisode | undefined): Finding {
   const target = candidate.target ?? candidate.span;
   const sentence = sentenceAt(sentences, target.start) ?? unit.span;
   const assessed = analyzer.assess(text, target, { start: Math.max(sentence.start, unit.span.start), end: Math.min(sentence.end, unit.span.end) });
+  // a sentence opening on a past episode ("Prior ... adenocarcinoma, lobectomy 2020 (pT1b pN0)") makes what it says historical
+  const prior = assessed.historical || assessed.experiencer !== 'patient' ? undefined : priorEpisode(sentence);
+  const inPrior = prior !== undefined && target.start >= prior.opener.end && target.end <= prior.end;
+  if (prior && inPrior) assessed.triggers.push({ category: 'historical', phrase: prior.phrase, direction: 'forward', span: prior.opener, scope: { start: prior.opener.end, end: prior.end }, source: 'oncoboard:prior-episode' });
   const context: FindingContext = {
     negated: candidate.negatedByValue ? true : candidate.affirmedByValue ? false : assessed.negated,
     uncertain: candidate.uncertainByValue || assessed.uncertain,
     // a relative's disease is family history, not a past episode of the patient's (the labelling guideline's reading)
-    historical: assessed.historical && assessed.experiencer === 'patient',
+    historical: (assessed.historical || inPrior) && assessed.experiencer === 'patient',
     hypothetical: assessed.hypothetical,
     experiencer: assessed.experiencer,
   };
@@ -250,6 +255,45 @@ function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text:
       ? { id, kind: candidate.kind, value, span: candidate.span, section: section.kind, sectionIndex: section.index, addendum: section.ordinal, source: candidate.source, context, contextTriggers, key: candidate.key }
       : { id, kind: candidate.kind, value, span: candidate.span, section: section.kind, sectionIndex: section.index, source: candidate.source, context, contextTriggers, key: candidate.key }
   ) as Finding;
+}
+
+interface PriorEpisode {
+  /** The words that open the sentence on a past episode ("Prior", "History of", "PAST HX"). */
+  opener: Span;
+  phrase: string;
+  /** Where the past episode's part of the sentence ends (before "now", "currently"). */
+  end: number;
+}
+
+/**
+ * "Prior right upper lobe adenocarcinoma, lobectomy 2020 (pT1b pN0), no recurrence", "Previous left breast carcinoma
+ * treated by mastectomy (2010)", "PAST HX LEFT BREAST DCIS 2019 (WLE + RT)", "Past: transurethral resection of bladder
+ * tumour 2020": a sentence that opens on a past episode of cancer is about that episode up to its end or a turn to the
+ * present ("…, now with a new mass"). ConText's "prior" and "previous" reach one word only ([ONEW]). Not "Prior biopsy
+ * showed carcinoma": an earlier sample of the current tumour is not a past episode (the labelling guideline).
+ */
+const PRIOR_EPISODE = /^((?:(?:personal |past )?(?:medical )?history of|past (?:medical )?(?:history|hx)(?: of)?|prior(?: history of)?|previous(?: history of)?|past:?))\s+((?:[A-Za-z-]+,?\s+){0,4}?)(?:carcinoma|cancer|malignancy|adenocarcinoma|melanoma|tumou?r|dcis|lcis|lymphoma|sarcoma|neoplasm)\b/i;
+const SAMPLE_WORDS = /\b(?:showed|shows|revealed|demonstrated|confirmed|biops\w*|core|fna|cytology)\b/i;
+const TURN_TO_PRESENT = /[;,]\s*now\b|\bcurrently\b|\bnow with\b|\bpresent(?:s|ing) with\b/i;
+
+/** The past-episode scope of each sentence, computed once per sentence of one report. */
+function priorEpisodeScopes(text: string): (sentence: Span) => PriorEpisode | undefined {
+  const cache = new Map<number, PriorEpisode | null>();
+  return (sentence) => {
+    let found = cache.get(sentence.start);
+    if (found === undefined) {
+      const s = text.slice(sentence.start, sentence.end);
+      const m = /^(?:prior|previous|past|history|personal)/i.test(s) ? PRIOR_EPISODE.exec(s) : null;
+      found = null;
+      if (m && !SAMPLE_WORDS.test(m[2] as string)) {
+        const turn = TURN_TO_PRESENT.exec(s);
+        const opener = m[1] as string;
+        found = { opener: { start: sentence.start, end: sentence.start + opener.length }, phrase: opener.toLowerCase(), end: sentence.start + (turn ? turn.index : s.length) };
+      }
+      cache.set(sentence.start, found);
+    }
+    return found ?? undefined;
+  };
 }
 
 /** The value must agree with the context: a negated invasion is absent; a negated alteration is not detected. */

@@ -1242,3 +1242,15 @@ describe('a yes/no answer to "margin involved" (session 9)', () => {
     expect(found('SUMMARY:\nMargins involved: Yes (deep)\n', 'margin').map(([, v]) => v)).toEqual([{ status: 'positive' }]);
   });
 });
+
+describe('a sentence that opens on a past episode (session 9)', () => {
+  it('makes what it says historical up to a turn to the present, not an earlier sample of the current tumour', () => {
+    const flagsOf = (text: string, kind: FindingKind) => found(text, kind).map(([s, , flags]) => [s, flags]);
+    const history = 'CLINICAL INFORMATION:\nPrior right upper lobe adenocarcinoma, lobectomy 2020 (pT1b pN0), no recurrence.\n';
+    expect(flagsOf(history, 'histologic-type')).toEqual([['adenocarcinoma', 'historical']]);
+    expect(flagsOf(history, 'tnm')).toEqual([['pT1b', 'historical'], ['pN0', 'historical']]);
+    const turn = 'CLINICAL INFORMATION:\nPrevious left breast carcinoma treated by lumpectomy (2015), now with a new mass in the left breast.\n';
+    expect(flagsOf(turn, 'laterality')).toEqual([['left', 'historical'], ['left', '']]);
+    expect(flagsOf('CLINICAL INFORMATION:\nPrior biopsy showed invasive ductal carcinoma.\n', 'histologic-type')).toEqual([['invasive ductal carcinoma', '']]);
+  });
+});
