@@ -161,4 +161,10 @@ describe('pathology triggers (session 9)', () => {
     expect(flags(ctx('The atypical glands are not diagnostic of adenocarcinoma.', 'adenocarcinoma'))).toEqual({ ...AFFIRMED, uncertain: true });
     expect(flags(ctx('The glands are not atypical and show no carcinoma.', 'carcinoma'))).toEqual({ ...AFFIRMED, negated: true });
   });
+  it('reads the hedges of a differential: "cannot be entirely excluded", "favors", "vs" / "versus" (both sides)', () => {
+    expect(flags(ctx('Phyllodes tumor cannot be entirely excluded on core biopsy.', 'Phyllodes tumor'))).toEqual({ ...AFFIRMED, uncertain: true });
+    expect(flags(ctx('The immunoprofile favors metaplastic carcinoma.', 'metaplastic carcinoma'))).toEqual({ ...AFFIRMED, uncertain: true });
+    expect(flags(ctx('Clinical impression lentigo maligna vs lentigo maligna melanoma.', 'lentigo maligna melanoma'))).toEqual({ ...AFFIRMED, uncertain: true });
+    expect(flags(ctx('Recurrence versus new primary carcinoma.', 'Recurrence'))).toEqual({ ...AFFIRMED, uncertain: true });
+  });
 });

@@ -78,6 +78,15 @@ export const PATHOLOGY_TRIGGERS: readonly { phrase: string; pass: ContextPass; c
   // "ASAP, suspicious for but not diagnostic of carcinoma": findings short of a diagnosis leave the carcinoma
   // possible (a re-biopsy follows), not absent; longer than "not", so it is tagged in its place
   { phrase: 'not diagnostic of', pass: 'negation', category: 'uncertain', direction: 'forward' },
+  // the usual hedges of a pathology differential that the lists write otherwise: "Phyllodes tumor cannot be entirely
+  // excluded" (the lists: "cannot be excluded"), "the immunoprofile favors metaplastic carcinoma" (the lists: "favor"),
+  // "lentigo maligna vs lentigo maligna melanoma", "recurrence versus new primary" (a differential: both sides possible)
+  { phrase: 'cannot be entirely excluded', pass: 'negation', category: 'uncertain', direction: 'backward' },
+  { phrase: 'cannot be completely excluded', pass: 'negation', category: 'uncertain', direction: 'backward' },
+  { phrase: 'cannot be entirely ruled out', pass: 'negation', category: 'uncertain', direction: 'backward' },
+  ...['favors', 'favours', 'favour', 'favoring', 'favouring'].map((phrase) => ({ phrase, pass: 'negation' as const, category: 'uncertain' as const, direction: 'both' as const })),
+  { phrase: 'vs', pass: 'negation', category: 'uncertain', direction: 'both' },
+  { phrase: 'versus', pass: 'negation', category: 'uncertain', direction: 'both' },
 ];
 
 const NEGEX_TAGS: Record<string, { direction: TriggerDirection; category?: ContextCategory }> = {
