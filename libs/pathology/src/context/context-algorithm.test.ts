@@ -167,4 +167,10 @@ describe('pathology triggers (session 9)', () => {
     expect(flags(ctx('Clinical impression lentigo maligna vs lentigo maligna melanoma.', 'lentigo maligna melanoma'))).toEqual({ ...AFFIRMED, uncertain: true });
     expect(flags(ctx('Recurrence versus new primary carcinoma.', 'Recurrence'))).toEqual({ ...AFFIRMED, uncertain: true });
   });
+  it('reads "Negative for:" with its list, "argues against", "not confirmed" and "is absent" as denials', () => {
+    expect(flags(ctx('Negative for: EGFR, KRAS, BRAF, ERBB2 mutations.', 'KRAS'))).toEqual({ ...AFFIRMED, negated: true });
+    expect(flags(ctx('NKX3.1 and PSA negative (argues against metastatic prostatic carcinoma).', 'prostatic carcinoma'))).toEqual({ ...AFFIRMED, negated: true });
+    expect(flags(ctx('No tumour within lymphatic spaces; lymphovascular invasion not confirmed.', 'lymphovascular invasion'))).toEqual({ ...AFFIRMED, negated: true });
+    expect(flags(ctx('Perineural invasion is absent.', 'Perineural invasion'))).toEqual({ ...AFFIRMED, negated: true });
+  });
 });

@@ -87,6 +87,14 @@ export const PATHOLOGY_TRIGGERS: readonly { phrase: string; pass: ContextPass; c
   ...['favors', 'favours', 'favour', 'favoring', 'favouring'].map((phrase) => ({ phrase, pass: 'negation' as const, category: 'uncertain' as const, direction: 'both' as const })),
   { phrase: 'vs', pass: 'negation', category: 'uncertain', direction: 'both' },
   { phrase: 'versus', pass: 'negation', category: 'uncertain', direction: 'both' },
+  // denials the lists write otherwise: "Negative for: EGFR, KRAS, ..." (the colon would end "negative for"'s scope),
+  // "NKX3.1 negative (argues against metastatic prostatic carcinoma)", "lymphovascular invasion not confirmed",
+  // "Perineural invasion is absent" (a bracket between still ends the scope, as NegEx punctuation does)
+  { phrase: 'negative for:', pass: 'negation', category: 'negated', direction: 'forward' },
+  { phrase: 'argues against', pass: 'negation', category: 'negated', direction: 'forward' },
+  { phrase: 'argue against', pass: 'negation', category: 'negated', direction: 'forward' },
+  { phrase: 'not confirmed', pass: 'negation', category: 'negated', direction: 'backward' },
+  ...['is absent', 'are absent', 'was absent', 'were absent'].map((phrase) => ({ phrase, pass: 'negation' as const, category: 'negated' as const, direction: 'backward' as const })),
 ];
 
 const NEGEX_TAGS: Record<string, { direction: TriggerDirection; category?: ContextCategory }> = {
