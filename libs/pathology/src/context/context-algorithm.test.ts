@@ -135,6 +135,10 @@ describe('splitSentences', () => {
       'HER2: 1+',
     ]);
   });
+  it('does not end a sentence at "incl." / "excl." (session 9: "Whole tumour size (incl. DCIS) ...... 37 mm")', () => {
+    const text = 'Whole tumour size (incl. DCIS) ...... 37 mm. Size excl. DCIS 22 mm.';
+    expect(splitSentences(text).map((s) => text.slice(s.start, s.end))).toEqual(['Whole tumour size (incl. DCIS) ...... 37 mm.', 'Size excl. DCIS 22 mm.']);
+  });
 });
 
 describe('lexicon parsing', () => {

@@ -35,7 +35,7 @@ function onlySpaces(text: string, from: number, to: number): boolean {
 }
 
 /** Abbreviations whose period does not end a sentence. */
-const ABBREVIATIONS: readonly string[] = ['dr', 'vs', 'e.g', 'i.e', 'approx', 'fig', 'no', 'mr', 'mrs', 'ms', 'st', 'cf', 'etc', 'dept'];
+const ABBREVIATIONS: readonly string[] = ['dr', 'vs', 'e.g', 'i.e', 'approx', 'fig', 'no', 'mr', 'mrs', 'ms', 'st', 'cf', 'etc', 'dept', 'incl', 'excl'];
 const LONGEST_ABBREVIATION = Math.max(...ABBREVIATIONS.map((a) => a.length));
 
 /**
