@@ -1254,3 +1254,11 @@ describe('a sentence that opens on a past episode (session 9)', () => {
     expect(flagsOf('CLINICAL INFORMATION:\nPrior biopsy showed invasive ductal carcinoma.\n', 'histologic-type')).toEqual([['invasive ductal carcinoma', '']]);
   });
 });
+
+describe('protein changes with three-letter amino acids (session 9)', () => {
+  it('reads "p.(Arg681*)" as R681* and "p.Gly12Cys" as G12C', () => {
+    const genes = (text: string) => found(text, 'gene-alteration').map(([, v]) => [(v as { alteration: string }).alteration, (v as { proteinChange?: string }).proteinChange]);
+    expect(genes('MOLECULAR:\nNF1 c.2041C>T p.(Arg681*) nonsense variant - detected.\n')).toEqual([['R681*', 'p.R681*']]);
+    expect(genes('MOLECULAR:\nKRAS c.34G>T p.Gly12Cys detected.\n')).toEqual([['G12C', 'p.G12C']]);
+  });
+});

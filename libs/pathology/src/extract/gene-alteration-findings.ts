@@ -46,6 +46,20 @@ const TYPE_WORDS = String.raw`(?:likely )?pathogenic(?: (?:germline )?variants?)
 const EX = /ex/i;
 const EXON = new RegExp(String.raw`\bexons?\s*(\d{1,2})(?:\s*(${TYPE_WORDS}))?`, 'i');
 const PROTEIN = /\(?\b(?:p\.)?([ACDEFGHIKLMNPQRSTVWY]\d{1,4}_[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:del|dup|ins[A-Z]+|delins[A-Z]+)|[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*]|fs\*?\d*|del|dup)|[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?=\s+(?:mutations?|variants?|mutant|mutated|not detected|detected|negative|positive)\b))(?:\b|(?<=\*))\)?/;
+/** HGVS with three-letter amino acids: "p.(Arg681*)", "p.Leu858Arg", "p.Gly12Cys", "p.(Arg213Ter)". */
+const PROTEIN_3 = /\bp\.\(?([A-Z][a-z]{2})(\d{1,4})([A-Z][a-z]{2}|\*)\)?/;
+const AMINO_ACIDS: Record<string, string> = { Ala: 'A', Arg: 'R', Asn: 'N', Asp: 'D', Cys: 'C', Gln: 'Q', Glu: 'E', Gly: 'G', His: 'H', Ile: 'I', Leu: 'L', Lys: 'K', Met: 'M', Phe: 'F', Pro: 'P', Ser: 'S', Thr: 'T', Trp: 'W', Tyr: 'Y', Val: 'V', Ter: '*' };
+
+/** A three-letter protein change as PROTEIN's match would give it ([1]: "R681*"), or null. */
+function threeLetterProtein(rest: string): RegExpExecArray | null {
+  if (!rest.includes('p.')) return null;
+  const m = PROTEIN_3.exec(rest);
+  const from = m ? AMINO_ACIDS[m[1] as string] : undefined;
+  const to = m ? (m[3] === '*' ? '*' : AMINO_ACIDS[m[3] as string]) : undefined;
+  if (!m || !from || !to) return null;
+  m[1] = `${from}${m[2]}${to}`;
+  return m;
+}
 const CDNA = /\bc\.([-*]?(?:\d+[_+\-*]?)+(?:[ACGT]>[ACGT]|del[ACGT]*|dup[ACGT]*|ins[ACGT]+))/;
 const TYPE_BEFORE_LIST = new RegExp(String.raw`\b(${TYPE_WORDS})\s+(?:in|of|for|involving|affecting)\s+(?:the\s+)?$`, 'i');
 const TYPE = new RegExp(String.raw`\b(${TYPE_WORDS})\b`, 'i');
@@ -76,7 +90,7 @@ function parseSegment(segment: string, gene: string, partner: string | undefined
   // exons listed as what was tested ("NRAS wild type (exons 2, 3, 4)") are not the alteration
   // (also one exon whose result is a denial: "KIT exon 11: no mutation" denies a KIT mutation)
   if (exon && notDetectedEarly && (/\bexons\b|\(\s*exons?/i.test(rest) || /^\s*[:-]?\s*no\b/i.test(rest.slice((exon.index ?? 0) + exon[0].length))) && !exon[2]) exon = null;
-  const protein = PROTEIN.exec(rest);
+  const protein = PROTEIN.exec(rest) ?? threeLetterProtein(rest);
   if (exon) {
     value.exon = Number(exon[1]);
     const typed = exon[2] ? singular(exon[2]) : gene === 'MET' && exon[1] === '14' ? 'skipping' : undefined;
