@@ -196,7 +196,7 @@ function assignReportOrgan(findings: Finding[]): void {
 const MAY_HOLD = {
   histology: /carcinom|melanom|sarcom|lymphom|tumou?r|mesotheliom|glioblastom|malignan|[DL]CIS|lentigo maligna|history of cancer|carcinoid/i,
   grade: /grade|differentiat|gleason|\bG[1-4]\b|\bGG\s*[1-5]/i,
-  invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop|nerve/i,
+  invasion: /invasion|\bLVI|\bPNI|\bLVSI|\bEMVI|lymphovascular|perineu|angiolymphatic|neurotrop|nerve|angiosis/i,
   /** UICC's L / V / Pn codes ("pT3 L1 V0 Pn1"), case as written. */
   invasionCodes: /\b(?:[LV]|Pn)[012]\b/,
   edition: /AJCC|UICC|TNM/,

@@ -1262,3 +1262,10 @@ describe('protein changes with three-letter amino acids (session 9)', () => {
     expect(genes('MOLECULAR:\nKRAS c.34G>T p.Gly12Cys detected.\n')).toEqual([['G12C', 'p.G12C']]);
   });
 });
+
+describe('lymphangiosis and haemangiosis (session 9)', () => {
+  it('reads "Lymphangiosis carcinomatosa and haemangiosis present" as lymphovascular invasion, and its denial', () => {
+    expect(found('MICROSCOPY:\nLymphangiosis carcinomatosa and haemangiosis present (L1, V1).\n', 'lymphovascular-invasion').map(([s, v, flags]) => [s, v, flags])[0]).toEqual(['Lymphangiosis carcinomatosa and haemangiosis present', { status: 'present' }, '']);
+    expect(found('MICROSCOPY:\nNo lymphangiosis carcinomatosa.\n', 'lymphovascular-invasion').map(([, , flags]) => flags)).toEqual(['negated']);
+  });
+});
