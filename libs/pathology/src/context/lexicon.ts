@@ -62,6 +62,11 @@ export const FAMILY_EXPERIENCER_TRIGGERS: readonly string[] = [
   'cousin', 'cousins', 'grandmother', 'niece', 'nephew', 'sibling', 'siblings', 'maternal', 'paternal', 'parents',
 ];
 
+/** Project triggers of the negation pass (NegEx's pass, where uncertainty lives too), one category and direction each. */
+function negationPass(category: 'negated' | 'uncertain', direction: TriggerDirection, ...phrases: string[]) {
+  return phrases.map((phrase) => ({ phrase, pass: 'negation' as const, category, direction }));
+}
+
 /**
  * Pathology-specific triggers, added here (not in the verbatim lists; source "oncoboard:pathology"): a procedure or
  * test a comment recommends has not been done ("Wide local excision with 1-2 cm margins ... is recommended":
@@ -77,24 +82,17 @@ export const PATHOLOGY_TRIGGERS: readonly { phrase: string; pass: ContextPass; c
   { phrase: 'fh of', pass: 'experiencer', category: 'experiencer', direction: 'forward' },
   // "ASAP, suspicious for but not diagnostic of carcinoma": findings short of a diagnosis leave the carcinoma
   // possible (a re-biopsy follows), not absent; longer than "not", so it is tagged in its place
-  { phrase: 'not diagnostic of', pass: 'negation', category: 'uncertain', direction: 'forward' },
+  ...negationPass('uncertain', 'forward', 'not diagnostic of'),
   // the usual hedges of a pathology differential that the lists write otherwise: "Phyllodes tumor cannot be entirely
   // excluded" (the lists: "cannot be excluded"), "the immunoprofile favors metaplastic carcinoma" (the lists: "favor"),
   // "lentigo maligna vs lentigo maligna melanoma", "recurrence versus new primary" (a differential: both sides possible)
-  { phrase: 'cannot be entirely excluded', pass: 'negation', category: 'uncertain', direction: 'backward' },
-  { phrase: 'cannot be completely excluded', pass: 'negation', category: 'uncertain', direction: 'backward' },
-  { phrase: 'cannot be entirely ruled out', pass: 'negation', category: 'uncertain', direction: 'backward' },
-  ...['favors', 'favours', 'favour', 'favoring', 'favouring'].map((phrase) => ({ phrase, pass: 'negation' as const, category: 'uncertain' as const, direction: 'both' as const })),
-  { phrase: 'vs', pass: 'negation', category: 'uncertain', direction: 'both' },
-  { phrase: 'versus', pass: 'negation', category: 'uncertain', direction: 'both' },
+  ...negationPass('uncertain', 'backward', 'cannot be entirely excluded', 'cannot be completely excluded', 'cannot be entirely ruled out'),
+  ...negationPass('uncertain', 'both', 'favors', 'favours', 'favour', 'favoring', 'favouring', 'vs', 'versus'),
   // denials the lists write otherwise: "Negative for: EGFR, KRAS, ..." (the colon would end "negative for"'s scope),
   // "NKX3.1 negative (argues against metastatic prostatic carcinoma)", "lymphovascular invasion not confirmed",
   // "Perineural invasion is absent" (a bracket between still ends the scope, as NegEx punctuation does)
-  { phrase: 'negative for:', pass: 'negation', category: 'negated', direction: 'forward' },
-  { phrase: 'argues against', pass: 'negation', category: 'negated', direction: 'forward' },
-  { phrase: 'argue against', pass: 'negation', category: 'negated', direction: 'forward' },
-  { phrase: 'not confirmed', pass: 'negation', category: 'negated', direction: 'backward' },
-  ...['is absent', 'are absent', 'was absent', 'were absent'].map((phrase) => ({ phrase, pass: 'negation' as const, category: 'negated' as const, direction: 'backward' as const })),
+  ...negationPass('negated', 'forward', 'negative for:', 'argues against', 'argue against'),
+  ...negationPass('negated', 'backward', 'not confirmed', 'is absent', 'are absent', 'was absent', 'were absent'),
 ];
 
 const NEGEX_TAGS: Record<string, { direction: TriggerDirection; category?: ContextCategory }> = {

@@ -28,7 +28,7 @@ export function markSupersededFindings(findings: Finding[], report?: AddendumTex
   for (const f of findings) if (f.addendum !== undefined) addendum = true;
   if (!addendum) return;
   const eligible = (f: Finding) => !f.context.hypothetical && !f.context.historical && f.context.experiencer === 'patient';
-  const priorValue = (f: Finding) => f.addendum !== undefined && report !== undefined && mentionsPriorValue(report, f.span);
+  const priorValues = new Set(report ? findings.filter((f) => f.addendum !== undefined && mentionsPriorValue(report, f.span)) : []);
   const amends = amendingAddenda(report);
   const byKey = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -41,13 +41,13 @@ export function markSupersededFindings(findings: Finding[], report?: AddendumTex
     // the latest new statement of the key: highest addendum ordinal, then last in the text
     let latest: Finding | undefined;
     for (const f of list) {
-      if (f.addendum === undefined || (amends && DESCRIPTIVE.has(f.kind) && !amends.has(f.addendum)) || priorValue(f)) continue;
+      if (f.addendum === undefined || (amends && DESCRIPTIVE.has(f.kind) && !amends.has(f.addendum)) || priorValues.has(f)) continue;
       if (!latest || (f.addendum as number) > (latest.addendum as number) || ((f.addendum as number) === (latest.addendum as number) && f.span.start > latest.span.start)) latest = f;
     }
     if (!latest) continue;
     for (const earlier of list) {
       if (earlier === latest) continue;
-      const prior = priorValue(earlier);
+      const prior = priorValues.has(earlier);
       if (!prior && earlier.addendum !== undefined && (earlier.addendum as number) >= (latest.addendum as number)) continue;
       // an addendum that restates a value unchanged ("Tumor site: hepatic flexure") replaces nothing
       if (!prior && JSON.stringify(earlier.value) === JSON.stringify(latest.value)) continue;

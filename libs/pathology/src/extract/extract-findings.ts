@@ -235,14 +235,14 @@ function toFinding(candidate: Candidate, unit: ExtractionUnit, id: number, text:
   const sentence = sentenceAt(sentences, target.start) ?? unit.span;
   const assessed = analyzer.assess(text, target, { start: Math.max(sentence.start, unit.span.start), end: Math.min(sentence.end, unit.span.end) });
   // a sentence opening on a past episode ("Prior ... adenocarcinoma, lobectomy 2020 (pT1b pN0)") makes what it says historical
-  const prior = assessed.historical || assessed.experiencer !== 'patient' ? undefined : priorEpisode(sentence);
-  const inPrior = prior !== undefined && target.start >= prior.opener.end && target.end <= prior.end;
-  if (prior && inPrior) assessed.triggers.push({ category: 'historical', phrase: prior.phrase, direction: 'forward', span: prior.opener, scope: { start: prior.opener.end, end: prior.end }, source: 'oncoboard:prior-episode' });
+  const episode = assessed.historical || assessed.experiencer !== 'patient' ? undefined : priorEpisode(sentence);
+  const prior = episode && target.start >= episode.opener.end && target.end <= episode.end ? episode : undefined;
+  if (prior) assessed.triggers.push({ category: 'historical', phrase: prior.phrase, direction: 'forward', span: prior.opener, scope: { start: prior.opener.end, end: prior.end }, source: 'oncoboard:prior-episode' });
   const context: FindingContext = {
     negated: candidate.negatedByValue ? true : candidate.affirmedByValue ? false : assessed.negated,
     uncertain: candidate.uncertainByValue || assessed.uncertain,
     // a relative's disease is family history, not a past episode of the patient's (the labelling guideline's reading)
-    historical: (assessed.historical || inPrior) && assessed.experiencer === 'patient',
+    historical: (assessed.historical || prior !== undefined) && assessed.experiencer === 'patient',
     hypothetical: assessed.hypothetical,
     experiencer: assessed.experiencer,
   };

@@ -91,16 +91,14 @@ export function histologyOf(unit: ExtractionUnit): Candidate[] {
   const mayDenyType = /malignancy|cancer/i.test(s);
   const mayDenyTumour = /tumou?r/i.test(s);
   if ((!mayDenyType && !mayDenyTumour) || (aboutNodes ??= ABOUT_NODES.test(s)) || /\bstation\b/i.test(s)) return out;
-  if (mayDenyTumour) for (const m of allMatches(s, NO_TUMOUR)) {
-    const start = (m.index ?? 0) + m[0].toLowerCase().lastIndexOf((m[1] as string).toLowerCase());
-    out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span: subSpan(unit, m.index ?? 0, (m.index ?? 0) + m[0].length), target: subSpan(unit, start, start + (m[1] as string).length), key: 'histologic-type/unspecified', source: 'prose' });
-  }
+  // the denial's words, and the tumour word in them that ConText assesses
+  const denied = (m: RegExpExecArray, wordAt: number, word: string) =>
+    out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span: subSpan(unit, m.index, m.index + m[0].length), target: subSpan(unit, m.index + wordAt, m.index + wordAt + word.length), key: 'histologic-type/unspecified', source: 'prose' });
+  if (mayDenyTumour) for (const m of allMatches(s, NO_TUMOUR)) denied(m, m[0].search(/tumou?r/i), m[1] as string);
   if (!mayDenyType) return out;
   for (const m of allMatches(s, DENIED_MALIGNANCY)) {
     const word = /cancer$/i.test(m[0]) ? 'cancer' : 'malignancy';
-    const start = (m.index ?? 0) + m[0].length - word.length;
-    const span = subSpan(unit, m.index ?? 0, start + word.length);
-    out.push({ kind: 'histologic-type', value: { name: 'malignancy' }, span, target: subSpan(unit, start, start + word.length), key: 'histologic-type/unspecified', source: 'prose' });
+    denied(m, m[0].length - word.length, word);
   }
   return out;
 }
