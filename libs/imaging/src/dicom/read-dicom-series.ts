@@ -14,7 +14,7 @@ import type { Direction, Vec3, Volume, VoxelArray } from '../volume';
 import { DECODABLE_SYNTAXES, decodeCompressedFrame, storedArray } from './codecs/decode-compressed';
 import { ReusableFileBuffer, readFileRange } from './file-bytes';
 import { MAX_VOLUME_BYTES, parseDataSet, valueReadError } from './parse-dataset';
-import { rescaleFrames } from './rescale';
+import { Int16RescaleKernel, maskBits, rescaleFrames } from './rescale';
 
 export interface ReadDicomSeriesOptions {
   /** Pick this series when the input holds several; without it, several series are an error listing them. */
@@ -592,11 +592,17 @@ function checkDrift(placed: PlacedFrame[], normal: number[], uid: string, warnin
 function assembleVoxels(placed: PlacedFrame[], first: Instance): VoxelArray {
   const perSlice = first.rows * first.columns;
   const rescaled = placed.some((p) => p.frame.slope !== 1 || p.frame.intercept !== 0);
-  // One scratch frame for native frames' stored values, reused frame after frame.
-  const scratch = storedArray(first, perSlice);
+  // Integer factors on 16-bit values (CT in HU) are rescaled in WebAssembly; it also masks to BitsStored.
+  const kernel =
+    rescaled && first.bitsAllocated === 16 && placed.every((p) => Int16RescaleKernel.accepts(p.frame.slope, p.frame.intercept))
+      ? Int16RescaleKernel.create(perSlice, first.signed, first.bitsStored)
+      : undefined;
+  // One scratch frame for native frames' stored values, reused frame after frame (the kernel's input, with one).
+  const scratch = kernel?.frame ?? storedArray(first, perSlice);
+  const mask = !kernel;
   // The first frame is decoded before the volume is allocated: a compressed frame must prove it holds
   // Rows x Columns samples before Rows x Columns x frames is allocated on the header's word.
-  const firstValues = placed[0] ? decodeFrame(placed[0].instance, placed[0].frame.frameIndex, scratch) : undefined;
+  const firstValues = placed[0] ? decodeFrame(placed[0].instance, placed[0].frame.frameIndex, scratch, mask) : undefined;
   // Rescaled volumes are budgeted at 4 bytes a voxel: a frame that does not fit Int16 promotes to Float32.
   const bytes = perSlice * placed.length * (rescaled ? 4 : first.bitsAllocated / 8);
   if (bytes > MAX_VOLUME_BYTES) {
@@ -604,10 +610,10 @@ function assembleVoxels(placed: PlacedFrame[], first: Instance): VoxelArray {
   }
   const valuesOf = (k: number) => {
     const p = placed[k] as PlacedFrame;
-    return k === 0 && firstValues ? firstValues : decodeFrame(p.instance, p.frame.frameIndex, scratch);
+    return k === 0 && firstValues ? firstValues : decodeFrame(p.instance, p.frame.frameIndex, scratch, mask);
   };
   if (rescaled) {
-    return rescaleFrames(placed.length, perSlice, (k) => ({ values: valuesOf(k), slope: placed[k]!.frame.slope, intercept: placed[k]!.frame.intercept }));
+    return rescaleFrames(placed.length, perSlice, (k) => ({ values: valuesOf(k), slope: placed[k]!.frame.slope, intercept: placed[k]!.frame.intercept }), kernel);
   }
   const out = storedArray(first, perSlice * placed.length);
   for (let k = 0; k < placed.length; k++) out.set(valuesOf(k), k * perSlice);
@@ -617,9 +623,10 @@ function assembleVoxels(placed: PlacedFrame[], first: Instance): VoxelArray {
 /**
  * One frame's stored values, decompressed or byte-swapped for big endian, masked/sign-extended to BitsStored.
  * Native frames are read (from the file, or the held bytes) into `scratch`, a frame of the stored type reused
- * frame after frame: the result is valid only until the next call.
+ * frame after frame: the result is valid only until the next call. `mask` false leaves native frames unmasked
+ * (for the WebAssembly rescale, which masks them itself).
  */
-function decodeFrame(inst: Instance, frameIndex: number, scratch: VoxelArray): VoxelArray {
+function decodeFrame(inst: Instance, frameIndex: number, scratch: VoxelArray, mask = true): VoxelArray {
   const masked = inst.bitsStored < inst.bitsAllocated && inst.bitsStored > 0;
   if (inst.encapsulated) {
     const out = decodeEncapsulatedFrame(inst, inst.encapsulated, frameIndex);
@@ -633,7 +640,7 @@ function decodeFrame(inst: Instance, frameIndex: number, scratch: VoxelArray): V
   if (inst.pixels instanceof Uint8Array) scratchBytes.set(inst.pixels.subarray(frameIndex * frameBytes, (frameIndex + 1) * frameBytes));
   else readFileRange(inst.file, inst.pixels.offset + frameIndex * frameBytes, scratchBytes);
   if (!inst.littleEndian && width > 1) swap(scratchBytes, width);
-  if (masked) maskBits(scratch, inst.bitsStored, inst.signed);
+  if (masked && mask) maskBits(scratch, inst.bitsStored, inst.signed);
   return scratch;
 }
 
@@ -679,15 +686,6 @@ function describe(err: unknown): string {
 
 function swap(bytes: Uint8Array, width: number): void {
   for (let o = 0; o + width <= bytes.length; o += width) bytes.subarray(o, o + width).reverse();
-}
-
-/** Bits above BitsStored may hold overlays or garbage; the standard says to ignore them. */
-function maskBits(values: VoxelArray, bitsStored: number, signed: boolean): void {
-  const shift = 32 - bitsStored;
-  for (let n = 0; n < values.length; n++) {
-    const v = values[n] ?? 0;
-    values[n] = signed ? ((v << shift) >> shift) : (v << shift) >>> shift;
-  }
 }
 
 // ---------------------------------------------------------------- small vector helpers
