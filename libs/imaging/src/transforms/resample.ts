@@ -30,6 +30,7 @@ export function resampledGrid(v: Pick<Volume, 'dims' | 'spacing' | 'origin' | 'd
 }
 
 /** Per-axis lookup: for each output index, lower input index, upper input index, weight of upper. */
+type AxisTable = ReturnType<typeof axisTable>;
 function axisTable(nIn: number, sIn: number, nOut: number, sOut: number) {
   const lo = new Int32Array(nOut);
   const hi = new Int32Array(nOut);
@@ -73,6 +74,11 @@ function resampleVolume(v: Volume, target: Vec3, mode: InterpolationMode): Volum
     out = new Float32Array(n);
     for (let k = 0; k < dims[2]; k++) {
       const z0 = tz.lo[k]! * nxy, z1 = tz.hi[k]! * nxy, wz = tz.w[k]!;
+      if (wz === 0) {
+        // An output slice on an input slice (e.g. in-plane resampling only): bilinear in that slice, half the reads.
+        o = bilinearSlice(inp, out, o, z0, nx, tx, ty, dims[0], dims[1]);
+        continue;
+      }
       for (let j = 0; j < dims[1]; j++) {
         const y0 = ty.lo[j]! * nx, y1 = ty.hi[j]! * nx, wy = ty.w[j]!;
         const a00 = z0 + y0, a01 = z0 + y1, a10 = z1 + y0, a11 = z1 + y1;
@@ -90,6 +96,20 @@ function resampleVolume(v: Volume, target: Vec3, mode: InterpolationMode): Volum
     }
   }
   return withVoxels(v, out, { dims, spacing: [target[0], target[1], target[2]], origin });
+}
+
+/** Writes one output slice bilinearly from the input slice starting at `z`; returns the next output index. */
+function bilinearSlice(inp: Volume['voxels'], out: Float32Array, o: number, z: number, nx: number, tx: AxisTable, ty: AxisTable, outX: number, outY: number): number {
+  for (let j = 0; j < outY; j++) {
+    const a0 = z + ty.lo[j]! * nx, a1 = z + ty.hi[j]! * nx, wy = ty.w[j]!;
+    for (let i = 0; i < outX; i++) {
+      const x0 = tx.lo[i]!, x1 = tx.hi[i]!, wx = tx.w[i]!;
+      const c0 = inp[a0 + x0]! + (inp[a0 + x1]! - inp[a0 + x0]!) * wx;
+      const c1 = inp[a1 + x0]! + (inp[a1 + x1]! - inp[a1 + x0]!) * wx;
+      out[o++] = c0 + (c1 - c0) * wy;
+    }
+  }
+  return o;
 }
 
 /**

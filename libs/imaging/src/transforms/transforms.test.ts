@@ -113,6 +113,32 @@ describe('resample', () => {
     ]);
   });
 
+  it('gives the trilinear value on output slices that fall on input slices (the bilinear fast path) and between them', () => {
+    // z 1 mm → 1/3 mm puts every third output slice on an input slice (weight 0) and the others between two.
+    const img = makeVolume(Int16Array, [9, 7, 5], [1, 1, 1], [0, 0, 0], OBLIQUE, (i, j, k) => ((i * 37 + j * 91 + k * 53) % 101) - 50);
+    const out = resample([0.7, 1.3, 1 / 3]).apply(start(img)).image;
+    const at = (i: number, j: number, k: number) => img.voxels[voxelIndex(img.dims, i, j, k)]!;
+    const axis = (o: number, nOut: number, sOut: number, nIn: number) => {
+      const x = Math.min(Math.max(((o - (nOut - 1) / 2) * sOut) + (nIn - 1) / 2, 0), nIn - 1);
+      const lo = Math.floor(x + 1e-9);
+      return { lo, hi: Math.min(lo + 1, nIn - 1), w: Math.max(0, x - lo) };
+    };
+    let onSlice = 0;
+    for (let k = 0; k < out.dims[2]; k++)
+      for (let j = 0; j < out.dims[1]; j++)
+        for (let i = 0; i < out.dims[0]; i++) {
+          const [x, y, z] = [axis(i, out.dims[0], 0.7, 9), axis(j, out.dims[1], 1.3, 7), axis(k, out.dims[2], 1 / 3, 5)];
+          if (z.w < 1e-9 && i === 0 && j === 0) onSlice++;
+          let expected = 0;
+          for (const [zi, wz] of [[z.lo, 1 - z.w], [z.hi, z.w]] as const)
+            for (const [yi, wy] of [[y.lo, 1 - y.w], [y.hi, y.w]] as const)
+              for (const [xi, wx] of [[x.lo, 1 - x.w], [x.hi, x.w]] as const) expected += wz * wy * wx * at(xi, yi, zi);
+          expect(out.voxels[voxelIndex(out.dims, i, j, k)]).toBeCloseTo(expected, 3);
+        }
+    // Slices 1, 4, 7, 10, 13 hit input slices; 0 and 14 are clamped onto the first and last.
+    expect(onSlice).toBe(7);
+  });
+
   it('keeps the world position of a marker voxel', () => {
     const marker: Vec3 = [7, 12, 4];
     const img = makeVolume(Float32Array, [21, 21, 9], [1, 1, 2], [3, -4, 100], OBLIQUE, (i, j, k) => (i === marker[0] && j === marker[1] && k === marker[2] ? 1000 : 0));
