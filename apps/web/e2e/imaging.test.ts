@@ -111,6 +111,21 @@ describe.skipIf(skip !== '')('imaging in Chromium', () => {
     await page.getByTestId('preset-softTissue').click();
     await waitDrawn(page, /:400:40:/);
 
+    // Dragging on the image windows it: right widens, down raises the level (1/256 of the volume's range a pixel).
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    await page.mouse.move(centre.x + 40, centre.y + 20, { steps: 4 });
+    await page.mouse.up();
+    await waitDrawn(page, /^axial:15:(?!400:40:)\d+:-?\d+:/);
+    const [, dragWidth, dragLevel] = /W (\d+) \/ L (-?\d+)/.exec(await page.getByTestId('wl-readout').innerText())!.map(Number);
+    expect(dragWidth).toBeGreaterThan(400);
+    expect(dragLevel).toBeGreaterThan(40);
+    expect(dragLevel! - 40).toBeCloseTo((dragWidth! - 400) / 2, -1);
+    expect(await page.getByTestId('preset-softTissue').getAttribute('aria-pressed')).toBe('false');
+    await page.getByTestId('preset-softTissue').click();
+    await waitDrawn(page, /:400:40:/);
+
     // Planes: coronal is 64 wide by 32 slices of 2 mm (twice as wide as tall).
     await page.getByTestId('plane-coronal').click();
     await waitDrawn(page, /^coronal:31:/);

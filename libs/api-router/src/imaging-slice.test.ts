@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importImagingSeries } from '@oncoboard/ingest';
 import { openStore, type Store } from '@oncoboard/store';
+import { orient, type Volume } from '@oncoboard/imaging';
 import { syntheticCtPhantom, writeDicomSeries, writeNifti } from '@oncoboard/imaging/testing';
 import { clearSliceCaches, extractSlice, Lru, sliceCacheStats, sliceGeometry } from './imaging';
 import { appRouter } from './router';
@@ -159,5 +160,41 @@ describe('imaging.slice', () => {
       copyFileSync(backup, victim);
     }
     expect((await caller.imaging.slice({ seriesKey, plane: 'axial', index: 1 })).index).toBe(1);
+  });
+});
+
+describe('imaging.slice on a series acquired in another plane', () => {
+  // The same phantom written as a sagittal acquisition: images of anterior → posterior columns and superior →
+  // inferior rows, slices stacked from the patient's left to right (voxel axes P, I, R).
+  const PATIENT_SAGITTAL = 'Patient/imaging-slice-sagittal';
+  let sagittalKey: string;
+  let sagittalLesionKey: string;
+
+  beforeAll(async () => {
+    const sagittal = orient('PIR').apply({ image: phantom.image, record: [] }).image as Volume<Int16Array>;
+    expect(sagittal.dims).toEqual([64, 32, 64]);
+    writeDicomSeries(sagittal, join(work, 'ct-sagittal'), 'api-slice-sagittal', { date: '20240110' });
+    const result = await importImagingSeries(join(work, 'ct-sagittal'), { patientKey: PATIENT_SAGITTAL, mask: join(work, 'mask.nii'), radiomics: false }, { store });
+    sagittalKey = result.seriesKey;
+    sagittalLesionKey = result.lesionsKey!;
+    caller = createCaller(await testContext(store, { roles: ['oncologist'], patients: 'all' }));
+  }, 120_000);
+
+  it('lists it with the dims and lesion slice of the axial acquisition', async () => {
+    const [axial] = await caller.imaging.series({ patientKey: PATIENT });
+    const [sagittal] = await caller.imaging.series({ patientKey: PATIENT_SAGITTAL });
+    expect(sagittal!.dims).toEqual([64, 64, 32]);
+    expect(sagittal!.spacing).toEqual(axial!.spacing);
+    expect(sagittal!.lesionSlices.map((l) => l.axialIndex)).toEqual(axial!.lesionSlices.map((l) => l.axialIndex));
+  });
+
+  it('serves the same axial, coronal and sagittal images and mask as the axial acquisition', async () => {
+    for (const [plane, index] of [['axial', 16], ['coronal', 32], ['sagittal', 20]] as const) {
+      const fromAxial = await caller.imaging.slice({ seriesKey, plane, index, lesionRecordKey: lesionKey });
+      const fromSagittal = await caller.imaging.slice({ seriesKey: sagittalKey, plane, index, lesionRecordKey: sagittalLesionKey });
+      expect([fromSagittal.width, fromSagittal.height, fromSagittal.count], plane).toEqual([fromAxial.width, fromAxial.height, fromAxial.count]);
+      expect(Array.from(decode(fromSagittal.values, fromSagittal.dtype)), plane).toEqual(Array.from(decode(fromAxial.values, fromAxial.dtype)));
+      expect(Array.from(decode(fromSagittal.mask!, 'uint8')), `${plane} mask`).toEqual(Array.from(decode(fromAxial.mask!, 'uint8')));
+    }
   });
 });

@@ -3,7 +3,10 @@
 // `lesion-measurements` records and `lesion-measurement` facts.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { readDicomSeg, readDicomSeries, readNifti, recistResponse, resampleMaskOnto, worldToVoxel, type Direction, type RecistTimepoint, type Volume } from '@oncoboard/imaging';
+import {
+  axisCodesOf, orient, orientedGrid, readDicomSeg, readDicomSeries, readNifti, recistResponse, resampleMaskOnto, worldToVoxel,
+  type Direction, type RecistTimepoint, type Volume,
+} from '@oncoboard/imaging';
 import type { StoredFact, Store } from '@oncoboard/store';
 import { TRPCError } from '@trpc/server';
 import type { ImagingLesionsView, ImagingLesionValue, ImagingSeriesItem, ImagingSlice, ImagingTimepoint, RecistResponseItem } from './contract';
@@ -16,6 +19,17 @@ function vec3(x: unknown): Vec3 | null {
 
 function num(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+/**
+ * The viewer shows patient planes: every series is put on L-P-S voxel axes first (i toward the patient's left, j
+ * posterior, k superior; the nearest axes for an oblique acquisition), so axial / coronal / sagittal are right
+ * whatever plane the series was acquired in. No interpolation, and no copy for a series already on them.
+ */
+const DISPLAY_AXES = 'LPS';
+
+function onDisplayAxes(volume: Volume): Volume {
+  return axisCodesOf(volume.direction) === DISPLAY_AXES ? volume : orient(DISPLAY_AXES).apply({ image: volume, record: [] }).image;
 }
 
 function parse(content: string): Record<string, unknown> {
@@ -48,12 +62,16 @@ export async function listImagingSeries(store: Store, patientKey: string): Promi
   const items = seriesRows.map((row): ImagingSeriesItem => {
     const c = parse(row.content);
     const geometry = (c.geometry ?? {}) as Record<string, unknown>;
-    const dims = vec3(geometry.dims) ?? [0, 0, 0];
-    const spacing = vec3(geometry.spacing);
+    const stored = vec3(geometry.dims) ?? [0, 0, 0];
+    const storedSpacing = vec3(geometry.spacing);
     const origin = vec3(geometry.origin);
-    const direction = Array.isArray(geometry.direction) && geometry.direction.length === 9 && geometry.direction.every((x) => typeof x === 'number') ? (geometry.direction as number[]) : null;
-    const lesionSlices = !spacing || !origin || !direction ? [] : (lesionCentroids.get(row.key) ?? []).flatMap(({ recordKey, lesionIndex, centroid }) => {
-      const k = Math.round(worldToVoxel({ dims, spacing, origin, direction: direction as unknown as Direction }, ...centroid)[2]);
+    const direction = Array.isArray(geometry.direction) && geometry.direction.length === 9 && geometry.direction.every((x) => typeof x === 'number') ? (geometry.direction as unknown as Direction) : null;
+    // Dims, spacing and lesion slices on the viewer's axes (as imaging.slice serves them).
+    const display = storedSpacing && origin && direction ? orientedGrid({ dims: stored, spacing: storedSpacing, origin, direction }, DISPLAY_AXES) : null;
+    const dims: Vec3 = display ? [...display.dims] : stored;
+    const spacing: Vec3 | null = display ? [...display.spacing] : storedSpacing;
+    const lesionSlices = !display ? [] : (lesionCentroids.get(row.key) ?? []).flatMap(({ recordKey, lesionIndex, centroid }) => {
+      const k = Math.round(worldToVoxel(display, ...centroid)[2]);
       return k >= 0 && k < dims[2] ? [{ recordKey, lesionIndex, axialIndex: k }] : [];
     });
     const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
@@ -180,7 +198,7 @@ export function sliceGeometry(dims: readonly [number, number, number], spacing: 
 
 /**
  * Copies slice `index` of `plane` out of a volume laid out i-fastest (index = i + nx·(j + ny·k)), row-major with
- * `width` values per row. Coronal and sagittal rows run from the highest k (the head, for an axial LPS acquisition)
+ * `width` values per row. Coronal and sagittal rows run from the highest k (the head, on the L-P-S display axes)
  * down, so the image stands upright.
  */
 export function extractSlice<T extends ArrayLike<number> & { length: number }>(
@@ -317,7 +335,7 @@ async function loadSeriesVolume(store: Store, seriesKey: string): Promise<Cached
   let volume: Volume;
   try {
     const uid = typeof content.seriesInstanceUid === 'string' ? content.seriesInstanceUid : undefined;
-    volume = readDicomSeries(files.map((f) => f.path), uid ? { seriesInstanceUid: uid } : {}).volume;
+    volume = onDisplayAxes(readDicomSeries(files.map((f) => f.path), uid ? { seriesInstanceUid: uid } : {}).volume);
   } catch (error) {
     precondition(`${seriesKey}: cannot read the series files (${error instanceof Error ? error.message : String(error)})`);
   }

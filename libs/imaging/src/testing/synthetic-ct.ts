@@ -97,9 +97,11 @@ export interface WriteDicomSeriesOptions {
 }
 
 /**
- * Writes an axial Int16 HU volume as a CT series, one file per slice (explicit VR little endian, rescale
- * intercept -1024 so stored values are unsigned-safe). Returns the file paths. The volume must be axial
- * (identity direction). The seed makes the study/series/instance UIDs (same seed, same UIDs).
+ * Writes an Int16 HU volume as a CT series, one file per k slice (explicit VR little endian, rescale intercept
+ * -1024 so stored values are unsigned-safe). Returns the file paths. Any orientation: ImageOrientationPatient
+ * is the volume's i and j directions and slice k sits at origin + k · spacing[2] · (k direction); the k
+ * direction must be i × j (a right-handed grid, as DICOM readers stack slices). The seed makes the
+ * study/series/instance UIDs (same seed, same UIDs).
  */
 export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, seed = 'oncoboard-phantom', options: WriteDicomSeriesOptions = {}): string[] {
   if (options.date !== undefined && !/^\d{8}$/.test(options.date)) throw new Error(`writeDicomSeries: date: expected a DICOM DA (YYYYMMDD), got "${options.date}"`);
@@ -109,6 +111,9 @@ export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, see
     ...(options.seriesNumber !== undefined ? [{ tag: 0x00200011, vr: 'IS', value: text('IS', String(options.seriesNumber)) }] : []),
   ];
   const [cols, rows, slices] = volume.dims;
+  const d = volume.direction;
+  const normal = [d[1] * d[5] - d[2] * d[4], d[2] * d[3] - d[0] * d[5], d[0] * d[4] - d[1] * d[3]];
+  if (normal.some((v, n) => Math.abs(v - d[6 + n]!) > 1e-6)) throw new Error(`writeDicomSeries: the k direction (${d.slice(6).join(', ')}) must be i × j (${normal.join(', ')})`);
   mkdirSync(folder, { recursive: true });
   const study = syntheticUid(`${seed}/study`);
   const series = syntheticUid(`${seed}/series`);
@@ -119,7 +124,7 @@ export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, see
     const pixels = Buffer.alloc(sliceBytes);
     const offset = k * cols * rows;
     for (let p = 0; p < cols * rows; p++) pixels.writeInt16LE(volume.voxels[offset + p]! + 1024, p * 2);
-    const position = [volume.origin[0], volume.origin[1], volume.origin[2] + k * volume.spacing[2]];
+    const position = [0, 1, 2].map((n) => volume.origin[n]! + k * volume.spacing[2] * d[6 + n]!);
     const dataset = encode([
       { tag: 0x00080016, vr: 'UI', value: text('UI', '1.2.840.10008.5.1.4.1.1.2') },
       { tag: 0x00080018, vr: 'UI', value: text('UI', sop) },
@@ -131,7 +136,7 @@ export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, see
       { tag: 0x0020000e, vr: 'UI', value: text('UI', series) },
       { tag: 0x00200013, vr: 'IS', value: text('IS', String(k + 1)) },
       { tag: 0x00200032, vr: 'DS', value: text('DS', ds(position)) },
-      { tag: 0x00200037, vr: 'DS', value: text('DS', ds([1, 0, 0, 0, 1, 0])) },
+      { tag: 0x00200037, vr: 'DS', value: text('DS', ds([d[0], d[1], d[2], d[3], d[4], d[5]])) },
       { tag: 0x00280002, vr: 'US', value: us(1) },
       { tag: 0x00280004, vr: 'CS', value: text('CS', 'MONOCHROME2') },
       { tag: 0x00280010, vr: 'US', value: us(rows) },

@@ -3,7 +3,7 @@ export {
   TransformArgumentError, assertSameGrid, validateVolume, defineTransform,
   type GridSummary, type Transform, type TransformRecord, type TransformState,
 } from './types';
-export { orient, axisCodesOf, parseAxisCodes, type AxisCodes } from './orient';
+export { orient, orientedGrid, axisCodesOf, parseAxisCodes, type AxisCodes } from './orient';
 export { resample, resampledGrid, type InterpolationMode, type ResampleOptions } from './resample';
 export {
   windowClip, windowPreset, windowBounds, normalize, WINDOW_PRESETS,

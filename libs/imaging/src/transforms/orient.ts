@@ -60,34 +60,43 @@ function nearestPermutation(d: Direction): readonly [number, number, number] {
 }
 
 /**
+ * The grid `orient(axcodes)` gives `v`, without touching voxels: dims, spacing, origin and direction, and for each
+ * new voxel axis b the old axis it comes from (`src[b]`) and whether it runs backwards (`flip[b]`).
+ */
+export function orientedGrid(v: Pick<Volume, 'dims' | 'spacing' | 'origin' | 'direction'>, axcodes: AxisCodes) {
+  const target = parseAxisCodes(axcodes);
+  const perm = nearestPermutation(v.direction); // perm[a] = world axis of input voxel axis a
+  const src: number[] = [];
+  const flip: boolean[] = [];
+  for (let b = 0; b < 3; b++) {
+    const a = perm.indexOf(target[b]!.axis);
+    src.push(a);
+    flip.push(Math.sign(v.direction[3 * a + target[b]!.axis]!) !== target[b]!.sign);
+  }
+  const dims: Vec3 = [v.dims[src[0]!]!, v.dims[src[1]!]!, v.dims[src[2]!]!];
+  const spacing: Vec3 = [v.spacing[src[0]!]!, v.spacing[src[1]!]!, v.spacing[src[2]!]!];
+  const dir: number[] = [];
+  for (let b = 0; b < 3; b++) {
+    const a = src[b]!;
+    const s = flip[b] ? -1 : 1;
+    dir.push(s * v.direction[3 * a]! + 0, s * v.direction[3 * a + 1]! + 0, s * v.direction[3 * a + 2]! + 0); // + 0 turns −0 into 0
+  }
+  const start = [0, 0, 0];
+  for (let b = 0; b < 3; b++) if (flip[b]) start[src[b]!] = v.dims[src[b]!]! - 1;
+  const origin = voxelToWorld(v, start[0]!, start[1]!, start[2]!);
+  return { dims, spacing, origin, direction: dir as unknown as Direction, src, flip, start };
+}
+
+/**
  * Reorders and flips voxel axes (no interpolation) so voxel axis b points toward axcodes[b]. Origin moves to the
  * world position of the voxel that becomes (0,0,0); direction columns are permuted/negated; spacing and dims are
  * permuted. Voxel type is preserved. Image and mask are reoriented identically. Oblique grids keep their
  * obliquity: only the nearest-axis assignment changes.
  */
 export function orient(axcodes: AxisCodes): Transform {
-  const target = parseAxisCodes(axcodes);
+  parseAxisCodes(axcodes);
   const reorient = (v: Volume): Volume => {
-    const perm = nearestPermutation(v.direction); // perm[a] = world axis of input voxel axis a
-    const src: number[] = [];
-    const flip: boolean[] = [];
-    for (let b = 0; b < 3; b++) {
-      const a = perm.indexOf(target[b]!.axis);
-      src.push(a);
-      flip.push(Math.sign(v.direction[3 * a + target[b]!.axis]!) !== target[b]!.sign);
-    }
-    const dims: Vec3 = [v.dims[src[0]!]!, v.dims[src[1]!]!, v.dims[src[2]!]!];
-    const spacing: Vec3 = [v.spacing[src[0]!]!, v.spacing[src[1]!]!, v.spacing[src[2]!]!];
-    const dir: number[] = [];
-    for (let b = 0; b < 3; b++) {
-      const a = src[b]!;
-      const s = flip[b] ? -1 : 1;
-      dir.push(s * v.direction[3 * a]! + 0, s * v.direction[3 * a + 1]! + 0, s * v.direction[3 * a + 2]! + 0); // + 0 turns −0 into 0
-    }
-    const start = [0, 0, 0];
-    for (let b = 0; b < 3; b++) if (flip[b]) start[src[b]!] = v.dims[src[b]!]! - 1;
-    const origin = voxelToWorld(v, start[0]!, start[1]!, start[2]!);
-
+    const { dims, spacing, origin, direction, src, flip, start } = orientedGrid(v, axcodes);
     // Input strides per output axis (negative for flips), then a plain triple loop.
     const inStride = [1, v.dims[0], v.dims[0] * v.dims[1]];
     const step = [0, 1, 2].map((b) => (flip[b] ? -1 : 1) * inStride[src[b]!]!);
@@ -102,7 +111,7 @@ export function orient(axcodes: AxisCodes): Transform {
         for (let i = 0; i < dims[0]; i++, p += s0) out[o++] = inp[p]!;
       }
     }
-    return withVoxels(v, out, { dims, spacing, origin, direction: dir as unknown as Direction });
+    return withVoxels(v, out, { dims, spacing, origin, direction });
   };
   return defineTransform('orient', { axcodes: axcodes.toUpperCase() }, (image, mask) => {
     const result: { image: Volume; mask?: Volume } = { image: reorient(image) };

@@ -21,7 +21,7 @@ type Plane = 'axial' | 'coronal' | 'sagittal';
 const PLANES: Plane[] = ['axial', 'coronal', 'sagittal'];
 const BOX = 512;
 
-/** Slices per plane for an axial acquisition: axial = k, coronal = j, sagittal = i (see imaging.slice). */
+/** Slices per plane on the display axes imaging.slice uses (L-P-S): axial = k, coronal = j, sagittal = i. */
 function planeCount(series: ImagingSeriesItem, plane: Plane): number {
   return plane === 'axial' ? series.dims[2] : plane === 'coronal' ? series.dims[1] : series.dims[0];
 }
@@ -92,6 +92,26 @@ export function SliceViewer({ series, initialAxialIndex }: { series: ImagingSeri
     return () => canvas.removeEventListener('wheel', onWheel);
   }, [plane]);
 
+  // Dragging on the image windows it, as in PACS viewers: right widens the window, down raises the level. One
+  // pixel of drag moves them by 1/256 of the volume's intensity range (at least 1), so the whole range is a drag away.
+  const drag = useRef<{ x: number; y: number; width: number; level: number } | undefined>(undefined);
+  const dragStep = decoded ? Math.max(1, (decoded.max - decoded.min) / 256) : 1;
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    if (e.button !== 0) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    drag.current = { x: e.clientX, y: e.clientY, width: windowing.width, level: windowing.level };
+  };
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const start = drag.current;
+    if (!start) return;
+    const width = Math.max(1, Math.round(start.width + (e.clientX - start.x) * dragStep));
+    const level = Math.round(start.level + (e.clientY - start.y) * dragStep);
+    setWindowing((w) => (w.width === width && w.level === level ? w : { width, level, preset: 'custom' }));
+  };
+  const onPointerUp = () => {
+    drag.current = undefined;
+  };
+
   const onKey = (e: React.KeyboardEvent) => {
     const step = { ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1, PageUp: -10, PageDown: 10 }[e.key];
     if (step !== undefined) {
@@ -133,12 +153,16 @@ export function SliceViewer({ series, initialAxialIndex }: { series: ImagingSeri
               style={{ width: size.width, height: size.height }}
               tabIndex={0}
               onKeyDown={onKey}
-              aria-label={`${plane} slice ${index + 1} of ${count}; mouse wheel or arrow keys to scroll`}
+              onPointerDown={onPointerDown}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerUp}
+              onPointerCancel={onPointerUp}
+              aria-label={`${plane} slice ${index + 1} of ${count}; mouse wheel or arrow keys to scroll, drag to window`}
               data-testid="slice-canvas"
               data-plane={plane}
               data-index={decoded?.index ?? ''}
               data-drawn={drawn}
-              className="outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+              className="cursor-crosshair touch-none outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
             />
           </div>
           <div className="flex items-center gap-3 text-sm">
@@ -216,7 +240,10 @@ export function SliceViewer({ series, initialAxialIndex }: { series: ImagingSeri
               {decoded.width}×{decoded.height} px of {decoded.pixelSpacing.map((s) => Math.round(s * 100) / 100).join('×')} mm
             </p>
           ) : null}
-          <p className="text-xs text-slate-500">Planes follow the volume&apos;s voxel axes (right for an axial acquisition). Wheel, slider or arrow keys scroll.</p>
+          <p className="text-xs text-slate-500">
+            Patient planes, whatever plane the series was acquired in (radiological view: the patient&apos;s right on the left). Wheel, slider or
+            arrow keys scroll; drag on the image to window (right: wider, down: higher level).
+          </p>
         </div>
       </div>
     </section>
