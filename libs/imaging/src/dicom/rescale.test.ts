@@ -101,12 +101,13 @@ describe('Int16RescaleKernel (WebAssembly SIMD)', () => {
   });
 
   it('lets rescaleFrames promote to Float32 with the values masked, as the scalar path does', () => {
-    // 12 bits stored; bit 15 set above them is garbage: 0x8000 | 100 is 100. The second frame needs Float32.
+    // 12 bits stored; bit 15 set above them is garbage: 0x8000 | 100 is 100. The second frame needs Float32, and
+    // the third (read, as native frames are, straight into the kernel's input) is written as Float32 too.
     const kernel = Int16RescaleKernel.create(2, false, 12)!;
-    const frames = [Uint16Array.from([0x8000 | 100, 4095]), Uint16Array.from([4095, 0x8000 | 7])];
-    const out = rescaleFrames(2, 2, (k) => (kernel.load(frames[k]!), { values: kernel.frame, slope: k === 0 ? 1 : 16, intercept: -1024 }), kernel);
+    const frames = [Uint16Array.from([0x8000 | 100, 4095]), Uint16Array.from([4095, 0x8000 | 7]), Uint16Array.from([0x8000 | 5, 0xf000 | 6])];
+    const out = rescaleFrames(3, 2, (k) => (kernel.load(frames[k]!), { values: kernel.frame, slope: k === 1 ? 16 : 1, intercept: -1024 }), kernel);
     expect(out).toBeInstanceOf(Float32Array);
-    expect(Array.from(out)).toEqual([-924, 3071, 4095 * 16 - 1024, 7 * 16 - 1024]);
+    expect(Array.from(out)).toEqual([-924, 3071, 4095 * 16 - 1024, 7 * 16 - 1024, 5 - 1024, 6 - 1024]);
   });
 
   it('accepts only integer factors small enough for 32-bit arithmetic', () => {

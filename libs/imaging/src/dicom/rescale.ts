@@ -60,12 +60,13 @@ export function rescaleFrames(
       if (kernel) {
         if (values !== kernel.frame) kernel.load(values);
         if (kernel.rescaleInto(out, base, slope, intercept)) continue;
-        values = kernel.maskedFrame();
       } else if (integral && rescaleIntoInt16(out, values, base, perSlice, slope, intercept)) continue;
       const promoted = new Float32Array(frames * perSlice);
       promoted.set(out.subarray(0, base)); // element-wise conversion: exact for Int16 values
       out = promoted;
     }
+    // Frames read straight into the kernel's input are not masked yet (this frame and every one after a promotion).
+    if (kernel && values === kernel.frame) values = kernel.maskedFrame();
     rescaleInto(out, values, base, perSlice, slope, intercept);
   }
   return out ?? new Float32Array(0);
@@ -140,7 +141,7 @@ export class Int16RescaleKernel {
     return fits;
   }
 
-  /** `frame` masked to BitsStored in place (in JavaScript: only a frame that did not fit Int16 needs it). */
+  /** `frame` masked to BitsStored in place (in JavaScript: only frames written as Float32 need it). */
   maskedFrame(): Int16Array | Uint16Array {
     if (this.#shift > 0) maskBits(this.frame, this.#bitsStored, this.#unsigned === 0);
     return this.frame;
