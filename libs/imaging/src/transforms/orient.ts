@@ -94,7 +94,7 @@ export function orientedGrid(v: Pick<Volume, 'dims' | 'spacing' | 'origin' | 'di
  * obliquity: only the nearest-axis assignment changes.
  */
 export function orient(axcodes: AxisCodes): Transform {
-  parseAxisCodes(axcodes);
+  parseAxisCodes(axcodes); // bad codes fail here, when the pipeline is built, not at its first volume
   const reorient = (v: Volume): Volume => {
     const { dims, spacing, origin, direction, src, flip, start } = orientedGrid(v, axcodes);
     // Input strides per output axis (negative for flips), then a plain triple loop.
