@@ -35,6 +35,13 @@ export function voxelIndex(dims: Vec3, i: number, j: number, k: number): number 
   return i + dims[0] * (j + dims[1] * k);
 }
 
+/** a × b for 3-vectors (a missing component counts as 0): a slice normal from its row and column directions. */
+export function cross(a: readonly number[], b: readonly number[]): number[] {
+  const [a0 = 0, a1 = 0, a2 = 0] = a;
+  const [b0 = 0, b1 = 0, b2 = 0] = b;
+  return [a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0];
+}
+
 /** World (LPS, mm) position of a voxel's centre; i, j, k may be fractional. */
 export function voxelToWorld(g: VolumeGeometry, i: number, j: number, k: number): [number, number, number] {
   const d = g.direction;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImageReadError } from '../read-errors';
-import type { Direction, Vec3, Volume, VoxelArray } from '../volume';
+import { cross, type Direction, type Vec3, type Volume, type VoxelArray } from '../volume';
 import { DECODABLE_SYNTAXES, decodeCompressedFrame, storedArray } from './codecs/decode-compressed';
 import { ReusableFileBuffer, readFileRange } from './file-bytes';
 import { MAX_VOLUME_BYTES, parseDataSet, valueReadError } from './parse-dataset';
@@ -692,12 +692,6 @@ function swap(bytes: Uint8Array, width: number): void {
 
 function dot(a: readonly number[], b: readonly number[]): number {
   return (a[0] ?? 0) * (b[0] ?? 0) + (a[1] ?? 0) * (b[1] ?? 0) + (a[2] ?? 0) * (b[2] ?? 0);
-}
-
-function cross(a: readonly number[], b: readonly number[]): number[] {
-  const [a0 = 0, a1 = 0, a2 = 0] = a;
-  const [b0 = 0, b1 = 0, b2 = 0] = b;
-  return [a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0];
 }
 
 function normalize(v: readonly number[]): number[] {

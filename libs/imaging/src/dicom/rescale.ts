@@ -87,7 +87,6 @@ export class Int16RescaleKernel {
   readonly #rescale: RescaleExport;
   readonly #unsigned: number;
   readonly #shift: number;
-  readonly #bitsStored: number;
 
   private constructor(perSlice: number, signed: boolean, bitsStored: number) {
     const padded = Math.ceil(perSlice / 8) * 8;
@@ -103,7 +102,6 @@ export class Int16RescaleKernel {
     this.#output = new Int16Array(memory.buffer, 2 * padded, padded);
     this.#unsigned = signed ? 0 : 1;
     this.#shift = bitsStored > 0 && bitsStored < 16 ? 16 - bitsStored : 0;
-    this.#bitsStored = 16 - this.#shift;
   }
 
   /** A kernel for frames of `perSlice` 16-bit values, or undefined where WebAssembly SIMD is unavailable. */
@@ -143,7 +141,7 @@ export class Int16RescaleKernel {
 
   /** `frame` masked to BitsStored in place (in JavaScript: only frames written as Float32 need it). */
   maskedFrame(): Int16Array | Uint16Array {
-    if (this.#shift > 0) maskBits(this.frame, this.#bitsStored, this.#unsigned === 0);
+    if (this.#shift > 0) maskBits(this.frame, 16 - this.#shift, this.#unsigned === 0);
     return this.frame;
   }
 }

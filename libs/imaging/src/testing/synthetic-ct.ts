@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Volume } from '../volume';
 import { dicomElement, dicomPart10 } from './dicom-writer';
-import { voxelIndex } from '../volume';
+import { cross, voxelIndex } from '../volume';
 
 export interface PhantomOptions {
   size?: number;
@@ -112,7 +112,7 @@ export function writeDicomSeries(volume: Volume<Int16Array>, folder: string, see
   ];
   const [cols, rows, slices] = volume.dims;
   const d = volume.direction;
-  const normal = [d[1] * d[5] - d[2] * d[4], d[2] * d[3] - d[0] * d[5], d[0] * d[4] - d[1] * d[3]];
+  const normal = cross(d.slice(0, 3), d.slice(3, 6));
   if (normal.some((v, n) => Math.abs(v - d[6 + n]!) > 1e-6)) throw new Error(`writeDicomSeries: the k direction (${d.slice(6).join(', ')}) must be i × j (${normal.join(', ')})`);
   mkdirSync(folder, { recursive: true });
   const study = syntheticUid(`${seed}/study`);
